@@ -1,0 +1,313 @@
+/**
+ * The spec language: what a teacher writes in `specs/<exercise>.yaml`.
+ *
+ * These types are the source of truth. `npm run schema` turns them into `specs/schema.json`
+ * (which editors use for autocompletion and the loader uses for validation), and a test keeps
+ * the two in step. Every comment here becomes a tooltip in the teacher's editor.
+ */
+
+/** One exercise: how to start the student's app and which checks to run against it. */
+export interface Spec {
+  /** Exercise id, used for folder names and on the command line (lower-case, dashes). */
+  id: string;
+  /** Title shown to students. */
+  title: string;
+  /**
+   * What kind of exercise this is. `flask-app` (default): boot the app and drive it over HTTP.
+   * `quiz`: compare `answers.yaml` with the spec's questions, no app is started.
+   * @default "flask-app"
+   */
+  kind?: "flask-app" | "quiz";
+  /**
+   * The Python file that creates the Flask app, relative to the submission folder.
+   * @default "app.py"
+   */
+  entry?: string;
+  /**
+   * Name of Flask's session cookie (`SESSION_COOKIE_NAME`).
+   * @default "session"
+   */
+  sessionCookie?: string;
+  /** Limits for this exercise; each has a default. */
+  limits?: Limits;
+  /** The checks, run in order. Each gets fresh browsers; the app is shared unless a step restarts it. */
+  checks: Check[];
+  /** Questions of a quiz exercise (only with `kind: quiz`). */
+  questions?: QuizQuestion[];
+}
+
+/** Time limits. */
+export interface Limits {
+  /**
+   * Seconds the app may take to start and listen.
+   * @default 10
+   * @minimum 1
+   * @maximum 120
+   */
+  bootSeconds?: number;
+  /**
+   * Seconds one request may take before it counts as a hang.
+   * @default 5
+   * @minimum 0.5
+   * @maximum 60
+   */
+  requestSeconds?: number;
+}
+
+/** A small named unit of grading, with its own points, hint and steps. */
+export interface Check {
+  /** Unique id within the spec (lower-case, dashes), e.g. `counts-up`. */
+  id: string;
+  /** One line a student reads, e.g. "The count goes up by one on each visit". */
+  title: string;
+  /**
+   * Points for passing. Advisory checks have none.
+   * @minimum 0
+   * @default 1
+   */
+  points?: number;
+  /** Ids of earlier checks this one builds on: if one of them did not pass, this check is skipped. */
+  needs?: string[];
+  /** Feedback only: shown as a warning, never costs or earns points. */
+  advisory?: boolean;
+  /**
+   * Who sees this check's details. `hidden`: students only learn whether it passed.
+   * `after-due-date`: like hidden until the teacher reveals results.
+   * @default "visible"
+   */
+  visibility?: "visible" | "hidden" | "after-due-date";
+  /** A help line for a student whose app fails this check: what to look at, in plain words. */
+  hint?: string;
+  /** What the grader does, in order. The check fails at the first step whose expectations fail. */
+  steps: Step[];
+}
+
+/**
+ * One step: exactly one action (`request`, `dropCookie`, `setCookie`, `tamperSession`,
+ * `forgeSession` or `restart`), done by a browser, and for a request what must come back.
+ */
+export interface Step {
+  /**
+   * Which simulated browser acts. Each has its own cookie jar, kept across its steps
+   * and emptied at the start of every check.
+   * @default "browser"
+   */
+  browser?: string;
+  /** Send a request. A string is a shorthand: `"GET /"` or `"POST /login"`. */
+  request?: Request | string;
+  /** Forget one cookie, as if the user deleted it. */
+  dropCookie?: string;
+  /** Put a cookie in the jar by hand, as a user editing their cookies would. */
+  setCookie?: CookieToSet;
+  /** Change what the session cookie says while keeping its old signature. Flask must refuse it. */
+  tamperSession?: SessionTamper;
+  /** Make a session cookie signed with a guessed secret key. */
+  forgeSession?: SessionForgery;
+  /** Stop the app and start it again; browsers keep their cookies. */
+  restart?: boolean;
+  /** What the response must look like (request steps only). */
+  expect?: Expectations;
+  /**
+   * Remember values from the response under a name, to compare in later steps of this check
+   * with `{ capture: name }`.
+   */
+  capture?: { [name: string]: Capture };
+}
+
+/** An HTTP request. */
+export interface Request {
+  /** @default "GET" */
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+  /** Path on the app, starting with `/`, e.g. `/login`. */
+  path: string;
+  /** Query-string parameters. */
+  query?: { [name: string]: string };
+  /** Form fields, sent as `application/x-www-form-urlencoded`. */
+  form?: { [name: string]: string };
+  /** Extra request headers. */
+  headers?: { [name: string]: string };
+  /**
+   * Follow redirects like a browser would (each hop sends the jar's cookies).
+   * Off by default, so that a redirect itself can be checked.
+   * @default false
+   */
+  followRedirects?: boolean;
+}
+
+/** A cookie put into the browser's jar by hand. */
+export interface CookieToSet {
+  name: string;
+  value: string;
+  /** @default "/" */
+  path?: string;
+}
+
+/** How to tamper with the session cookie. */
+export interface SessionTamper {
+  /**
+   * Keys to change in the session's data before re-encoding it with the old signature.
+   * Without it, one character of the data is changed.
+   */
+  set?: { [key: string]: JsonValue };
+}
+
+/** A session cookie signed with a guessed key. */
+export interface SessionForgery {
+  /** The guessed secret key, e.g. `dev`. */
+  key: string;
+  /** Take the session data from this browser's current session cookie. */
+  from?: string;
+  /** Session data to sign (merged over the data taken with `from`). */
+  data?: { [key: string]: JsonValue };
+}
+
+/** Any JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A value remembered from a response. Exactly one source. */
+export interface Capture {
+  /** The first whole number in the visible text (tags stripped). */
+  number?: true;
+  /** The first group of this regular expression matched against the visible text (or the whole match). */
+  regex?: string;
+  /** A response header. */
+  header?: string;
+  /** The value of this cookie in the browser's jar after the response. */
+  cookie?: string;
+  /** The value under this key in the decoded Flask session. */
+  session?: string;
+}
+
+/** A value to compare with: a literal, or a value captured earlier in the check (plus an offset). */
+export type Value = string | number | boolean | null | CaptureRef;
+
+/** Refers to a value captured in an earlier step of the same check. */
+export interface CaptureRef {
+  /** The capture's name. */
+  capture: string;
+  /** Add this to the captured number, e.g. `1` for "went up by one". */
+  plus?: number;
+}
+
+/** What a response must look like. Every given expectation must hold. */
+export interface Expectations {
+  /** Expected status code, or a list of acceptable ones. */
+  status?: number | number[];
+  /**
+   * Where a redirect must point: the path of the `Location` header, or a list of acceptable
+   * paths. The query string is ignored unless the expected value has one.
+   */
+  redirect?: string | string[];
+  /** Checks on the visible text of the page (HTML tags stripped, entities decoded). */
+  text?: TextExpectation;
+  /** Checks on response headers, by name (case-insensitive). */
+  headers?: { [name: string]: TextMatch };
+  /** Checks on the cookies this response set or deleted (each Set-Cookie header). */
+  setCookies?: SetCookieExpectation[];
+  /** Checks on the browser's cookie jar after the response. */
+  jar?: JarExpectation[];
+  /** Checks on the Flask session, decoded from the jar's session cookie without the key. */
+  session?: SessionExpectation;
+  /** Checks on values captured in earlier steps. */
+  captured?: CapturedExpectation[];
+}
+
+/** Checks on the visible text. */
+export interface TextExpectation {
+  /** Text that must appear (a list: all of them). */
+  contains?: string | string[];
+  /** Text that must not appear. */
+  notContains?: string | string[];
+  /** A regular expression the text must match. */
+  matches?: string;
+  /** A regular expression the text must not match. */
+  notMatches?: string;
+  /**
+   * A whole number that must appear, e.g. `2` matches "Visits: 2" but not "12" or "2.5".
+   * May be a capture: `{ capture: first, plus: 1 }`.
+   */
+  number?: number | CaptureRef;
+  /** A whole number that must not appear. */
+  notNumber?: number | CaptureRef;
+  /**
+   * Compare without regard to case, and treat punctuation and runs of spaces as one space.
+   * @default false
+   */
+  loose?: boolean;
+}
+
+/** A check on a text value. A plain string means "equals". */
+export type TextMatch = string | TextMatchRule;
+
+/** A check on a text value. */
+export interface TextMatchRule {
+  equals?: Value;
+  contains?: string;
+  matches?: string;
+  /** `true`: the value must be there; `false`: it must not. */
+  present?: boolean;
+}
+
+/** A check on one cookie the response set. */
+export interface SetCookieExpectation {
+  /** Cookie name. */
+  name: string;
+  /**
+   * `set`: the response sets it to a value; `deleted`: the response deletes it (empty value and
+   * an expiry in the past); `absent`: the response does not mention it at all.
+   * @default "set"
+   */
+  is?: "set" | "deleted" | "absent";
+  /** The value it must be set to. */
+  value?: TextMatch;
+  /** Attributes it must carry, e.g. `{ HttpOnly: true, Path: "/" }`; `false` means must not carry. */
+  attributes?: { [attribute: string]: string | boolean };
+}
+
+/** A check on one cookie in the browser's jar. */
+export interface JarExpectation {
+  /** Cookie name. */
+  name: string;
+  /** Must the browser hold this cookie? @default true */
+  present?: boolean;
+  /** The value it must hold. */
+  value?: TextMatch;
+}
+
+/** Checks on the decoded Flask session. */
+export interface SessionExpectation {
+  /** Keys the session must hold. */
+  has?: string | string[];
+  /** Keys the session must not hold. */
+  lacks?: string | string[];
+  /** Keys with the values they must hold. */
+  equals?: { [key: string]: Value };
+  /** Some key (whichever name the student chose) must hold this value. */
+  anyValue?: Value;
+  /** `true`: there must be a session cookie; `false`: there must be none (or an empty one). */
+  present?: boolean;
+}
+
+/** A check on a captured value. */
+export interface CapturedExpectation {
+  /** The capture's name. */
+  name: string;
+  equals?: Value;
+  notEquals?: Value;
+}
+
+/** A question of a quiz exercise. */
+export interface QuizQuestion {
+  /** Question id, e.g. `q1`. */
+  id: string;
+  /** The question as students read it. */
+  text: string;
+  /** The options, in order; students answer with the letter (a, b, ...) or the option's text. */
+  options: string[];
+  /** The correct option's text, exactly as in `options`. */
+  answer: string;
+  /** Why the answer is right, in a sentence, shown when a student gets it wrong. */
+  explanation: string;
+  /** @default 1 */
+  points?: number;
+}
