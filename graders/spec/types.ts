@@ -149,6 +149,11 @@ export interface SessionTamper {
    * Without it, one character of the data is changed.
    */
   set?: { [key: string]: JsonValue };
+  /**
+   * Values to swap wherever they appear as a session value, for when the key name is the
+   * student's choice: `{ alice: mallory }` turns `{"user": "alice"}` into `{"user": "mallory"}`.
+   */
+  replace?: { [oldValue: string]: JsonValue };
 }
 
 /** A session cookie signed with a guessed key. */
@@ -210,6 +215,17 @@ export interface Expectations {
   session?: SessionExpectation;
   /** Checks on values captured in earlier steps. */
   captured?: CapturedExpectation[];
+  /**
+   * Alternatives: at least one of these groups must hold, e.g. "a redirect to /login, or a
+   * 401/403". Use `because` in each group to name the alternative in feedback.
+   */
+  anyOf?: Alternative[];
+}
+
+/** One acceptable outcome among several. */
+export interface Alternative extends Omit<Expectations, "anyOf"> {
+  /** How feedback names this alternative, e.g. "a redirect to the login page". */
+  because?: string;
 }
 
 /** Checks on the visible text. */
