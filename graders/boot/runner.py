@@ -1,0 +1,150 @@
+"""Starts one student's Flask app for the grader.
+
+Usage: python runner.py ENTRY_FILE
+
+Talks to the grader over a private channel: the stdout it was started with. Before any student
+code runs, that descriptor is duplicated and fd 1 is pointed at stderr, so a student's print()
+lands in the captured output and can never look like a message from this runner. Each message
+is one line of JSON with an "event": ready, problem, exception or note.
+"""
+
+import json
+import os
+import signal
+import sys
+import traceback
+
+CHANNEL = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+
+def send(event, **fields):
+    try:
+        CHANNEL.write(json.dumps({"event": event, **fields}) + "\n")
+        CHANNEL.flush()
+    except (OSError, ValueError):
+        os._exit(3)  # the grader is gone
+
+
+def die_with_parent():
+    """Linux: be killed when the grader dies, even by SIGKILL, so no app outlives it."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    expected = os.environ.get("AUTOGRADER_PARENT_PID")
+    if expected and os.getppid() != int(expected):
+        os._exit(3)  # the grader died before prctl took effect
+
+
+def student_frame(tb, root):
+    """The innermost traceback frame inside the submission folder, as (relative file, line)."""
+    found = None
+    for frame in traceback.extract_tb(tb):
+        path = os.path.abspath(frame.filename)
+        if path.startswith(root + os.sep):
+            found = (os.path.relpath(path, root), frame.lineno)
+    return found
+
+
+def describe(exc, root):
+    summary = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    info = {"type": type(exc).__name__, "message": str(exc), "summary": summary}
+    where = student_frame(exc.__traceback__, root)
+    if where:
+        info["file"], info["line"] = where
+    return info
+
+
+def neutralise_run(notes):
+    """app.run() must neither block nor start the reloader (which forks a grandchild)."""
+    import flask
+    import werkzeug.serving
+
+    def run(self, *args, **kwargs):
+        notes.add("app-run-called")
+
+    flask.Flask.run = run
+    werkzeug.serving.run_simple = lambda *args, **kwargs: notes.add("app-run-called")
+
+
+def import_entry(entry, root):
+    """Import the student's file by path, under its own name and not as __main__."""
+    import importlib.util
+
+    name = os.path.splitext(os.path.basename(entry))[0]
+    spec = importlib.util.spec_from_file_location(name, entry)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        file = os.path.relpath(os.path.abspath(exc.filename or entry), root)
+        send("problem", kind="syntax", message=f"{type(exc).__name__}: {exc.msg}",
+             file=file, line=exc.lineno or 0, column=exc.offset or 0, text=(exc.text or "").rstrip())
+        sys.exit(0)
+    except ModuleNotFoundError as exc:
+        own = exc.name and os.path.exists(os.path.join(root, exc.name.split(".")[0] + ".py"))
+        send("problem", kind="missing-module", module=exc.name or "", own=bool(own), **describe(exc, root))
+        sys.exit(0)
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt at import are crashes too
+        send("problem", kind="import-crash", **describe(exc, root))
+        sys.exit(0)
+    return module
+
+
+def find_app(module):
+    from flask.cli import NoAppException, find_best_app
+
+    try:
+        return find_best_app(module)
+    except NoAppException as exc:
+        send("problem", kind="no-app", message=str(exc))
+    except BaseException as exc:  # a factory that crashes
+        send("problem", kind="import-crash", **describe(exc, os.getcwd()))
+    sys.exit(0)
+
+
+def report_request_exceptions(app, root):
+    """Tell the grader which exception a request raised, tagged with the grader's request id."""
+    from flask import got_request_exception, request
+
+    def on_exception(sender, exception, **extra):
+        send("exception", request=request.headers.get("X-Autograder-Request", ""), **describe(exception, root))
+
+    got_request_exception.connect(on_exception, app, weak=False)
+
+
+def main():
+    die_with_parent()
+    entry = os.path.abspath(sys.argv[1])
+    root = os.path.dirname(entry)
+    os.chdir(root)
+    sys.path.insert(0, root)
+    sys.argv = [entry]
+
+    notes = set()
+    neutralise_run(notes)
+    import logging
+
+    from werkzeug.serving import make_server
+
+    module = import_entry(entry, root)
+    app = find_app(module)
+    app.debug = False  # the debugger page would hide the error from the grader and the student
+    report_request_exceptions(app, root)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log: only the app's output
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    for note in sorted(notes):
+        send("note", kind=note)
+    send("ready", port=server.server_port)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+/**
+ * A simulated browser: one cookie jar, kept across its requests, and redirects followed (when
+ * asked) the way a browser does, re-reading the jar on every hop.
+ *
+ * Requests go through node:http rather than supertest's agent, whose jar cannot be swapped and
+ * which re-sends the previous hop's cookies on a redirect (see shared/notes/stack.md).
+ */
+import { request as httpRequest } from "node:http";
+import { CookieJar } from "tough-cookie";
+import { visibleText } from "./pageText.js";
+
+/** The jar is keyed on a loopback-style name so it works for TCP ports and Unix sockets alike. */
+const ORIGIN = "http://student.localhost";
+const MAX_HOPS = 10;
+
+export interface Target {
+  /** `http://127.0.0.1:PORT` */
+  baseUrl: string;
+}
+
+export interface RequestSpec {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  followRedirects: boolean;
+  timeoutMs: number;
+  /** Tags the request so the app's exception report can be matched to it. */
+  requestId: string;
+}
+
+export interface Response {
+  status: number;
+  headers: Record<string, string>;
+  location?: string;
+  setCookies: string[];
+  body: string;
+  text: string;
+  /** Cookie names sent with the (last hop of the) request. */
+  sentCookies: string[];
+}
+
+/** The request did not get an answer. `kind` tells a hang from a dead app. */
+export class NoResponse extends Error {
+  constructor(
+    readonly kind: "timeout" | "connection",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface JarCookie {
+  name: string;
+  value: string;
+}
+
+export class Browser {
+  private jar = new CookieJar();
+
+  constructor(readonly name: string) {}
+
+  async send(target: Target, spec: RequestSpec): Promise<Response> {
+    let method = spec.method;
+    let path = withQuery(spec.path, spec.query);
+    let form = spec.form;
+    for (let hop = 0; ; hop++) {
+      const response = await this.once(target, { ...spec, method, path, form });
+      if (!spec.followRedirects || !response.location || ![301, 302, 303, 307, 308].includes(response.status) || hop >= MAX_HOPS) {
+        return response;
+      }
+      const next = new URL(response.location, `${ORIGIN}${path}`);
+      if (next.origin !== ORIGIN && !["localhost", "127.0.0.1"].includes(next.hostname)) return response; // leaves the app
+      path = next.pathname + next.search;
+      if (response.status !== 307 && response.status !== 308) {
+        method = "GET";
+        form = undefined;
+      }
+    }
+  }
+
+  private async once(target: Target, spec: RequestSpec): Promise<Response> {
+    const cookieHeader = await this.jar.getCookieString(ORIGIN + spec.path);
+    const body = spec.form ? new URLSearchParams(spec.form).toString() : undefined;
+    const headers: Record<string, string> = {
+      "User-Agent": "flask-sessions-autograder",
+      "X-Autograder-Request": spec.requestId,
+      ...spec.headers,
+    };
+    if (cookieHeader) headers.Cookie = cookieHeader;
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      headers["Content-Length"] = String(Buffer.byteLength(body));
+    }
+    const raw = await rawRequest(target.baseUrl + spec.path, spec.method, headers, body, spec.timeoutMs);
+    for (const setCookie of raw.setCookies) {
+      await this.jar.setCookie(setCookie, ORIGIN + spec.path, { ignoreError: true });
+    }
+    const location = raw.headers.location;
+    return {
+      ...raw,
+      location,
+      text: visibleText(raw.body),
+      sentCookies: cookieHeader ? cookieHeader.split("; ").map((c) => c.split("=")[0]) : [],
+    };
+  }
+
+  /** The cookies this browser would send to the app's root path. */
+  async cookies(): Promise<JarCookie[]> {
+    const cookies = await this.jar.getCookies(ORIGIN + "/");
+    return cookies.map((c) => ({ name: c.key, value: c.value }));
+  }
+
+  async cookie(name: string): Promise<string | undefined> {
+    return (await this.cookies()).find((c) => c.name === name)?.value;
+  }
+
+  async setCookie(name: string, value: string, path = "/"): Promise<void> {
+    await this.jar.setCookie(`${name}=${value}; Path=${path}`, ORIGIN + path);
+  }
+
+  async dropCookie(name: string): Promise<boolean> {
+    const all = await this.jar.getCookies(ORIGIN + "/", { allPaths: true });
+    const matching = all.filter((c) => c.key === name);
+    for (const c of matching) {
+      await this.jar.store.removeCookie(c.domain ?? "", c.path ?? "/", c.key);
+    }
+    return matching.length > 0;
+  }
+}
+
+function withQuery(path: string, query?: Record<string, string>): string {
+  if (!query || Object.keys(query).length === 0) return path;
+  return path + (path.includes("?") ? "&" : "?") + new URLSearchParams(query).toString();
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  setCookies: string[];
+  body: string;
+}
+
+/** Pages larger than this are cut: a flooding app must not fill the grader's memory. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function rawRequest(url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        if (size < MAX_BODY_BYTES) chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on("end", () => {
+        clearTimeout(timer);
+        const flat: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (k !== "set-cookie" && v !== undefined) flat[k] = Array.isArray(v) ? v.join(", ") : v;
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: flat,
+          setCookies: res.headers["set-cookie"] ?? [],
+          body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_BODY_BYTES),
+        });
+      });
+      res.on("error", fail);
+    });
+    const timer = setTimeout(() => {
+      req.destroy(new NoResponse("timeout", `no answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    function fail(err: Error): void {
+      clearTimeout(timer);
+      reject(err instanceof NoResponse ? err : new NoResponse("connection", `the connection failed (${(err as NodeJS.ErrnoException).code ?? err.message})`));
+    }
+    req.on("error", fail);
+    req.end(body);
+  });
+}

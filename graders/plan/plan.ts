@@ -1,0 +1,121 @@
+/**
+ * Planning: the spec as written becomes a list of checks with every default applied and every
+ * shorthand expanded, so that driving never has to guess. Also decides which checks are skipped
+ * because a check they need did not pass (check50's dependency rule).
+ */
+import type { Capture, Check, Expectations, Request, Spec, Step } from "../spec/types.js";
+
+export const DEFAULT_BROWSER = "browser";
+export const DEFAULT_LIMITS = { bootSeconds: 10, requestSeconds: 5 } as const;
+
+export interface PlannedRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  followRedirects: boolean;
+}
+
+/** One step with its action made explicit. */
+export type Action =
+  | { kind: "request"; request: PlannedRequest; expect?: Expectations; capture?: Record<string, Capture> }
+  | { kind: "dropCookie"; name: string }
+  | { kind: "setCookie"; name: string; value: string; path: string }
+  | { kind: "tamperSession"; set?: Record<string, unknown>; replace?: Record<string, unknown> }
+  | { kind: "forgeSession"; key: string; from?: string; data?: Record<string, unknown> }
+  | { kind: "restart" };
+
+export interface PlannedStep {
+  browser: string;
+  action: Action;
+}
+
+export interface PlannedCheck {
+  id: string;
+  title: string;
+  maxPoints: number;
+  advisory: boolean;
+  visibility: "visible" | "hidden" | "after-due-date";
+  needs: string[];
+  hint?: string;
+  steps: PlannedStep[];
+}
+
+export interface Plan {
+  exercise: string;
+  title: string;
+  entry: string;
+  sessionCookie: string;
+  bootSeconds: number;
+  requestSeconds: number;
+  checks: PlannedCheck[];
+}
+
+export function plan(spec: Spec): Plan {
+  return {
+    exercise: spec.id,
+    title: spec.title,
+    entry: spec.entry ?? "app.py",
+    sessionCookie: spec.sessionCookie ?? "session",
+    bootSeconds: spec.limits?.bootSeconds ?? DEFAULT_LIMITS.bootSeconds,
+    requestSeconds: spec.limits?.requestSeconds ?? DEFAULT_LIMITS.requestSeconds,
+    checks: (spec.checks ?? []).map(planCheck),
+  };
+}
+
+function planCheck(check: Check): PlannedCheck {
+  const advisory = check.advisory ?? false;
+  return {
+    id: check.id,
+    title: check.title,
+    maxPoints: advisory ? 0 : (check.points ?? 1),
+    advisory,
+    visibility: check.visibility ?? "visible",
+    needs: check.needs ?? [],
+    hint: check.hint,
+    steps: check.steps.map(planStep),
+  };
+}
+
+function planStep(step: Step): PlannedStep {
+  return { browser: step.browser ?? DEFAULT_BROWSER, action: actionOf(step) };
+}
+
+function actionOf(step: Step): Action {
+  if (step.request !== undefined) {
+    const r: Request = typeof step.request === "string" ? (parseShorthand(step.request) as Request) : step.request;
+    return {
+      kind: "request",
+      request: {
+        method: (r.method ?? "GET").toUpperCase(),
+        path: r.path,
+        query: r.query,
+        form: r.form,
+        headers: r.headers,
+        followRedirects: r.followRedirects ?? false,
+      },
+      expect: step.expect,
+      capture: step.capture,
+    };
+  }
+  if (step.dropCookie !== undefined) return { kind: "dropCookie", name: step.dropCookie };
+  if (step.setCookie) return { kind: "setCookie", name: step.setCookie.name, value: step.setCookie.value, path: step.setCookie.path ?? "/" };
+  if (step.tamperSession) return { kind: "tamperSession", set: step.tamperSession.set, replace: step.tamperSession.replace };
+  if (step.forgeSession) return { kind: "forgeSession", ...step.forgeSession };
+  if (step.restart) return { kind: "restart" };
+  // The loader's rules reject such a step; reaching here is a grader bug.
+  throw new Error(`a step without an action: ${JSON.stringify(step)}`);
+}
+
+/** `"POST /login"` → method and path. */
+export function parseShorthand(text: string): { method: string; path: string } {
+  const [method, path] = text.trim().split(/\s+/, 2);
+  return path ? { method, path } : { method: "GET", path: method };
+}
+
+/** The title of the first needed check that did not pass, if any: this check is then skipped. */
+export function blockingNeed(check: PlannedCheck, statusById: Map<string, string>, titleById: Map<string, string>): string | undefined {
+  const blocked = check.needs.find((id) => statusById.get(id) !== "pass");
+  return blocked === undefined ? undefined : (titleById.get(blocked) ?? blocked);
+}

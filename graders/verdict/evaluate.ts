@@ -1,0 +1,232 @@
+/**
+ * Pure evaluation: given what came back from one request, which expectations failed, each as a
+ * sentence a student can read ("expected ..., but ..."). No processes, no network.
+ */
+import type {
+  Alternative,
+  Capture,
+  CaptureRef,
+  Expectations,
+  JarExpectation,
+  SessionExpectation,
+  SetCookieExpectation,
+  TextExpectation,
+  TextMatch,
+  Value,
+} from "../spec/types.js";
+import { loosen, showsNumber, wholeNumbers } from "../drive/pageText.js";
+import { parseSetCookie } from "./setCookie.js";
+
+/** Everything an expectation can look at after one request. */
+export interface Observation {
+  status: number;
+  location?: string;
+  headers: Record<string, string>;
+  setCookies: string[];
+  text: string;
+  jar: { name: string; value: string }[];
+  /** The decoded session, or null when the jar has no (readable) session cookie. */
+  session: Record<string, unknown> | null;
+  sessionCookie: string;
+  captures: Map<string, unknown>;
+}
+
+export function evaluate(expect: Expectations | undefined, obs: Observation): string[] {
+  if (!expect) return [];
+  const failures = [
+    ...status(expect.status, obs),
+    ...redirect(expect.redirect, obs),
+    ...text(expect.text, obs),
+    ...Object.entries(expect.headers ?? {}).flatMap(([name, match]) => textMatch(`the header ${name}`, obs.headers[name.toLowerCase()], match, obs)),
+    ...(expect.setCookies ?? []).flatMap((e) => setCookie(e, obs)),
+    ...(expect.jar ?? []).flatMap((e) => jar(e, obs)),
+    ...session(expect.session, obs),
+    ...(expect.captured ?? []).flatMap((c) => [
+      ...(c.equals !== undefined && !same(obs.captures.get(c.name), resolve(c.equals, obs))
+        ? [`expected ${c.name} (${show(obs.captures.get(c.name))}) to be ${describeValue(c.equals, obs)}`]
+        : []),
+      ...(c.notEquals !== undefined && same(obs.captures.get(c.name), resolve(c.notEquals, obs))
+        ? [`expected ${c.name} not to be ${describeValue(c.notEquals, obs)}, but it is`]
+        : []),
+    ]),
+  ];
+  if (expect.anyOf && !expect.anyOf.some((alt) => evaluate(alt, obs).length === 0)) {
+    failures.push(`expected ${expect.anyOf.map((alt, i) => alt.because ?? describeAlternative(alt, i)).join(", or ")}; got ${describeResponse(obs)}`);
+  }
+  return failures;
+}
+
+function describeAlternative(alt: Alternative, i: number): string {
+  const parts = [];
+  if (alt.status !== undefined) parts.push(`status ${[alt.status].flat().join(" or ")}`);
+  if (alt.redirect !== undefined) parts.push(`a redirect to ${[alt.redirect].flat().join(" or ")}`);
+  return parts.join(" with ") || `alternative ${i + 1}`;
+}
+
+export function describeResponse(obs: Pick<Observation, "status" | "location">): string {
+  if (obs.location && obs.status >= 300 && obs.status < 400) return `${obs.status}, a redirect to ${obs.location}`;
+  return `status ${obs.status}${STATUS_WORDS[obs.status] ? ` (${STATUS_WORDS[obs.status]})` : ""}`;
+}
+
+const STATUS_WORDS: Record<number, string> = {
+  200: "OK",
+  400: "bad request",
+  401: "not logged in",
+  403: "forbidden",
+  404: "page not found",
+  405: "method not allowed",
+  500: "server error",
+};
+
+function status(expected: number | number[] | undefined, obs: Observation): string[] {
+  if (expected === undefined) return [];
+  const ok = [expected].flat();
+  return ok.includes(obs.status) ? [] : [`expected status ${ok.join(" or ")}, got ${describeResponse(obs)}`];
+}
+
+function redirect(expected: string | string[] | undefined, obs: Observation): string[] {
+  if (expected === undefined) return [];
+  const targets = [expected].flat();
+  const isRedirect = obs.status >= 300 && obs.status < 400 && obs.location;
+  if (!isRedirect) return [`expected a redirect to ${targets.join(" or ")}, got ${describeResponse(obs)}`];
+  const where = new URL(obs.location!, "http://app.localhost/");
+  const matches = targets.some((t) => {
+    const want = new URL(t, "http://app.localhost/");
+    return want.pathname === where.pathname && (!want.search || want.search === where.search);
+  });
+  return matches ? [] : [`expected a redirect to ${targets.join(" or ")}, got a redirect to ${obs.location}`];
+}
+
+function text(e: TextExpectation | undefined, obs: Observation): string[] {
+  if (!e) return [];
+  const page = e.loose ? loosen(obs.text) : obs.text;
+  const norm = (s: string) => (e.loose ? loosen(s) : s);
+  const failures: string[] = [];
+  for (const s of [e.contains ?? []].flat()) if (!page.includes(norm(s))) failures.push(`expected the page to show "${s}"`);
+  for (const s of [e.notContains ?? []].flat()) if (page.includes(norm(s))) failures.push(`expected the page not to show "${s}", but it does`);
+  if (e.matches && !new RegExp(e.matches, e.loose ? "i" : "").test(page)) failures.push(`expected the page to match /${e.matches}/`);
+  if (e.notMatches && new RegExp(e.notMatches, e.loose ? "i" : "").test(page)) failures.push(`expected the page not to match /${e.notMatches}/, but it does`);
+  if (e.number !== undefined) {
+    const n = Number(resolve(e.number, obs));
+    if (!showsNumber(obs.text, n)) failures.push(`expected the page to show the number ${n}${numbersOnPage(obs.text)}`);
+  }
+  if (e.notNumber !== undefined) {
+    const n = Number(resolve(e.notNumber, obs));
+    if (showsNumber(obs.text, n)) failures.push(`expected the page not to show the number ${n}, but it does`);
+  }
+  return failures;
+}
+
+function numbersOnPage(text: string): string {
+  const numbers = wholeNumbers(text);
+  return numbers.length ? `, but the numbers on it are ${numbers.slice(0, 8).join(", ")}` : ", but it shows no number";
+}
+
+function textMatch(what: string, actual: string | undefined, match: TextMatch, obs: Observation): string[] {
+  const rule = typeof match === "string" ? { equals: match } : match;
+  if (rule.present === false) return actual === undefined ? [] : [`expected no ${what}, but there is one (${show(actual)})`];
+  if (actual === undefined) return rule.present || rule.equals !== undefined || rule.contains || rule.matches ? [`expected ${what}, but there is none`] : [];
+  const failures: string[] = [];
+  if (rule.equals !== undefined && !same(actual, resolve(rule.equals, obs))) failures.push(`expected ${what} to be ${describeValue(rule.equals, obs)}, got ${show(actual)}`);
+  if (rule.contains !== undefined && !actual.includes(rule.contains)) failures.push(`expected ${what} to contain "${rule.contains}", got ${show(actual)}`);
+  if (rule.matches !== undefined && !new RegExp(rule.matches).test(actual)) failures.push(`expected ${what} to match /${rule.matches}/, got ${show(actual)}`);
+  return failures;
+}
+
+function setCookie(e: SetCookieExpectation, obs: Observation): string[] {
+  const cookies = obs.setCookies.map(parseSetCookie).filter((c) => c.name === e.name);
+  const mode = e.is ?? "set";
+  const others = obs.setCookies.map((h) => parseSetCookie(h).name);
+  const listed = others.length ? `it set: ${others.join(", ")}` : "it set no cookie";
+  if (mode === "absent") return cookies.length ? [`expected the response not to set the cookie "${e.name}", but it does`] : [];
+  const cookie = cookies.at(-1);
+  if (!cookie) return [`expected the response to ${mode === "deleted" ? "delete" : "set"} the cookie "${e.name}", but ${listed}`];
+  if (mode === "deleted" && !cookie.deleted) return [`expected the response to delete the cookie "${e.name}", but it sets it to ${show(cookie.value)}`];
+  if (mode === "set" && cookie.deleted) return [`expected the response to set the cookie "${e.name}", but it deletes it`];
+  const failures = e.value !== undefined ? textMatch(`the cookie "${e.name}"`, cookie.value, e.value, obs) : [];
+  for (const [attr, want] of Object.entries(e.attributes ?? {})) {
+    const have = cookie.attributes[attr.toLowerCase()];
+    if (want === false && have !== undefined) failures.push(`expected the cookie "${e.name}" not to have ${attr}, but it has`);
+    else if (want === true && have === undefined) failures.push(`expected the cookie "${e.name}" to have ${attr}, but it has not`);
+    else if (typeof want === "string" && have?.toLowerCase() !== want.toLowerCase()) failures.push(`expected the cookie "${e.name}" to have ${attr}=${want}, got ${have === undefined ? "none" : have}`);
+  }
+  return failures;
+}
+
+function jar(e: JarExpectation, obs: Observation): string[] {
+  const cookie = obs.jar.find((c) => c.name === e.name);
+  const names = obs.jar.map((c) => c.name);
+  const holds = names.length ? `it holds: ${names.join(", ")}` : "it holds no cookie";
+  if (e.present === false) return cookie ? [`expected the browser not to hold the cookie "${e.name}", but it does (${show(cookie.value)})`] : [];
+  if (!cookie) return [`expected the browser to hold the cookie "${e.name}", but ${holds}`];
+  return e.value !== undefined ? textMatch(`the cookie "${e.name}"`, cookie.value, e.value, obs) : [];
+}
+
+function session(e: SessionExpectation | undefined, obs: Observation): string[] {
+  if (!e) return [];
+  const data = obs.session;
+  const none = `there is no "${obs.sessionCookie}" cookie in the browser`;
+  const failures: string[] = [];
+  if (e.present === true && !data) failures.push(`expected a session, but ${none}`);
+  if (e.present === false && data && Object.keys(data).length) failures.push(`expected no session, but the session holds ${show(data)}`);
+  const holds = data ? `the session holds ${show(data)}` : none;
+  for (const key of [e.has ?? []].flat()) if (!data || !(key in data)) failures.push(`expected the session to hold "${key}", but ${holds}`);
+  for (const key of [e.lacks ?? []].flat()) if (data && key in data) failures.push(`expected the session not to hold "${key}", but ${holds}`);
+  for (const [key, want] of Object.entries(e.equals ?? {})) {
+    if (!data || !same(data[key], resolve(want, obs))) failures.push(`expected the session's "${key}" to be ${describeValue(want, obs)}, but ${holds}`);
+  }
+  if (e.anyValue !== undefined) {
+    const want = resolve(e.anyValue, obs);
+    if (!data || !Object.values(data).some((v) => same(v, want))) failures.push(`expected the session to hold the value ${show(want)}, but ${holds}`);
+  }
+  return failures;
+}
+
+/** Values captured by a step; a capture that finds nothing is a failure sentence instead. */
+export function capture(captures: Record<string, Capture> | undefined, obs: Observation): { values: Map<string, unknown>; failures: string[] } {
+  const values = new Map<string, unknown>();
+  const failures: string[] = [];
+  for (const [name, c] of Object.entries(captures ?? {})) {
+    let value: unknown;
+    let what = "";
+    if (c.number) [value, what] = [wholeNumbers(obs.text)[0], "a number on the page"];
+    else if (c.regex !== undefined) {
+      const m = new RegExp(c.regex).exec(obs.text);
+      [value, what] = [m ? (m[1] ?? m[0]) : undefined, `text matching /${c.regex}/ on the page`];
+    } else if (c.header !== undefined) [value, what] = [obs.headers[c.header.toLowerCase()], `the header ${c.header}`];
+    else if (c.cookie !== undefined) [value, what] = [obs.jar.find((j) => j.name === c.cookie)?.value, `the cookie "${c.cookie}"`];
+    else if (c.session !== undefined) [value, what] = [obs.session?.[c.session], `"${c.session}" in the session`];
+    if (value === undefined) failures.push(`expected ${what}, but there is none`);
+    else values.set(name, value);
+  }
+  return { values, failures };
+}
+
+function isRef(v: Value | CaptureRef): v is CaptureRef {
+  return typeof v === "object" && v !== null && "capture" in v;
+}
+
+function resolve(v: Value | CaptureRef, obs: Observation): unknown {
+  if (!isRef(v)) return v;
+  const base = obs.captures.get(v.capture);
+  return v.plus === undefined ? base : Number(base) + v.plus;
+}
+
+function describeValue(v: Value | CaptureRef, obs: Observation): string {
+  if (!isRef(v)) return show(v);
+  const resolved = resolve(v, obs);
+  const how = v.plus ? `${v.capture} ${v.plus > 0 ? "+" : "-"} ${Math.abs(v.plus)}` : v.capture;
+  return `${show(resolved)} (${how})`;
+}
+
+/** Loose equality the way a teacher means it: "2" on a page equals 2 in the spec. */
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" || typeof b === "number") return a !== null && b !== null && a !== "" && b !== "" && Number(a) === Number(b);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function show(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v.length > 80 ? v.slice(0, 77) + "..." : v);
+  const json = JSON.stringify(v);
+  return json === undefined ? String(v) : json.length > 120 ? json.slice(0, 117) + "..." : json;
+}
