@@ -2,15 +2,132 @@
  * The pipeline: a Spec and a submission folder in, a Result out.
  * spec → plan → boot → drive → verdict; reporters take it from there.
  */
+import { resolve } from "node:path";
+import { inspectSubmission } from "./boot/inspect.js";
+import { launch, type RunningApp } from "./boot/launch.js";
+import { findPython } from "./boot/python.js";
+import { runCheck, type AppControl } from "./drive/runCheck.js";
+import { blockingNeed, plan, type Plan, type PlannedCheck } from "./plan/plan.js";
 import type { Spec } from "./spec/types.js";
-import type { Result } from "./verdict/types.js";
+import type { Problem, Result, Verdict } from "./verdict/types.js";
 
 export interface GradeOptions {
   /** Python interpreter to run submissions with (default: discovered once). */
   python?: string;
 }
 
+const NOTES: Record<string, string> = {
+  "app-run-called":
+    'Your file calls app.run() at the top level. The grader ignores it, but `flask run` and other tools would hang on it: put it under if __name__ == "__main__":',
+};
+
 export async function grade(spec: Spec, submissionDir: string, options: GradeOptions = {}): Promise<Result> {
-  void spec; void submissionDir; void options;
-  throw new Error("not implemented yet");
+  const started = Date.now();
+  const p = plan(spec);
+  const base = { exercise: p.exercise, title: p.title, submission: submissionDir, notes: [] as string[] };
+  const dir = resolve(submissionDir);
+  let python: string;
+  try {
+    python = options.python ?? findPython();
+  } catch (err) {
+    return { ...base, ...scoreOf([], p), status: "error", error: (err as Error).message, checks: [], durationMs: Date.now() - started };
+  }
+
+  const problem = inspectSubmission(dir, p.entry);
+  if (problem) return notStarted(base, p, problem, started);
+
+  const boot = () => launch({ python, dir, entry: p.entry, bootSeconds: p.bootSeconds });
+  const first = await boot();
+  if ("problem" in first) return notStarted(base, p, first.problem, started);
+
+  let app: RunningApp = first.app;
+  let tainted = false;
+  const control: AppControl = {
+    current: () => app,
+    async restart() {
+      await app.stop();
+      const again = await boot();
+      if ("problem" in again) return again.problem.message;
+      app = again.app;
+      return undefined;
+    },
+    taint: () => (tainted = true),
+    sessionCookie: p.sessionCookie,
+    requestSeconds: p.requestSeconds,
+  };
+
+  const verdicts: Verdict[] = [];
+  try {
+    for (const check of p.checks) {
+      if (tainted) {
+        tainted = false;
+        const why = await control.restart();
+        if (why) {
+          verdicts.push(verdict(check, "fail", `Not tested: the app could not be started again (${why}).`, Date.now()));
+          continue;
+        }
+      }
+      verdicts.push(await gradeCheck(check, verdicts, control));
+    }
+  } finally {
+    await app.stop();
+  }
+
+  const notes = app.notes.map((n) => NOTES[n] ?? n);
+  const errored = verdicts.filter((v) => v.status === "error");
+  return {
+    ...base,
+    notes,
+    ...scoreOf(verdicts, p),
+    status: errored.length ? "error" : "graded",
+    error: errored.length ? `The grader could not run ${errored.map((v) => `"${v.title}"`).join(", ")}.` : undefined,
+    checks: verdicts,
+    durationMs: Date.now() - started,
+  };
+}
+
+async function gradeCheck(check: PlannedCheck, done: Verdict[], control: AppControl): Promise<Verdict> {
+  const started = Date.now();
+  const blocker = blockingNeed(
+    check,
+    new Map(done.map((v) => [v.id, v.status])),
+    new Map(done.map((v) => [v.id, v.title])),
+  );
+  if (blocker) return verdict(check, "skip", `Skipped: it builds on "${blocker}", which did not pass.`, started);
+  try {
+    const outcome = await runCheck(check, control);
+    const v = verdict(check, outcome.passed ? "pass" : "fail", outcome.message, started);
+    return { ...v, hint: outcome.passed ? undefined : outcome.hint, exchanges: outcome.exchanges, location: outcome.location };
+  } catch (err) {
+    control.taint();
+    return verdict(check, "error", `The grader could not run this check (not your fault): ${(err as Error).message}`, started);
+  }
+}
+
+function verdict(check: PlannedCheck, status: Verdict["status"], message: string, started: number): Verdict {
+  return {
+    id: check.id,
+    title: check.title,
+    status,
+    points: status === "pass" ? check.maxPoints : 0,
+    maxPoints: check.maxPoints,
+    advisory: check.advisory,
+    visibility: check.visibility,
+    message,
+    exchanges: [],
+    durationMs: Date.now() - started,
+  };
+}
+
+function notStarted(base: Omit<Result, "score" | "maxScore" | "status" | "checks" | "durationMs">, p: Plan, problem: Problem, started: number): Result {
+  const short = problem.kind === "blanks" ? "fill in the blanks first" : "the app did not start";
+  const checks = p.checks.map((c) => ({ ...verdict(c, "fail", `Not tested: ${short}.`, started), hint: problem.hint }));
+  return { ...base, problem, ...scoreOf(checks, p), status: "graded", checks, durationMs: Date.now() - started };
+}
+
+function scoreOf(verdicts: Verdict[], p: Plan): { score: number; maxScore: number } {
+  return {
+    score: verdicts.reduce((sum, v) => sum + v.points, 0),
+    maxScore: p.checks.reduce((sum, c) => sum + c.maxPoints, 0),
+  };
 }

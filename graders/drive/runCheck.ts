@@ -1,0 +1,217 @@
+/**
+ * Driving one check: fresh browsers, each step in order, stop at the first step that fails.
+ * Evaluation is delegated to the pure verdict/ functions; this module owns the I/O.
+ */
+import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/plan.js";
+import { capture, evaluate, type Observation } from "../verdict/evaluate.js";
+import { diagnose } from "../verdict/hints.js";
+import type { AppException, Exchange, SourceLocation } from "../verdict/types.js";
+import type { RunningApp } from "../boot/launch.js";
+import { Browser, NoResponse } from "./browser.js";
+import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
+
+/** What a check needs from the app's owner: the live app, and a way to start it again. */
+export interface AppControl {
+  current(): RunningApp;
+  /** Stop and boot again; returns why it could not start, if it could not. */
+  restart(): Promise<string | undefined>;
+  /** The app may be stuck or dead after this check: boot a fresh one before the next. */
+  taint(): void;
+  sessionCookie: string;
+  requestSeconds: number;
+}
+
+export interface CheckOutcome {
+  passed: boolean;
+  message: string;
+  hint?: string;
+  exchanges: Exchange[];
+  location?: SourceLocation;
+}
+
+let requestCounter = 0;
+
+export async function runCheck(check: PlannedCheck, control: AppControl): Promise<CheckOutcome> {
+  const browsers = new Map<string, Browser>();
+  const browser = (name: string) => browsers.get(name) ?? browsers.set(name, new Browser(name)).get(name)!;
+  const exchanges: Exchange[] = [];
+  const captures = new Map<string, unknown>();
+
+  for (const [index, step] of check.steps.entries()) {
+    const failure = await runStep(step, browser, control, exchanges, captures);
+    if (failure) {
+      const where = `Step ${index + 1} of ${check.steps.length} (${describeStep(step)})`;
+      return { passed: false, exchanges, ...failure, message: `${where}: ${failure.message}`, hint: failure.hint ?? check.hint };
+    }
+  }
+  return { passed: true, message: passMessage(check), exchanges };
+}
+
+interface StepFailure {
+  message: string;
+  hint?: string;
+  location?: SourceLocation;
+}
+
+async function runStep(
+  step: PlannedStep,
+  browser: (name: string) => Browser,
+  control: AppControl,
+  exchanges: Exchange[],
+  captures: Map<string, unknown>,
+): Promise<StepFailure | undefined> {
+  const me = browser(step.browser);
+  const a = step.action;
+  switch (a.kind) {
+    case "request":
+      return request(me, a, control, exchanges, captures);
+    case "dropCookie":
+      await me.dropCookie(a.name);
+      return undefined;
+    case "setCookie":
+      await me.setCookie(a.name, a.value, a.path);
+      return undefined;
+    case "tamperSession": {
+      const current = await me.cookie(control.sessionCookie);
+      const decoded = current ? decodeSession(current) : null;
+      if (!current || !decoded) return { message: noSessionToUse(step.browser, control.sessionCookie) };
+      const changes = { ...replacements(decoded.data, a.replace), ...a.set };
+      const tampered = tamperSession(current, Object.keys(changes).length ? changes : undefined);
+      if (!tampered) return { message: noSessionToUse(step.browser, control.sessionCookie) };
+      await me.setCookie(control.sessionCookie, tampered);
+      return undefined;
+    }
+    case "forgeSession": {
+      let data: Record<string, unknown> = {};
+      if (a.from) {
+        const source = await browser(a.from).cookie(control.sessionCookie);
+        const decoded = source ? decodeSession(source) : null;
+        if (!decoded) return { message: noSessionToUse(a.from, control.sessionCookie) };
+        data = decoded.data;
+      }
+      await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, a.key));
+      return undefined;
+    }
+    case "restart": {
+      const problem = await control.restart();
+      return problem ? { message: `after a restart the app did not start again: ${problem}` } : undefined;
+    }
+  }
+}
+
+async function request(
+  me: Browser,
+  a: Extract<Action, { kind: "request" }>,
+  control: AppControl,
+  exchanges: Exchange[],
+  captures: Map<string, unknown>,
+): Promise<StepFailure | undefined> {
+  const app = control.current();
+  const requestId = `r${++requestCounter}`;
+  const exchange: Exchange = {
+    browser: me.name,
+    request: { method: a.request.method, path: a.request.path, form: a.request.form, cookies: (await me.cookies()).map((c) => c.name) },
+  };
+  exchanges.push(exchange);
+  const symptom = { method: a.request.method, path: a.request.path, form: a.request.form };
+
+  let response;
+  try {
+    response = await me.send(app, { ...a.request, timeoutMs: control.requestSeconds * 1000, requestId });
+  } catch (err) {
+    if (!(err instanceof NoResponse)) throw err;
+    control.taint();
+    exchange.failure = err.message;
+    if (err.kind === "timeout") {
+      return {
+        message: `${a.request.method} ${a.request.path} got no answer within ${control.requestSeconds} s (the request time limit).`,
+        hint: "The view seems stuck: look for an endless loop, input(), or a long time.sleep() in the code that answers this page.",
+      };
+    }
+    const exception = await app.exceptionFor(requestId, 50);
+    const why = app.exitReason() ?? "it closed the connection";
+    return { message: `${a.request.method} ${a.request.path} got no answer: the app stopped (${why}).${exception ? ` Its last error: ${exception.summary}` : ""}`, location: exception?.location };
+  }
+
+  const exception = response.status >= 500 ? await app.exceptionFor(requestId, 300) : undefined;
+  const cookieValue = (await me.cookies()).find((c) => c.name === control.sessionCookie)?.value;
+  const session = cookieValue ? (decodeSession(cookieValue)?.data ?? null) : null;
+  exchange.response = {
+    status: response.status,
+    location: response.location,
+    headers: response.headers,
+    setCookies: response.setCookies,
+    text: response.text,
+  };
+  exchange.exception = exception;
+  exchange.session = session;
+
+  const obs: Observation = {
+    status: response.status,
+    location: response.location,
+    headers: response.headers,
+    setCookies: response.setCookies,
+    text: response.text,
+    jar: await me.cookies(),
+    session,
+    sessionCookie: control.sessionCookie,
+    captures,
+  };
+  const captured = capture(a.capture, obs);
+  for (const [k, v] of captured.values) captures.set(k, v);
+  const failures = [...evaluate(a.expect, obs), ...captured.failures];
+  if (failures.length === 0) return undefined;
+  return {
+    message: failures.join("; ") + "." + crashLine(exception),
+    hint: diagnose({ ...symptom, status: response.status, exception }),
+    location: exception?.location,
+  };
+}
+
+function crashLine(exception: AppException | undefined): string {
+  if (!exception) return "";
+  const at = exception.location ? ` (${exception.location.file} line ${exception.location.line})` : "";
+  return ` The app raised ${exception.summary}${at}.`;
+}
+
+/** `{ alice: "mallory" }` over `{ user: "alice" }` → `{ user: "mallory" }`. */
+function replacements(data: Record<string, unknown>, replace?: Record<string, unknown>): Record<string, unknown> {
+  if (!replace) return {};
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value === "string" && value in replace) changes[key] = replace[value];
+  }
+  return changes;
+}
+
+function noSessionToUse(browser: string, cookie: string): string {
+  return `the browser "${browser}" has no Flask session cookie ("${cookie}") to work with: the app did not store anything in the session`;
+}
+
+export function describeStep(step: PlannedStep): string {
+  const who = step.browser === "browser" ? "" : `${step.browser}: `;
+  const a = step.action;
+  switch (a.kind) {
+    case "request":
+      return who + describeRequest(a.request);
+    case "dropCookie":
+      return `${who}forget the cookie "${a.name}"`;
+    case "setCookie":
+      return `${who}set the cookie ${a.name}=${a.value} by hand`;
+    case "tamperSession":
+      return `${who}edit the session cookie by hand`;
+    case "forgeSession":
+      return `${who}sign a session cookie with the guessed key "${a.key}"`;
+    case "restart":
+      return "restart the app";
+  }
+}
+
+export function describeRequest(r: PlannedRequest): string {
+  const form = r.form ? ` with ${Object.entries(r.form).map(([k, v]) => `${k}=${v}`).join("&")}` : "";
+  return `${r.method} ${r.path}${form}`;
+}
+
+function passMessage(check: PlannedCheck): string {
+  return check.title;
+}

@@ -1,0 +1,77 @@
+/**
+ * Diagnosis: turning what the app did (an exception, a telling status) into a hint a beginner
+ * can act on. The lesson's common errors and the mistakes in shared/notes/flask-behaviour.md
+ * come first. The first rule that matches wins; a check's own hint is the fallback.
+ */
+import type { AppException } from "./types.js";
+
+export interface Symptom {
+  method: string;
+  path: string;
+  status?: number;
+  exception?: AppException;
+  /** Form fields sent, if any. */
+  form?: Record<string, string>;
+}
+
+interface Rule {
+  matches(s: Symptom): boolean;
+  hint(s: Symptom): string;
+}
+
+const raised = (type: string, text?: RegExp) => (s: Symptom) =>
+  s.exception?.type === type && (!text || text.test(s.exception.summary));
+
+export const SECRET_KEY_HINT =
+  'Flask needs a secret key to sign the session cookie. Set it once, right after creating the app: app.secret_key = "some long random text". ' +
+  'Set it at the top level of the file, not inside a function and not under if __name__ == "__main__" (the grader, like flask run, never runs that part).';
+
+const RULES: Rule[] = [
+  {
+    matches: raised("RuntimeError", /secret key/i),
+    hint: () => SECRET_KEY_HINT,
+  },
+  {
+    matches: raised("KeyError"),
+    hint: (s) =>
+      `Your code read ${s.exception!.message} from a dictionary (the session, request.form or request.cookies) where it was not there yet. ` +
+      `Use .get(), e.g. session.get(${s.exception!.message}, 0) or session.pop(${s.exception!.message}, None), so a missing value does not crash the page.`,
+  },
+  {
+    matches: raised("TypeError", /did not return a valid response|returned None/),
+    hint: () => "A view function must return the page (a string, render_template(...) or redirect(...)). Did you forget `return`?",
+  },
+  {
+    matches: raised("TypeError", /can only concatenate str|unsupported operand.*NoneType/),
+    hint: () => "A value you read was None (nothing stored yet). Give .get() a default, e.g. request.cookies.get(\"theme\", \"light\").",
+  },
+  {
+    matches: raised("BuildError"),
+    hint: () => "url_for() was given an endpoint that does not exist: use the name of the view function, e.g. url_for(\"login\").",
+  },
+  {
+    matches: raised("AttributeError", /has_key/),
+    hint: () => "dict.has_key() is Python 2. Write `\"user\" in session` instead.",
+  },
+  {
+    matches: raised("TypeError", /'function' object|object is not subscriptable/),
+    hint: () => "Something that should be Flask's session is a function here: is one of your view functions (or an import) named `session`?",
+  },
+  {
+    matches: (s) => s.status === 405,
+    hint: (s) => `The route ${s.path} does not accept ${s.method}. Add methods=["GET", "POST"] to its @app.route(...).`,
+  },
+  {
+    matches: (s) => s.status === 400 && s.form !== undefined,
+    hint: (s) =>
+      `Flask answered 400 (bad request): your code read a form field that was not sent. The grader sends ${Object.keys(s.form!).map((k) => `"${k}"`).join(", ")}: check the name in request.form[...] .`,
+  },
+  {
+    matches: (s) => s.status === 400,
+    hint: () => 'Flask answered 400 (bad request): request.cookies["name"] or request.form["name"] fails when the value is missing. Use .get("name", default).',
+  },
+];
+
+export function diagnose(symptom: Symptom): string | undefined {
+  return RULES.find((r) => r.matches(symptom))?.hint(symptom);
+}
