@@ -1,0 +1,156 @@
+/**
+ * The student-facing text of a check: the one wording every output format shares (pretty, json,
+ * jest), so a student sees the same words wherever they grade. Pure: data in, text out.
+ */
+import type { Exchange, Problem, SourceLocation, Verdict } from "../verdict/types.js";
+
+export interface FeedbackOptions {
+  /** Show the details of hidden / after-due-date checks (teachers, or once results are released). */
+  reveal?: boolean;
+  /** The Result's Problem: when the app could not start, checks only say so (the Problem says why, once). */
+  problem?: Problem;
+}
+
+/** Characters of page text shown: enough to recognise the page, short enough to read at a glance. */
+export const PAGE_TEXT_LIMIT = 200;
+/** Requests shown per check; earlier ones are counted, since the last ones explain the failure. */
+export const EXCHANGE_LIMIT = 4;
+
+const PROBLEM_LABELS: Record<Problem["kind"], string> = {
+  blanks: "it still has blanks to fill in",
+  syntax: "Python found a syntax error",
+  "missing-module": "it imports a module that is not installed",
+  "no-app": "no Flask app was found",
+  "import-crash": "it crashed while starting",
+  "missing-file": "a file is missing",
+  "boot-timeout": "it did not start in time",
+  "boot-failed": "it failed to start",
+};
+
+/** True when a check's details must stay private: students only learn whether it passed. */
+export function isConcealed(verdict: Verdict, reveal = false): boolean {
+  return verdict.visibility !== "visible" && !reveal;
+}
+
+/** The feedback for one check. For a visible pass this is just its rationale. */
+export function checkFeedback(verdict: Verdict, options: FeedbackOptions = {}): string {
+  if (isConcealed(verdict, options.reveal)) {
+    return `Hidden check: ${verdict.status === "pass" ? "passed" : verdict.status === "skip" ? "skipped" : "failed"}.`;
+  }
+  if (verdict.status === "pass") return verdict.message;
+  // The Problem is shown once per result; repeating it under every check would bury it.
+  if (options.problem) return "Not run: the app did not start.";
+  // A skip's message already names the prerequisite that failed; its hint would be about this
+  // check, not about what to fix first, so it is left out.
+  if (verdict.status === "skip") return verdict.message;
+
+  const lines = [verdict.message];
+  if (verdict.exchanges.length > 0) lines.push("What the grader did:", ...indent(exchangesText(verdict.exchanges)));
+  if (verdict.location) lines.push(`Look at ${formatLocation(verdict.location)}.`);
+  if (verdict.hint) lines.push(hintLine(verdict.hint));
+  return lines.join("\n");
+}
+
+/** Why the app could not start: kind, message, every location, hint. */
+export function problemText(problem: Problem): string {
+  const lines = [`Your app could not start: ${PROBLEM_LABELS[problem.kind] ?? problem.kind}.`, problem.message];
+  for (const location of problem.locations) lines.push(`  ${formatLocation(location)}`);
+  if (problem.hint) lines.push(hintLine(problem.hint));
+  return lines.join("\n");
+}
+
+/** `app.py:12:5`, the form editors and terminals turn into links. */
+export function formatLocation(location: SourceLocation): string {
+  return `${location.file}:${location.line}${location.column ? `:${location.column}` : ""}`;
+}
+
+/** The requests of a check, numbered, each with what came back. */
+export function exchangesText(exchanges: readonly Exchange[]): string[] {
+  const shown = exchanges.slice(-EXCHANGE_LIMIT);
+  const skipped = exchanges.length - shown.length;
+  // Name browsers only when several take part: with one, the name is noise.
+  const manyBrowsers = new Set(exchanges.map((e) => e.browser)).size > 1;
+  const lines = skipped > 0 ? [`(${skipped} earlier request${skipped === 1 ? "" : "s"} not shown)`] : [];
+  let previousSession: string | undefined;
+  shown.forEach((exchange, i) => {
+    const last = i === shown.length - 1;
+    lines.push(`${skipped + i + 1}. ${requestLine(exchange, manyBrowsers)}`);
+    const details = responseLines(exchange, last);
+    // A session is shown when it changed, and always at the end: that is the state that failed.
+    if (exchange.session !== undefined) {
+      const session = exchange.session === null ? "none" : formatSession(exchange.session);
+      if (last || session !== previousSession) details.push(`session: ${session}`);
+      previousSession = session;
+    }
+    lines.push(...details.map((line) => `   ${line}`));
+  });
+  return lines;
+}
+
+function requestLine(exchange: Exchange, manyBrowsers: boolean): string {
+  const { method, path, form } = exchange.request;
+  const who = manyBrowsers ? `[${exchange.browser}] ` : "";
+  const fields = form ? Object.entries(form).map(([name, value]) => `${name}=${value}`) : [];
+  return `${who}${method} ${path}${fields.length > 0 ? ` with ${fields.join(", ")}` : ""}`;
+}
+
+function responseLines(exchange: Exchange, last: boolean): string[] {
+  const lines: string[] = [];
+  const response = exchange.response;
+  if (!response) {
+    lines.push(`→ no response: ${exchange.failure ?? "the app did not answer"}`);
+  } else {
+    let line = `→ ${response.status}`;
+    if (response.location) line += `, redirects to ${response.location}`;
+    // Only the last page is quoted: it is the one the failure is about.
+    if (last && response.text) line += `, page: "${truncate(response.text, PAGE_TEXT_LIMIT)}"`;
+    lines.push(line);
+    const { set, deleted } = cookieChanges(response.setCookies);
+    if (set.length > 0) lines.push(`sets cookie${set.length === 1 ? "" : "s"}: ${set.join(", ")}`);
+    if (deleted.length > 0) lines.push(`deletes cookie${deleted.length === 1 ? "" : "s"}: ${deleted.join(", ")}`);
+  }
+  if (exchange.exception) {
+    const where = exchange.exception.location ? ` at ${formatLocation(exchange.exception.location)}` : "";
+    lines.push(`your app raised ${exchange.exception.summary}${where}`);
+  }
+  return lines;
+}
+
+/** Names of the cookies a response set and deleted. Values are left out: they are long and opaque. */
+export function cookieChanges(setCookies: readonly string[], now = Date.now()): { set: string[]; deleted: string[] } {
+  const set: string[] = [];
+  const deleted: string[] = [];
+  for (const header of setCookies) {
+    const [pair = "", ...attributes] = header.split(";");
+    const name = pair.split("=")[0]!.trim();
+    if (!name) continue;
+    (isDeletion(attributes, now) ? deleted : set).push(name);
+  }
+  return { set, deleted };
+}
+
+// Flask deletes a cookie by setting it empty with `Expires` in 1970 and `Max-Age=0`.
+function isDeletion(attributes: string[], now: number): boolean {
+  for (const attribute of attributes) {
+    const [key = "", value = ""] = attribute.split("=", 2).map((s) => s.trim());
+    if (/^max-age$/i.test(key) && Number(value) <= 0) return true;
+    if (/^expires$/i.test(key) && Date.parse(value) < now) return true;
+  }
+  return false;
+}
+
+function formatSession(session: Record<string, unknown>): string {
+  return truncate(JSON.stringify(session, null, 1).replace(/\n\s*/g, " ").replace(/^\{ /, "{").replace(/ \}$/, "}"), PAGE_TEXT_LIMIT);
+}
+
+function hintLine(hint: string): string {
+  return /^hint:/i.test(hint) ? hint : `Hint: ${hint}`;
+}
+
+function truncate(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}
+
+function indent(lines: string[]): string[] {
+  return lines.map((line) => `  ${line}`);
+}

@@ -1,0 +1,81 @@
+/**
+ * The human format: one block per submission, one line per check, the feedback under each check
+ * that did not pass, and the score. Streams: each result is printed as soon as it is graded.
+ */
+import type { Result, Verdict } from "../verdict/types.js";
+import { checkFeedback, problemText } from "./feedback.js";
+import { palette, type Palette } from "./colors.js";
+import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
+
+/** Titles longer than this are not padded further, so one long title does not push every score off-screen. */
+const TITLE_COLUMN = 56;
+
+export function createPrettyReporter(options: ReporterOptions): Reporter {
+  let printed = 0;
+  return {
+    onResult(result) {
+      options.write(`${printed++ > 0 ? "\n" : ""}${renderResult(result, options)}`);
+    },
+    onEnd(summary) {
+      // One result already ends with its score; a total only helps when there are several.
+      if (summary.results.length > 1) options.write(`\n${renderTotal(summary, options)}`);
+    },
+  };
+}
+
+export function renderResult(result: Result, options: { color?: boolean; reveal?: boolean } = {}): string {
+  const c = palette(options.color ?? false);
+  const lines = [`${c.bold(result.exercise)} — ${result.title}  ${c.dim(`(${result.submission})`)}`];
+  if (result.status === "error") {
+    lines.push(c.red(`  ! Could not grade this submission: ${result.error ?? "unknown grader error"}`));
+    lines.push("  Score: not graded");
+    return lines.join("\n") + "\n";
+  }
+  if (result.problem) lines.push(...block(problemText(result.problem), "  ").map((line, i) => (i === 0 ? c.red(line) : line)));
+
+  const width = Math.min(TITLE_COLUMN, Math.max(0, ...result.checks.map((v) => v.title.length)));
+  for (const verdict of result.checks) {
+    lines.push(`  ${checkLine(verdict, width, c)}`);
+    if (verdict.status !== "pass") {
+      lines.push(...block(checkFeedback(verdict, { reveal: options.reveal, problem: result.problem }), "      "));
+    }
+  }
+  for (const note of result.notes) lines.push(...block(`Note: ${note}`, "  ").map(c.yellow));
+  const full = result.score === result.maxScore;
+  lines.push(`  ${c.bold("Score:")} ${(full ? c.green : c.bold)(`${num(result.score)}/${num(result.maxScore)}`)}`);
+  return lines.join("\n") + "\n";
+}
+
+export function renderTotal(summary: Summary, options: { color?: boolean } = {}): string {
+  const c = palette(options.color ?? false);
+  return `${c.bold("Total:")} ${num(summary.score)}/${num(summary.maxScore)} over ${summary.results.length} submissions\n`;
+}
+
+function checkLine(verdict: Verdict, width: number, c: Palette): string {
+  const title = verdict.title.padEnd(width);
+  // Advisory checks are warnings: they never show points, so they cannot read as lost marks.
+  if (verdict.advisory) {
+    const symbol = verdict.status === "pass" ? c.green("✓") : verdict.status === "skip" ? c.dim("–") : c.yellow("⚠");
+    return `${symbol} ${title}  ${c.dim("advisory")}`;
+  }
+  const points = `${num(verdict.points)}/${num(verdict.maxPoints)}`;
+  switch (verdict.status) {
+    case "pass":
+      return `${c.green("✓")} ${title}  ${c.green(points)}`;
+    case "fail":
+      return `${c.red("✗")} ${title}  ${c.red(points)}`;
+    case "error":
+      return `${c.red("!")} ${title}  ${c.red(points)}`;
+    case "skip":
+      return `${c.dim("–")} ${c.dim(title)}  ${c.dim(points)}`;
+  }
+}
+
+function block(text: string, prefix: string): string[] {
+  return text.split("\n").map((line) => prefix + line);
+}
+
+/** Points may be fractional; two decimals are plenty and hide float noise like 0.30000000000000004. */
+function num(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
