@@ -1,0 +1,203 @@
+/**
+ * The checks on a spec that JSON Schema cannot express: references between checks and between
+ * steps, one action per step, regular expressions that compile, and so on. They run after schema
+ * validation, so the data has the shape of `Spec`; each problem is a SpecError pointing at the
+ * offending node. The first problem found (in file order) is thrown.
+ */
+import type { Capture, CaptureRef, Expectations, Request, Spec, Step, TextMatch, Value } from "./types.js";
+import type { Path, SpecSource } from "./position.js";
+
+/** Every action a step can do; a step does exactly one. */
+const ACTIONS = ["request", "dropCookie", "setCookie", "tamperSession", "forgeSession", "restart"] as const satisfies readonly (keyof Step)[];
+
+/** A Record so that the compiler notices when types.ts adds or removes a method. */
+const METHODS: Record<NonNullable<Request["method"]>, true> = {
+  GET: true, POST: true, PUT: true, PATCH: true, DELETE: true, HEAD: true, OPTIONS: true,
+};
+const SHORTHAND = new RegExp(`^(${Object.keys(METHODS).join("|")}) (/\\S*)$`);
+
+const SOURCES = ["number", "regex", "header", "cookie", "session"] as const satisfies readonly (keyof Capture)[];
+
+const ID = /^[a-z0-9-]+$/;
+
+export function checkRules(spec: Spec, src: SpecSource): void {
+  if (!ID.test(spec.id)) throw src.error(["id"], idProblem("the exercise id", spec.id));
+  if (spec.kind === "quiz") checkQuiz(spec, src);
+  else {
+    if (spec.questions !== undefined) throw src.error(["questions"], `"questions" only work with kind: quiz`, "key");
+    if (spec.checks.length === 0) throw src.error(["checks"], "a flask-app exercise needs at least one check");
+  }
+
+  const seen = new Map<string, number>(); // check id -> index
+  const allIds = new Set(spec.checks.map((check) => check.id));
+  spec.checks.forEach((check, c) => {
+    const at: Path = ["checks", c];
+    if (!ID.test(check.id)) throw src.error([...at, "id"], idProblem("a check id", check.id));
+    const first = seen.get(check.id);
+    if (first !== undefined) {
+      const line = src.lineOf(["checks", first, "id"]);
+      throw src.error([...at, "id"], `check id "${check.id}" is used twice (first on line ${line})`);
+    }
+    (check.needs ?? []).forEach((need, n) => {
+      if (seen.has(need)) return;
+      const where = [...at, "needs", n];
+      if (need === check.id) throw src.error(where, `check "${check.id}" cannot need itself`);
+      if (allIds.has(need)) throw src.error(where, `needs "${need}", which comes later: a check can only need earlier checks`);
+      throw src.error(where, `needs "${need}", but no earlier check has that id${didYouMean(need, [...seen.keys()])}`);
+    });
+    if (check.advisory && (check.points ?? 0) > 0) {
+      throw src.error([...at, "points"], `an advisory check earns no points: remove "points" or set it to 0`);
+    }
+    seen.set(check.id, c);
+    checkSteps(check.steps, [...at, "steps"], src);
+  });
+}
+
+function checkQuiz(spec: Spec, src: SpecSource): void {
+  if (!spec.questions?.length) throw src.error(["kind"], `kind: quiz needs "questions"`);
+  if (spec.checks.length > 0) throw src.error(["checks"], `a quiz runs no checks: write "checks: []"`, "key");
+  const ids = new Set<string>();
+  spec.questions.forEach((question, q) => {
+    if (ids.has(question.id)) throw src.error(["questions", q, "id"], `question id "${question.id}" is used twice`);
+    ids.add(question.id);
+    if (!question.options.includes(question.answer)) {
+      throw src.error(["questions", q, "answer"], `the answer "${question.answer}" is not one of the options`);
+    }
+  });
+}
+
+function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
+  const made = new Map<string, number>(); // capture name -> index of the first step making it
+  steps.forEach((step, s) => {
+    const here: Path = [...at, s];
+    if (step.restart === false) throw src.error([...here, "restart"], `"restart: false" does nothing: remove it`);
+    const actions = ACTIONS.filter((action) => step[action] !== undefined);
+    if (actions.length === 0) throw src.error(here, `a step needs one action: ${ACTIONS.join(", ")}`);
+    if (actions.length > 1) {
+      const [a, b] = actions;
+      throw src.error([...here, b], `a step does one thing, but this one has both "${a}" and "${b}": split it into two steps`, "key");
+    }
+    if (actions[0] !== "request") {
+      for (const key of ["expect", "capture"] as const) {
+        if (step[key] !== undefined) throw src.error([...here, key], `"${key}" only works on a request step`, "key");
+      }
+    }
+    if (typeof step.request === "string" && !SHORTHAND.test(step.request)) {
+      throw src.error([...here, "request"], `request "${step.request}" must look like "GET /path": a method (${Object.keys(METHODS).join(", ")}), one space, and a path starting with "/"`);
+    }
+    if (typeof step.request === "object" && !step.request.path.startsWith("/")) {
+      throw src.error([...here, "request", "path"], `the path "${step.request.path}" must start with "/"`);
+    }
+    const later = laterCaptures(steps, s);
+    const use = (name: string, where: Path): void => {
+      if (made.has(name)) return;
+      const maker = later.get(name);
+      if (maker === s) throw src.error(where, `capture "${name}" is made by this same step: it can be used from the next step on`);
+      if (maker !== undefined) {
+        throw src.error(where, `capture "${name}" is used before step ${maker + 1} makes it: a step can only use captures of earlier steps`);
+      }
+      throw src.error(where, `no earlier step of this check captures "${name}"${didYouMean(name, [...made.keys()])}`);
+    };
+    if (step.expect) checkExpectations(step.expect, [...here, "expect"], use, src);
+    for (const [name, capture] of Object.entries(step.capture ?? {})) {
+      const where: Path = [...here, "capture", name];
+      const sources = SOURCES.filter((source) => capture[source] !== undefined);
+      if (sources.length !== 1) {
+        const found = sources.length === 0 ? "none" : sources.map((x) => `"${x}"`).join(" and ");
+        const at = sources.length > 1 ? [...where, sources[1]!] : where; // at the source too many
+        throw src.error(at, `capture "${name}" needs exactly one source (${SOURCES.join(", ")}), found ${found}`, sources.length > 1 ? "key" : "value");
+      }
+      if (capture.regex !== undefined) checkRegex(capture.regex, [...where, "regex"], src);
+    }
+    for (const name of Object.keys(step.capture ?? {})) if (!made.has(name)) made.set(name, s);
+  });
+}
+
+/** Captures made in step `s` or after it, for a better message than "unknown capture". */
+function laterCaptures(steps: Step[], s: number): Map<string, number> {
+  const later = new Map<string, number>();
+  for (let i = steps.length - 1; i >= s; i--) for (const name of Object.keys(steps[i]?.capture ?? {})) later.set(name, i);
+  return later;
+}
+
+type Use = (name: string, where: Path) => void;
+
+/** Walks every place of `Expectations` that holds a regular expression or a capture reference. */
+function checkExpectations(expect: Expectations, at: Path, use: Use, src: SpecSource): void {
+  const { text, session } = expect;
+  if (text) {
+    if (text.matches !== undefined) checkRegex(text.matches, [...at, "text", "matches"], src);
+    if (text.notMatches !== undefined) checkRegex(text.notMatches, [...at, "text", "notMatches"], src);
+    for (const key of ["number", "notNumber"] as const) checkValue(text[key], [...at, "text", key], use);
+  }
+  for (const [name, match] of Object.entries(expect.headers ?? {})) checkTextMatch(match, [...at, "headers", name], use, src);
+  expect.setCookies?.forEach((cookie, i) => checkTextMatch(cookie.value, [...at, "setCookies", i, "value"], use, src));
+  expect.jar?.forEach((cookie, i) => checkTextMatch(cookie.value, [...at, "jar", i, "value"], use, src));
+  if (session) {
+    for (const [key, value] of Object.entries(session.equals ?? {})) checkValue(value, [...at, "session", "equals", key], use);
+    checkValue(session.anyValue, [...at, "session", "anyValue"], use);
+  }
+  expect.captured?.forEach((captured, i) => {
+    use(captured.name, [...at, "captured", i, "name"]);
+    checkValue(captured.equals, [...at, "captured", i, "equals"], use);
+    checkValue(captured.notEquals, [...at, "captured", i, "notEquals"], use);
+  });
+  expect.anyOf?.forEach((alternative, i) => checkExpectations(alternative, [...at, "anyOf", i], use, src));
+}
+
+function checkTextMatch(match: TextMatch | undefined, at: Path, use: Use, src: SpecSource): void {
+  if (typeof match !== "object") return;
+  if (match.matches !== undefined) checkRegex(match.matches, [...at, "matches"], src);
+  checkValue(match.equals, [...at, "equals"], use);
+}
+
+function checkValue(value: Value | CaptureRef | undefined, at: Path, use: Use): void {
+  if (typeof value === "object" && value !== null) use(value.capture, [...at, "capture"]);
+}
+
+/** Compiled as the grader will use it: a plain JavaScript RegExp without flags. */
+function checkRegex(source: string, at: Path, src: SpecSource): void {
+  try {
+    new RegExp(source);
+  } catch (error) {
+    const reason = (error as Error).message.split(": ").pop();
+    throw src.error(at, `"${at[at.length - 1]}" is not a valid regular expression: ${reason}`);
+  }
+}
+
+function idProblem(what: string, id: string): string {
+  const suggestion = id.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return `${what} may only use lower-case letters, digits and dashes ("${id}" could be "${suggestion}")`;
+}
+
+/** ` (did you mean "x"?)` when one of `options` is a likely intended spelling of `word`, else "". */
+export function didYouMean(word: string, options: readonly string[]): string {
+  const best = closest(word, options);
+  return best === undefined ? "" : ` (did you mean "${best}"?)`;
+}
+
+export function closest(word: string, options: readonly string[]): string | undefined {
+  let best: string | undefined;
+  // Short words are one typo away from many others: allow fewer edits for them.
+  let bestDistance = (word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 3))) + 1;
+  for (const option of options) {
+    const distance = option.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, option);
+    if (distance < bestDistance) [best, bestDistance] = [option, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance, counting a swap of two neighbours as one edit ("expcet"). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
