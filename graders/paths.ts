@@ -9,7 +9,7 @@ let root: string | undefined;
 export function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json")) || dir.endsWith(`${"/"}dist`)) {
+  while (!existsSync(join(dir, "package.json"))) {
     const up = dirname(dir);
     if (up === dir) throw new Error("cannot find the grader's package.json");
     dir = up;

@@ -5,13 +5,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { LineCounter, parseDocument } from "yaml";
 import { SpecError } from "../errors.js";
+import { packageFile } from "../paths.js";
 import { pointerToPath, SpecSource, type Path } from "./position.js";
-import { checkRules, closest, didYouMean } from "./rules.js";
+import { checkRules, closest, didYouMean, idProblem } from "./rules.js";
 import type { Spec } from "./types.js";
 
 export async function loadSpec(file: string): Promise<Spec> {
@@ -50,7 +49,7 @@ const definitionNames = new Map<unknown, string>();
 /** Compiled once per process: compiling costs ~100 ms, validating a spec well under one. */
 function validator(): ValidateFunction {
   if (compiled) return compiled;
-  const file = schemaPath();
+  const file = packageFile("specs/schema.json");
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build && npm run schema`);
   const schema = JSON.parse(readFileSync(file, "utf8")) as { definitions?: Record<string, object> };
   definitionNames.set(schema, "Spec");
@@ -63,21 +62,13 @@ function validator(): ValidateFunction {
   return (compiled = ajv.compile(schema));
 }
 
-/** specs/schema.json of this package, from graders/spec/ (ts-jest) and dist/graders/spec/ alike. */
-function schemaPath(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return join(dir, "specs", "schema.json");
-    if (dirname(dir) === dir) throw new Error("cannot find the grader's package.json for specs/schema.json");
-  }
-}
-
 // ---- from ajv's errors to one sentence ----
 
 /** What each definition of the schema is called in a message. Others fall back to their key. */
 const NOUNS: Record<string, string> = {
   Spec: "the spec", Limits: "limits", Check: "a check", Step: "a step", Request: "a request",
   CookieToSet: "setCookie", SessionTamper: "tamperSession", SessionForgery: "forgeSession",
-  Expectations: "expect", Alternative: "an anyOf alternative", TextExpectation: "text",
+  Expectations: "expect", ExpectationsBase: "expect", Alternative: "an anyOf alternative", TextExpectation: "text",
   CaptureRef: "a capture reference", TextMatchRule: "a text rule", SetCookieExpectation: "a setCookies entry",
   JarExpectation: "a jar entry", SessionExpectation: "session", CapturedExpectation: "a captured entry",
   Capture: "a capture", QuizQuestion: "a question",
@@ -169,6 +160,9 @@ function describe({ error, types }: Candidate, data: unknown, src: SpecSource): 
     }
     case "const":
       return src.error(path, `${name} must be ${JSON.stringify(error.params.allowedValue)}`);
+    case "pattern":
+      if (path.at(-1) === "id" && typeof value === "string") return src.error(path, idProblem(path.length === 1 ? "the exercise id" : "a check id", value));
+      return src.error(path, `${name} must match ${error.params.pattern as string}`);
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":

@@ -165,7 +165,7 @@ function checkRegex(source: string, at: Path, src: SpecSource): void {
   }
 }
 
-function idProblem(what: string, id: string): string {
+export function idProblem(what: string, id: string): string {
   const suggestion = id.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
   return `${what} may only use lower-case letters, digits and dashes ("${id}" could be "${suggestion}")`;
 }

@@ -8,7 +8,10 @@
 
 /** One exercise: how to start the student's app and which checks to run against it. */
 export interface Spec {
-  /** Exercise id, used for folder names and on the command line (lower-case, dashes). */
+  /**
+   * Exercise id, used for folder names and on the command line (lower-case, dashes).
+   * @pattern ^[a-z0-9-]+$
+   */
   id: string;
   /** Title shown to students. */
   title: string;
@@ -30,7 +33,10 @@ export interface Spec {
   sessionCookie?: string;
   /** Limits for this exercise; each has a default. */
   limits?: Limits;
-  /** The checks, run in order. Each gets fresh browsers; the app is shared unless a step restarts it. */
+  /**
+   * The checks, run in order. Each gets fresh browsers; the app is shared unless a step
+   * restarts it. A quiz has none: write `checks: []`.
+   */
   checks: Check[];
   /** Questions of a quiz exercise (only with `kind: quiz`). */
   questions?: QuizQuestion[];
@@ -56,12 +62,15 @@ export interface Limits {
 
 /** A small named unit of grading, with its own points, hint and steps. */
 export interface Check {
-  /** Unique id within the spec (lower-case, dashes), e.g. `counts-up`. */
+  /**
+   * Unique id within the spec (lower-case, dashes), e.g. `counts-up`.
+   * @pattern ^[a-z0-9-]+$
+   */
   id: string;
   /** One line a student reads, e.g. "The count goes up by one on each visit". */
   title: string;
   /**
-   * Points for passing. Advisory checks have none.
+   * Points for passing. Advisory checks earn none: leave it out or write 0.
    * @minimum 0
    * @default 1
    */
@@ -93,7 +102,10 @@ export interface Step {
    * @default "browser"
    */
   browser?: string;
-  /** Send a request. A string is a shorthand: `"GET /"` or `"POST /login"`. */
+  /**
+   * Send a request. A string is a shorthand: an upper-case method, one space and a path,
+   * e.g. `"GET /"` or `"POST /login"`.
+   */
   request?: Request | string;
   /** Forget one cookie, as if the user deleted it. */
   dropCookie?: string;
@@ -173,7 +185,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface Capture {
   /** The first whole number in the visible text (tags stripped). */
   number?: true;
-  /** The first group of this regular expression matched against the visible text (or the whole match). */
+  /** The first group of this JavaScript regular expression (no flags) matched against the visible text, or the whole match. */
   regex?: string;
   /** A response header. */
   header?: string;
@@ -195,7 +207,22 @@ export interface CaptureRef {
 }
 
 /** What a response must look like. Every given expectation must hold. */
-export interface Expectations {
+export interface Expectations extends ExpectationsBase {
+  /**
+   * Alternatives: at least one of these groups must hold, e.g. "a redirect to /login, or a
+   * 401/403". Use `because` in each group to name the alternative in feedback.
+   */
+  anyOf?: Alternative[];
+}
+
+/** One acceptable outcome among several. */
+export interface Alternative extends ExpectationsBase {
+  /** How feedback names this alternative, e.g. "a redirect to the login page". */
+  because?: string;
+}
+
+/** The expectations that can stand alone or inside an alternative. */
+export interface ExpectationsBase {
   /** Expected status code, or a list of acceptable ones. */
   status?: number | number[];
   /**
@@ -215,17 +242,6 @@ export interface Expectations {
   session?: SessionExpectation;
   /** Checks on values captured in earlier steps. */
   captured?: CapturedExpectation[];
-  /**
-   * Alternatives: at least one of these groups must hold, e.g. "a redirect to /login, or a
-   * 401/403". Use `because` in each group to name the alternative in feedback.
-   */
-  anyOf?: Alternative[];
-}
-
-/** One acceptable outcome among several. */
-export interface Alternative extends Omit<Expectations, "anyOf"> {
-  /** How feedback names this alternative, e.g. "a redirect to the login page". */
-  because?: string;
 }
 
 /** Checks on the visible text. */
@@ -324,6 +340,9 @@ export interface QuizQuestion {
   answer: string;
   /** Why the answer is right, in a sentence, shown when a student gets it wrong. */
   explanation: string;
-  /** @default 1 */
+  /**
+   * @default 1
+   * @minimum 0
+   */
   points?: number;
 }
