@@ -71,15 +71,16 @@ export function exchangesText(exchanges: readonly Exchange[]): string[] {
   // Name browsers only when several take part: with one, the name is noise.
   const manyBrowsers = new Set(exchanges.map((e) => e.browser)).size > 1;
   const lines = skipped > 0 ? [`(${skipped} earlier request${skipped === 1 ? "" : "s"} not shown)`] : [];
-  let previousSession: string | undefined;
+  // A session is shown when it changes (so a login or logout shows), and at the end when there
+  // is one: "none" under every request of a check that is not about the session is noise.
+  let previousSession = "none";
   shown.forEach((exchange, i) => {
     const last = i === shown.length - 1;
     lines.push(`${skipped + i + 1}. ${requestLine(exchange, manyBrowsers)}`);
     const details = responseLines(exchange, last);
-    // A session is shown when it changed, and always at the end: that is the state that failed.
     if (exchange.session !== undefined) {
       const session = exchange.session === null ? "none" : formatSession(exchange.session);
-      if (last || session !== previousSession) details.push(`session: ${session}`);
+      if (session !== previousSession || (last && exchange.session !== null)) details.push(`session: ${session}`);
       previousSession = session;
     }
     lines.push(...details.map((line) => `   ${line}`));
@@ -102,8 +103,11 @@ function responseLines(exchange: Exchange, last: boolean): string[] {
   } else {
     let line = `→ ${response.status}`;
     if (response.location) line += `, redirects to ${response.location}`;
-    // Only the last page is quoted: it is the one the failure is about.
-    if (last && response.text) line += `, page: "${truncate(response.text, PAGE_TEXT_LIMIT)}"`;
+    // Only the last page is quoted: it is the one the failure is about. A redirect's page and
+    // the error page of a crash say nothing the status and the exception do not.
+    if (last && response.text && !response.location && !exchange.exception) {
+      line += `, page: "${truncate(response.text, PAGE_TEXT_LIMIT)}"`;
+    }
     lines.push(line);
     const { set, deleted } = cookieChanges(response.setCookies);
     if (set.length > 0) lines.push(`sets cookie${set.length === 1 ? "" : "s"}: ${set.join(", ")}`);

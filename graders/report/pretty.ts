@@ -26,21 +26,22 @@ export function createPrettyReporter(options: ReporterOptions): Reporter {
 export function renderResult(result: Result, options: { color?: boolean; reveal?: boolean } = {}): string {
   const c = palette(options.color ?? false);
   const lines = [`${c.bold(result.exercise)} — ${result.title}  ${c.dim(`(${result.submission})`)}`];
-  if (result.status === "error") {
-    lines.push(c.red(`  ! Could not grade this submission: ${result.error ?? "unknown grader error"}`));
-    lines.push("  Score: not graded");
-    return lines.join("\n") + "\n";
-  }
   if (result.problem) lines.push(...block(problemText(result.problem), "  ").map((line, i) => (i === 0 ? c.red(line) : line)));
 
   const width = Math.min(TITLE_COLUMN, Math.max(0, ...result.checks.map((v) => v.title.length)));
   for (const verdict of result.checks) {
-    lines.push(`  ${checkLine(verdict, width, c)}`);
-    if (verdict.status !== "pass") {
-      lines.push(...block(checkFeedback(verdict, { reveal: options.reveal, problem: result.problem }), "      "));
-    }
+    const feedback = verdict.status === "pass" ? "" : checkFeedback(verdict, { reveal: options.reveal, problem: result.problem });
+    // With a Problem (shown above), "not run" fits on the check's line: a block per check would bury the Problem.
+    if (result.problem && feedback) lines.push(`  ${checkLine(verdict, width, c)}  ${c.dim(feedback)}`);
+    else lines.push(`  ${checkLine(verdict, width, c)}`, ...(feedback ? block(feedback, "      ") : []));
   }
   for (const note of result.notes) lines.push(...block(`Note: ${note}`, "  ").map(c.yellow));
+  if (result.status === "error") {
+    // The grader's fault, not the student's: the score below is not final.
+    lines.push(c.red(`  ! The grader could not grade this submission: ${result.error ?? "unknown grader error"}`));
+    lines.push(`  ${c.bold("Score:")} ${result.checks.length > 0 ? `${num(result.score)}/${num(result.maxScore)} (incomplete)` : "not graded"}`);
+    return lines.join("\n") + "\n";
+  }
   const full = result.score === result.maxScore;
   lines.push(`  ${c.bold("Score:")} ${(full ? c.green : c.bold)(`${num(result.score)}/${num(result.maxScore)}`)}`);
   return lines.join("\n") + "\n";

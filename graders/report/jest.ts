@@ -1,0 +1,148 @@
+/**
+ * The checks as jest tests, for students who run `npm test`: one test per check, named
+ * `<exercise> › <check title>`, failing with the same feedback text as the CLI. A student's test
+ * file is three lines:
+ *
+ *   import { submissionTests } from "flask-sessions-autograder/jest";
+ *   await submissionTests({ submission: process.env.SUBMISSION ?? "." });
+ *
+ * Test names must exist when jest collects the file, so the specs are loaded before (top-level
+ * await); the apps are started in `beforeAll`, once per exercise.
+ */
+import { beforeAll, describe, test } from "@jest/globals";
+import { resolve } from "node:path";
+import { packageRoot } from "../paths.js";
+import { bundledTargets, findTargets, listExercises, specFile, type Target } from "../targets.js";
+import type { Spec } from "../spec/types.js";
+import type { Result, Verdict } from "../verdict/types.js";
+import { checkFeedback, problemText } from "./feedback.js";
+
+export interface SubmissionTestsOptions {
+  /** Exercise folder or folder of exercise folders. Default: env SUBMISSION, else the package's solutions/. */
+  submission?: string;
+  /** The exercise `submission` is a folder of, when its name does not say. Default: env EXERCISE. */
+  exercise?: string;
+  /** Folder of `<id>.yaml` specs. Default: the package's specs/. */
+  specs?: string;
+  /** Show hidden checks' details. Default: env REVEAL is set (non-empty, not `0`). */
+  reveal?: boolean;
+  /** Time to grade one exercise (boot plus every check). */
+  timeoutMs?: number;
+}
+
+export interface PlannedExercise {
+  target: Target;
+  spec: Spec;
+}
+
+export interface SubmissionPlan {
+  exercises: PlannedExercise[];
+  /** Subfolders skipped because no exercise has their name. */
+  ignored: string[];
+}
+
+const DEFAULT_TIMEOUT_MS = 180_000;
+
+/** Declares the tests. Await it at the top level of the test file. */
+export async function submissionTests(options: SubmissionTestsOptions = {}): Promise<void> {
+  const plan = await planSubmission(options);
+  const reveal = options.reveal ?? revealFromEnv();
+  for (const folder of plan.ignored) warn(`Ignoring ${folder}: no exercise has this name.`);
+  for (const { target, spec } of plan.exercises) {
+    describe(target.exercise, () => {
+      let result: Result | undefined;
+      beforeAll(async () => {
+        result = await gradeExercise({ target, spec });
+        for (const note of result.notes) warn(`${target.exercise}: Note: ${note}`);
+      }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      for (const check of plannedChecks(spec)) {
+        test(check.title, () => {
+          // No result: beforeAll failed, and jest already reports its error on this test.
+          if (!result) return;
+          const outcome = checkOutcome(result, check.id, reveal);
+          if (outcome.kind === "warn") warn(`⚠ ${target.exercise} › ${check.title} (advisory)\n${indent(outcome.text)}`);
+          if (outcome.kind === "fail") throw new CheckFailure(outcome.text);
+        });
+      }
+    });
+  }
+}
+
+/** Finds the exercises and loads their specs, by the CLI's rules. Throws SpecError / UsageError. */
+export async function planSubmission(options: SubmissionTestsOptions = {}): Promise<SubmissionPlan> {
+  const root = packageRoot();
+  const specsDir = options.specs !== undefined ? resolve(options.specs) : resolve(root, "specs");
+  const known = listExercises(specsDir);
+  const submission = options.submission ?? process.env.SUBMISSION;
+  const discovery = submission !== undefined && submission !== ""
+    ? findTargets(resolve(submission), known, options.exercise ?? (process.env.EXERCISE || undefined))
+    : // The reference solutions by default: the suite then shows that every check can pass.
+      bundledTargets(root, known, options.exercise, ["solutions"]);
+  // Imported here, not at the top: the loader is only needed once there is something to load.
+  const { loadSpec } = await import("../spec/load.js");
+  const exercises: PlannedExercise[] = [];
+  for (const target of discovery.targets) {
+    exercises.push({ target, spec: await loadSpec(specFile(specsDir, target.exercise)) });
+  }
+  return { exercises, ignored: discovery.ignored };
+}
+
+/** Grades one planned exercise with the same pipeline as the CLI. */
+export async function gradeExercise({ target, spec }: PlannedExercise): Promise<Result> {
+  const { grade } = await import("../grade.js");
+  return grade(spec, target.dir);
+}
+
+export type CheckOutcome = { kind: "pass" } | { kind: "warn"; text: string } | { kind: "fail"; text: string };
+
+/**
+ * What jest makes of one check. Advisory checks never fail the run (they warn); a skipped check
+ * fails with its reason, since jest cannot skip a test once it has started.
+ */
+export function checkOutcome(result: Result, checkId: string, reveal = false): CheckOutcome {
+  const verdict: Verdict | undefined = result.checks.find((v) => v.id === checkId);
+  if (!verdict) {
+    const why = result.status === "error" ? result.error ?? "unknown error" : `it gave no verdict for check "${checkId}" (a grader bug)`;
+    return { kind: "fail", text: `The grader could not grade this submission: ${why}` };
+  }
+  if (verdict.status === "pass") return { kind: "pass" };
+  let text = checkFeedback(verdict, { reveal, problem: result.problem });
+  // Each test is read on its own (and may be run alone with -t), so each carries the Problem.
+  if (result.problem) text += `\n\n${problemText(result.problem)}`;
+  return verdict.advisory ? { kind: "warn", text } : { kind: "fail", text };
+}
+
+/** The checks a spec declares, in order: quizzes grade questions, apps grade checks. */
+export function plannedChecks(spec: Spec): { id: string; title: string }[] {
+  if (spec.kind === "quiz") return (spec.questions ?? []).map((q) => ({ id: q.id, title: q.text }));
+  return (spec.checks ?? []).map((c) => ({ id: c.id, title: c.title }));
+}
+
+/** A failed check as jest shows it: the feedback alone, no stack trace into the grader. */
+export class CheckFailure extends Error {
+  constructor(text: string) {
+    super(text);
+    this.name = "CheckFailure";
+    // jest prints `stack`, taking as the message everything before the first "at file:line:col"
+    // frame (or only the first line when there is none, the rest shown dimmed as if a trace).
+    // This frame marks where the feedback ends, and jest drops it as an anonymous one.
+    this.stack = `${text}\n    at <anonymous>:0:0`;
+  }
+}
+
+/**
+ * Warnings go straight to stderr: console.warn in jest adds a code frame pointing into this file,
+ * which a student would read as "the error is in the grader".
+ */
+function warn(text: string): void {
+  process.stderr.write(`${text}\n\n`);
+}
+
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, "    ");
+}
+
+function revealFromEnv(): boolean {
+  const value = process.env.REVEAL;
+  return value !== undefined && value !== "" && value !== "0";
+}

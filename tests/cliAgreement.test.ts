@@ -1,0 +1,71 @@
+/**
+ * The CLI and the jest helper must agree: same folder in, same status per check out. Runs the
+ * real built CLI (`scripts/grade.js`) the way `npm run grade` does, so the bin itself is covered.
+ *
+ * The CLI is compiled into a private folder for this run instead of reusing dist/: dist may be
+ * missing or stale, and rebuilding it in place would race with other test files or a developer's
+ * build. The folder is below dist/ (ignored by git), so the compiled files find the package's
+ * dependencies and its package.json ("type": "module", the package root) as dist/ itself would.
+ *
+ * Needs Python with Flask, like grading itself.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { checkOutcome, gradeExercise, planSubmission } from "../graders/report/jest.js";
+import type { JsonReport } from "../graders/report/json.js";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("..", import.meta.url));
+let outDir: string;
+
+beforeAll(async () => {
+  mkdirSync(join(root, "dist"), { recursive: true });
+  outDir = mkdtempSync(join(root, "dist", ".cli-test-"));
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  // tsc emits even with type errors elsewhere (a teammate's work in progress); typecheck is not this test's job.
+  await run(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: root }).catch(() => undefined);
+  if (!existsSync(join(outDir, "scripts", "grade.js"))) throw new Error(`tsc did not produce ${outDir}/scripts/grade.js`);
+}, 120_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+const cases: { name: string; submission: string; exercise?: string }[] = [
+  // Every check passes.
+  { name: "the reference solutions", submission: "solutions" },
+  // A failure, then skips.
+  { name: "an app without a secret key", submission: "tests/fixtures/visit-counter/no-secret-key", exercise: "visit-counter" },
+  // Failures, passes, and an advisory warning.
+  { name: "a guessable secret key", submission: "tests/fixtures/protected-page/guessable-key-dev", exercise: "protected-page" },
+  // The app does not start: a Problem.
+  { name: "the starters, with their blanks", submission: "starter" },
+];
+
+describe.each(cases)("CLI and jest agree on $name", ({ submission, exercise }) => {
+  test("same status for every check", async () => {
+    const args = [join(outDir, "scripts", "grade.js"), submission, "--format", "json", ...(exercise ? ["--exercise", exercise] : [])];
+    const { stdout } = await run(process.execPath, args, { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
+    const cli = JSON.parse(stdout) as JsonReport;
+
+    const plan = await planSubmission({ submission: join(root, submission), exercise });
+    expect(plan.exercises.map((e) => e.target.exercise)).toEqual(cli.results.map((r) => r.exercise));
+    for (const [i, planned] of plan.exercises.entries()) {
+      const result = await gradeExercise(planned);
+      const fromCli = cli.results[i]!;
+      expect(result.checks.map((v) => [v.id, v.status])).toEqual(fromCli.checks.map((c) => [c.id, c.status]));
+      // And what jest makes of each verdict matches the status, with the CLI's feedback text.
+      for (const check of fromCli.checks) {
+        const verdict = result.checks.find((v) => v.id === check.id)!;
+        const outcome = checkOutcome(result, check.id);
+        const expected = check.status === "pass" ? "pass" : verdict.advisory ? "warn" : "fail";
+        expect([check.id, outcome.kind]).toEqual([check.id, expected]);
+        if (outcome.kind !== "pass") expect(outcome.text.startsWith(check.message)).toBe(true);
+      }
+    }
+  }, 120_000);
+});
