@@ -3,9 +3,14 @@
  *
  * `python3` is often a pyenv shim (a bash script: +55 ms per start and it needs pyenv's
  * environment), so we ask it once for `sys.executable` and start the real binary from then on.
- * `AUTOGRADER_PYTHON` overrides the discovery.
+ * The answer is cached in a small file, keyed on what decides it (the command found on PATH,
+ * pyenv's settings and the folder), because asking costs a whole interpreter start per run.
+ * `AUTOGRADER_PYTHON` overrides the discovery. Whether Flask is installed is the runner's to say.
  */
 import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { delimiter, join } from "node:path";
 import { GraderError } from "../errors.js";
 
 let cached: string | undefined;
@@ -17,19 +22,58 @@ export function findPython(): string {
   const override = process.env.AUTOGRADER_PYTHON;
   const candidates = override ? [override] : ["python3", "python"];
   for (const candidate of candidates) {
+    const command = onPath(candidate);
+    if (!command) continue;
+    const key = JSON.stringify([command, statSync(command).mtimeMs, process.env.PYENV_VERSION, process.env.VIRTUAL_ENV, process.cwd()]);
+    const remembered = readCache(key);
+    if (remembered) return (cached = remembered);
     try {
-      const out = execFileSync(candidate, ["-c", "import sys, flask; print(sys.executable)"], {
+      const out = execFileSync(command, ["-c", "import sys; print(sys.executable)"], {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
         timeout: 20_000,
       }).trim();
-      if (out) return (cached = out);
+      if (out) {
+        writeCache(key, out);
+        return (cached = out);
+      }
     } catch {
       // try the next candidate
     }
   }
   throw new PythonNotFoundError(
-    `Could not find a Python 3 with Flask (tried ${candidates.join(", ")}). ` +
-      "Install it with `pip install -r requirements.txt`, or point AUTOGRADER_PYTHON at the interpreter.",
+    `Could not find Python 3 (tried ${candidates.join(", ")}). ` +
+      "Install it with Flask (`pip install -r requirements.txt`), or point AUTOGRADER_PYTHON at the interpreter.",
   );
+}
+
+/** The full path `command` runs, as the shell would find it. */
+function onPath(command: string): string | undefined {
+  if (command.includes("/")) return existsSync(command) ? command : undefined;
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const path = join(dir, command);
+    if (dir && existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+function cacheFile(): string {
+  return join(tmpdir(), `autograde-python-${userInfo().uid}.json`);
+}
+
+function readCache(key: string): string | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(cacheFile(), "utf8")) as { key?: string; executable?: string };
+    return entry.key === key && entry.executable && existsSync(entry.executable) ? entry.executable : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(key: string, executable: string): void {
+  try {
+    writeFileSync(cacheFile(), JSON.stringify({ key, executable }));
+  } catch {
+    // a cache is only a shortcut
+  }
 }

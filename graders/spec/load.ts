@@ -5,12 +5,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { LineCounter, parseDocument } from "yaml";
 import { SpecError } from "../errors.js";
 import { packageFile } from "../paths.js";
 import { pointerToPath, SpecSource, type Path } from "./position.js";
 import { checkRules, closest, didYouMean, idProblem } from "./rules.js";
+import { knownValid, rememberValid, validationKey } from "./validated.js";
 import type { Spec } from "./types.js";
 
 export async function loadSpec(file: string): Promise<Spec> {
@@ -36,9 +38,13 @@ export function loadSpecText(text: string, file: string): Spec {
   }
   const data: unknown = doc.toJS();
   const src = new SpecSource(file, doc, lines);
-  const validate = validator();
-  if (!validate(data)) throw schemaError(validate.errors ?? [], data, src);
+  const key = validationKey(schemaText(), data);
+  if (!knownValid(key)) {
+    const validate = validator();
+    if (!validate(data)) throw schemaError(validate.errors ?? [], data, src);
+  }
   checkRules(data as Spec, src);
+  rememberValid(key);
   return data as Spec;
 }
 
@@ -46,12 +52,23 @@ let compiled: ValidateFunction | undefined;
 /** Schema objects by definition name, to tell from an error's parentSchema what it was about. */
 const definitionNames = new Map<unknown, string>();
 
-/** Compiled once per process: compiling costs ~100 ms, validating a spec well under one. */
-function validator(): ValidateFunction {
-  if (compiled) return compiled;
+let schemaSource: string | undefined;
+
+function schemaText(): string {
+  if (schemaSource !== undefined) return schemaSource;
   const file = packageFile("specs/schema.json");
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build && npm run schema`);
-  const schema = JSON.parse(readFileSync(file, "utf8")) as { definitions?: Record<string, object> };
+  return (schemaSource = readFileSync(file, "utf8"));
+}
+
+/**
+ * Compiled once per process and only when needed (see validated.ts): importing and compiling
+ * costs ~150 ms, validating a spec well under one. ajv is CommonJS, so it loads lazily with require.
+ */
+function validator(): ValidateFunction {
+  if (compiled) return compiled;
+  const { Ajv } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
+  const schema = JSON.parse(schemaText()) as { definitions?: Record<string, object> };
   definitionNames.set(schema, "Spec");
   for (const [name, definition] of Object.entries(schema.definitions ?? {})) definitionNames.set(definition, name);
   // allErrors: to choose the most helpful error ourselves. verbose: parentSchema lists the allowed keys
