@@ -427,7 +427,6 @@ describe("targets and the command line", () => {
       stdout: { write: (t: string) => (stdout += t), isTTY: false },
       stderr: { write: (t: string) => (stderr += t) },
       env: {},
-      cwd: dir,
     });
     return { code, stdout, stderr };
   }
@@ -439,16 +438,19 @@ describe("targets and the command line", () => {
   });
 
   test.each([
-    [["--bogus"], /Unknown option '--bogus'.*Expected: autograde \[PATH\] \[--exercise ID\]/],
+    [["--bogus"], /^autograde: Unknown option --bogus\. Expected: autograde \[PATH\] \[--exercise ID\] .*\[--reveal\]\. Known exercises: /],
+    [["--format"], /Option '--format <value>' argument missing\. Expected: autograde \[PATH\]/],
     [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json\./],
     [["a", "b"], /Expected at most one folder, got 2: a b\./],
-    [["missing", "--specs", "specs"], /No folder at .*missing\. Expected an exercise folder or a folder of exercise folders\./],
-    [["file.txt", "--specs", "specs"], /file\.txt is a file\./],
-    [["my-attempt", "--specs", "specs", "--exercise", "nope"], /Unknown exercise "nope"\. Known exercises: protected-page, visit-counter\./],
-    [["my-attempt", "--specs", "specs"], /Known exercises: protected-page, visit-counter\./],
-    [["visit-counter", "--specs", "no-specs"], /No specs folder at .*no-specs\./],
+    [["{dir}/missing", "--specs", "{dir}/specs"], /No folder at \S+missing\. Expected an exercise folder or a folder of exercise folders\. Known exercises: protected-page, visit-counter\./],
+    [["{dir}/file.txt", "--specs", "{dir}/specs"], /file\.txt is a file\./],
+    [["{dir}/my-attempt", "--specs", "{dir}/specs", "--exercise", "nope"], /Unknown exercise "nope"\. Known exercises: protected-page, visit-counter\./],
+    [["{dir}/my-attempt", "--specs", "{dir}/specs"], /my-attempt is not named after an exercise .* Known exercises: protected-page, visit-counter\./],
+    [["{dir}/visit-counter", "--specs", "{dir}/no-specs"], /No specs folder at \S+no-specs\.\n/],
+    // No --specs: the package's own specs, whatever exercises they hold.
+    [["--exercise", "nope"], /Unknown exercise "nope"\. Known exercises: [a-z0-9-]+(, [a-z0-9-]+)*\./],
   ])("bad usage %j exits 2 and says what was expected", async (argv, message) => {
-    const { code, stdout, stderr } = await cli(...argv);
+    const { code, stdout, stderr } = await cli(...argv.map((a) => a.replace("{dir}", dir)));
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toMatch(message);
@@ -458,10 +460,10 @@ describe("targets and the command line", () => {
   // Needs the spec loader (graders/spec/load.ts), not Python: specs are loaded before any app starts.
   test("an invalid spec exits 2 with the loader's file:line:column message, after noting ignored folders", async () => {
     writeFileSync(join(specs, "visit-counter.yaml"), "id: visit-counter\ntitle: Visits\nchecks:\n  - id: a\n    title: A\n    stepz: []\n");
-    const { code, stdout, stderr } = await cli("work", "--specs", "specs", "--format", "json");
+    const { code, stdout, stderr } = await cli(join(dir, "work"), "--specs", join(dir, "specs"), "--format", "json");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/note: ignoring work[\\/]notes/);
+    expect(stderr).toMatch(/note: ignoring \S*work[\\/]notes: no exercise is named "notes"\./);
     expect(stderr).not.toContain(".git");
     expect(stderr).toMatch(/invalid spec: .*visit-counter\.yaml:\d+:\d+: /);
   });

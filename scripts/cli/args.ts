@@ -14,7 +14,9 @@ export interface CliArgs {
   help: boolean;
 }
 
-export const USAGE = `Usage: autograde [PATH] [--exercise ID] [--format pretty|json] [--specs DIR] [--reveal]
+const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format pretty|json] [--specs DIR] [--reveal]";
+
+export const USAGE = `Usage: ${SYNOPSIS}
 
 Grades a Flask "Sessions & Cookies" exercise by running the app and using it like a browser.
 
@@ -45,8 +47,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       },
     });
   } catch (error) {
-    // parseArgs' own wording ("Unknown option '--x'...") is clear; what it lacks is what is expected.
-    throw new UsageError(`${(error as Error).message.replace(/\.?$/, ".")} Expected: ${USAGE.split("\n")[0]!.slice("Usage: ".length)}`);
+    throw new UsageError(`${parseProblem(error as Error & { code?: string })} Expected: ${SYNOPSIS}.`);
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) {
@@ -64,4 +65,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     reveal: values.reveal ?? false,
     help: values.help ?? false,
   };
+}
+
+/**
+ * parseArgs' first sentence, minus its advice about `--` (meant for positionals that start with a
+ * dash, which a folder name never needs).
+ */
+function parseProblem(error: Error & { code?: string }): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(error.message);
+  if (unknown) return `Unknown option ${unknown[1]}.`;
+  return `${error.message.split(/(?<=\.) /)[0]!.replace(/\.?$/, ".")}`;
 }
