@@ -75,7 +75,7 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
   const known = listExercises(specsDir);
   const submission = options.submission ?? process.env.SUBMISSION;
   const discovery = submission !== undefined && submission !== ""
-    ? findTargets(resolve(submission), known, options.exercise ?? (process.env.EXERCISE || undefined))
+    ? findTargets(submission, known, options.exercise ?? (process.env.EXERCISE || undefined))
     : // The reference solutions by default: the suite then shows that every check can pass.
       bundledTargets(root, known, options.exercise, ["solutions"]);
   // Imported here, not at the top: the loader is only needed once there is something to load.
