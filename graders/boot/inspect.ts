@@ -67,11 +67,13 @@ function sourceFiles(dir: string): string[] {
     for (const name of readdirSync(d)) {
       if (files.length >= MAX_FILES) return;
       const path = join(d, name);
-      const stat = lstatSync(path, { throwIfNoEntry: false }) // never follow links: a loop would never end;
+      // Never follow links: a directory loop would never end, and a linked file may be anything
+      // (outside the submission, or a device such as /dev/zero that never ends either).
+      const stat = lstatSync(path, { throwIfNoEntry: false });
       if (!stat) continue;
       if (stat.isDirectory()) {
         if (!SKIPPED_DIRS.has(name) && !name.startsWith(".")) walk(path);
-      } else if (SCANNED.test(name) && stat.size <= MAX_FILE_BYTES) files.push(path);
+      } else if (stat.isFile() && SCANNED.test(name) && stat.size <= MAX_FILE_BYTES) files.push(path);
     }
   };
   walk(dir);
