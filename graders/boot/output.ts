@@ -2,17 +2,21 @@
  * What an app printed, kept up to a cap. A submission may print without end; we keep the start
  * (where tracebacks of a crash usually are) and the latest part, and count what was dropped.
  */
+import { StringDecoder } from "node:string_decoder";
+
 export const OUTPUT_CAP_BYTES = 64 * 1024;
 
 export class OutputBuffer {
   private head = "";
   private recent = "";
   private dropped = 0;
+  /** A pipe splits its data anywhere, also inside a character: keep a partial one for the next chunk. */
+  private decoder = new StringDecoder("utf8");
 
   constructor(private readonly cap = OUTPUT_CAP_BYTES) {}
 
   add(chunk: Buffer | string): void {
-    const text = chunk.toString();
+    const text = typeof chunk === "string" ? chunk : this.decoder.write(chunk);
     const half = this.cap / 2;
     if (this.head.length < half) {
       const room = half - this.head.length;
