@@ -21,17 +21,21 @@ const NOTES: Record<string, string> = {
     'Your file calls app.run() at the top level. The grader ignores it, but `flask run` and other tools would hang on it: put it under if __name__ == "__main__":',
 };
 
+/** Never throws: whatever keeps the grader from grading becomes a result with status `error`. */
 export async function grade(spec: Spec, submissionDir: string, options: GradeOptions = {}): Promise<Result> {
   const started = Date.now();
   const p = plan(spec);
   const base = { exercise: p.exercise, title: p.title, submission: submissionDir, notes: [] as string[] };
-  const dir = resolve(submissionDir);
-  let python: string;
   try {
-    python = options.python ?? findPython();
+    return await run(p, base, submissionDir, options, started);
   } catch (err) {
     return { ...base, ...scoreOf([], p), status: "error", error: (err as Error).message, checks: [], durationMs: Date.now() - started };
   }
+}
+
+async function run(p: Plan, base: Base, submissionDir: string, options: GradeOptions, started: number): Promise<Result> {
+  const dir = resolve(submissionDir);
+  const python = options.python ?? findPython();
 
   const problem = inspectSubmission(dir, p.entry);
   if (problem) return notStarted(base, p, problem, started);
@@ -46,7 +50,12 @@ export async function grade(spec: Spec, submissionDir: string, options: GradeOpt
     current: () => app,
     async restart() {
       await app.stop();
-      const again = await boot();
+      let again;
+      try {
+        again = await boot();
+      } catch (err) {
+        return (err as Error).message;
+      }
       if ("problem" in again) return again.problem.message;
       app = again.app;
       return undefined;
@@ -119,7 +128,9 @@ function verdict(check: PlannedCheck, status: Verdict["status"], message: string
   };
 }
 
-function notStarted(base: Omit<Result, "score" | "maxScore" | "status" | "checks" | "durationMs">, p: Plan, problem: Problem, started: number): Result {
+type Base = Omit<Result, "score" | "maxScore" | "status" | "checks" | "durationMs">;
+
+function notStarted(base: Base, p: Plan, problem: Problem, started: number): Result {
   const short = problem.kind === "blanks" ? "fill in the blanks first" : "the app did not start";
   const checks = p.checks.map((c) => ({ ...verdict(c, "fail", `Not tested: ${short}.`, started), hint: problem.hint }));
   return { ...base, problem, ...scoreOf(checks, p), status: "graded", checks, durationMs: Date.now() - started };

@@ -3,6 +3,7 @@
  * port (or why it could not start) over a private channel.
  */
 import { execa, type ResultPromise } from "execa";
+import { GraderError } from "../errors.js";
 import type { AppException, Problem, SourceLocation } from "../verdict/types.js";
 import { packageFile } from "../paths.js";
 import { OutputBuffer } from "./output.js";
@@ -34,8 +35,11 @@ export interface RunningApp {
 
 export type BootOutcome = { app: RunningApp } | { problem: Problem };
 
+/** The interpreter itself could not be started (missing, not executable): the grader's fault, not the student's. */
+export class LaunchError extends GraderError {}
+
 interface ChannelEvent {
-  event: "ready" | "problem" | "exception" | "note";
+  event: "ready" | "problem" | "exception" | "note" | "fatal";
   [field: string]: unknown;
 }
 
@@ -58,12 +62,23 @@ export async function launch(options: LaunchOptions): Promise<BootOutcome> {
   child.stdout?.on("data", (chunk: Buffer) => events.add(chunk));
 
   let exited: string | undefined;
+  let notSpawned: string | undefined;
   const finished = child.then((r) => {
+    const cause = r.cause as NodeJS.ErrnoException | undefined;
+    if (r.exitCode === undefined && !r.signal && cause?.syscall?.startsWith("spawn")) notSpawned = cause.code ?? cause.message;
     exited = r.signal ? `it was stopped by ${r.signal}` : `it exited with code ${r.exitCode}`;
     events.close();
   });
 
-  const first = await events.next((e) => e.event === "ready" || e.event === "problem", options.bootSeconds * 1000);
+  const first = await events.next((e) => e.event === "ready" || e.event === "problem" || e.event === "fatal", options.bootSeconds * 1000);
+  if (notSpawned) {
+    untrack(child);
+    throw new LaunchError(`Could not start the Python interpreter ${options.python} (${notSpawned}).`);
+  }
+  if (first?.event === "fatal") {
+    await kill(child, finished);
+    throw new LaunchError(String(first.message));
+  }
   if (!first || first.event === "problem") {
     const problem = first ? problemFrom(first, options.entry) : await noHandshake(exited, finished, output, options);
     await kill(child, finished);

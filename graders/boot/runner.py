@@ -5,7 +5,8 @@ Usage: python runner.py ENTRY_FILE
 Talks to the grader over a private channel: the stdout it was started with. Before any student
 code runs, that descriptor is duplicated and fd 1 is pointed at stderr, so a student's print()
 lands in the captured output and can never look like a message from this runner. Each message
-is one line of JSON with an "event": ready, problem, exception or note.
+is one line of JSON with an "event": ready, problem, exception, note, or fatal (the grader's
+environment cannot run any app, e.g. Flask is not installed: not the student's fault).
 """
 
 import json
@@ -27,18 +28,48 @@ def send(event, **fields):
         os._exit(3)  # the grader is gone
 
 
-def die_with_parent():
-    """Linux: be killed when the grader dies, even by SIGKILL, so no app outlives it."""
+def set_death_signal(sig):
+    """Linux PR_SET_PDEATHSIG: get `sig` when the parent dies, even by SIGKILL."""
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(sig))
     except Exception:
         pass
+
+
+def die_with_parent():
+    """Be killed when the grader dies, even by SIGKILL, so no app outlives it."""
+    set_death_signal(signal.SIGKILL)
     expected = os.environ.get("AUTOGRADER_PARENT_PID")
     if expected and os.getppid() != int(expected):
         os._exit(3)  # the grader died before prctl took effect
+
+
+def guard_group():
+    """Fork a watchdog, before any student code runs, that kills the whole process group once
+    the runner is gone. The death signal only reaches the runner: without this, processes the
+    app started (subprocess.Popen, os.system(... &)) would outlive a SIGKILLed grader."""
+    runner = os.getpid()
+    if os.fork():
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)  # hold no pipe of the grader's open
+        os.close(CHANNEL.fileno())
+
+        def kill_group(*_):
+            os.killpg(0, signal.SIGKILL)
+
+        signal.signal(signal.SIGTERM, kill_group)
+        set_death_signal(signal.SIGTERM)
+        if os.getppid() != runner:
+            kill_group()  # the runner died before prctl took effect
+        while True:
+            signal.pause()
+    finally:
+        os._exit(0)
 
 
 def student_frame(tb, root):
@@ -121,11 +152,18 @@ def report_request_exceptions(app, root):
 
 def main():
     die_with_parent()
+    guard_group()
     entry = os.path.abspath(sys.argv[1])
     root = os.path.dirname(entry)
     os.chdir(root)
     sys.path.insert(0, root)
     sys.argv = [entry]
+
+    try:
+        import flask  # noqa: F401
+    except ImportError as exc:
+        send("fatal", message=f"Flask is not installed for the Python at {sys.executable} ({exc}).")
+        sys.exit(0)
 
     notes = set()
     neutralise_run(notes)
