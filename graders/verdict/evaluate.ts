@@ -92,9 +92,15 @@ function redirect(expected: string | string[] | undefined, obs: Observation): st
   const where = new URL(obs.location!, "http://app.localhost/");
   const matches = targets.some((t) => {
     const want = new URL(t, "http://app.localhost/");
-    return want.pathname === where.pathname && (!want.search || want.search === where.search);
+    return want.pathname === where.pathname && (!want.search || sameQuery(want.searchParams, where.searchParams));
   });
   return matches ? [] : [`expected a redirect to ${targets.join(" or ")}, got a redirect to ${obs.location}`];
+}
+
+/** The same fields and values, however they are encoded (`/` or `%2F`, `+` or `%20`) and ordered. */
+function sameQuery(a: URLSearchParams, b: URLSearchParams): boolean {
+  const fields = (p: URLSearchParams) => [...p].map((field) => JSON.stringify(field)).sort().join("&");
+  return fields(a) === fields(b);
 }
 
 function text(e: TextExpectation | undefined, obs: Observation): string[] {
@@ -124,7 +130,7 @@ function numbersOnPage(text: string): string {
 
 function textMatch(what: string, actual: string | undefined, match: TextMatch, obs: Observation): string[] {
   const rule = typeof match === "string" ? { equals: match } : match;
-  if (rule.present === false) return actual === undefined ? [] : [`expected no ${what}, but there is one (${show(actual)})`];
+  if (rule.present === false) return actual === undefined ? [] : [`expected ${what} not to be there, but it is (${show(actual)})`];
   if (actual === undefined) return rule.present || rule.equals !== undefined || rule.contains || rule.matches ? [`expected ${what}, but there is none`] : [];
   const failures: string[] = [];
   if (rule.equals !== undefined && !same(actual, resolve(rule.equals, obs))) failures.push(`expected ${what} to be ${describeValue(rule.equals, obs)}, got ${show(actual)}`);
