@@ -42,7 +42,13 @@ const RULES: Rule[] = [
     hint: () => "A view function must return the page (a string, render_template(...) or redirect(...)). Did you forget `return`?",
   },
   {
-    matches: raised("TypeError", /can only concatenate str|unsupported operand.*NoneType/),
+    // Before the None rule: a view named `session` shadows Flask's, whatever way it is then used.
+    matches: (s) => ["TypeError", "AttributeError"].some((t) => raised(t, /'function' object|argument of type 'function'/)(s)),
+    hint: () => "Something that should be Flask's session is a function here: is one of your view functions (or an import) named `session`?",
+  },
+  {
+    matches: (s) =>
+      raised("TypeError", /can only concatenate str|unsupported operand.*NoneType|'NoneType' object/)(s) || raised("AttributeError", /'NoneType' object/)(s),
     hint: () => "A value you read was None (nothing stored yet). Give .get() a default, e.g. request.cookies.get(\"theme\", \"light\").",
   },
   {
@@ -52,10 +58,6 @@ const RULES: Rule[] = [
   {
     matches: raised("AttributeError", /has_key/),
     hint: () => "dict.has_key() is Python 2. Write `\"user\" in session` instead.",
-  },
-  {
-    matches: raised("TypeError", /'function' object|object is not subscriptable/),
-    hint: () => "Something that should be Flask's session is a function here: is one of your view functions (or an import) named `session`?",
   },
   {
     matches: (s) => s.status === 405,
