@@ -1,0 +1,101 @@
+/**
+ * Helpers for tests that boot real Flask apps: small apps written into temporary folders (never
+ * into the repo), and a look at /proc to prove that no process of an app is left behind.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+const made: string[] = [];
+
+/** Removes the common indentation, so Python can be written indented inside a test. */
+export function dedent(text: string): string {
+  const lines = text.replace(/^\n/, "").split("\n");
+  const indents = lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(cut)).join("\n");
+}
+
+/** A fresh folder holding `files` (a string is the text of `app.py`). */
+export function tempApp(files: string | Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "grader-test-"));
+  made.push(dir);
+  for (const [name, text] of Object.entries(typeof files === "string" ? { "app.py": files } : files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), dedent(text));
+  }
+  return dir;
+}
+
+export function removeTempApps(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+interface ProcInfo {
+  pid: number;
+  state: string;
+  ppid: number;
+  pgrp: number;
+  cmdline: string;
+}
+
+function proc(pid: number): ProcInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const after = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+    return { pid, state: after[0], ppid: Number(after[1]), pgrp: Number(after[2]), cmdline };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live (not zombie) processes. */
+function live(): ProcInfo[] {
+  return readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .map((n) => proc(Number(n)))
+    .filter((p): p is ProcInfo => p !== undefined && p.state !== "Z" && p.state !== "X");
+}
+
+export function isAlive(pid: number): boolean {
+  const p = proc(pid);
+  return p !== undefined && p.state !== "Z" && p.state !== "X";
+}
+
+/** Live processes whose command line mentions `text` (e.g. an app's temporary folder). */
+export function processesMentioning(text: string): ProcInfo[] {
+  return live().filter((p) => p.pid !== process.pid && p.cmdline.includes(text));
+}
+
+/** Live members of a process group. */
+export function groupMembers(pgid: number): ProcInfo[] {
+  return live().filter((p) => p.pgrp === pgid);
+}
+
+/** Polls until `condition` holds or `timeoutMs` passes; returns whether it held. */
+export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (condition()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A plain GET without keep-alive, so no socket outlives the test. */
+export function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error(`no answer from ${url}`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
