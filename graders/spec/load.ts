@@ -36,8 +36,14 @@ export function loadSpecText(text: string, file: string): Spec {
     // yaml appends " at line L, column C:" and a code frame; the SpecError carries the position.
     throw new SpecError(file, at?.line ?? 0, at?.col ?? 0, `invalid YAML: ${syntax.message.split(" at line ")[0]}`);
   }
-  const data: unknown = doc.toJS();
-  const src = new SpecSource(file, doc, lines);
+  return validateSpec(doc.toJS(), new SpecSource(file, doc, lines));
+}
+
+/**
+ * Schema and rules on spec data already parsed; `src` points each problem back into the text the
+ * data came from (a spec merged from several texts passes a source that knows which is which).
+ */
+export function validateSpec(data: unknown, src: SpecSource): Spec {
   const key = validationKey(schemaText(), data);
   if (!knownValid(key)) {
     const validate = validator();
