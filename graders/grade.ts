@@ -4,7 +4,8 @@
  */
 import { resolve } from "node:path";
 import { inspectSubmission } from "./boot/inspect.js";
-import { launch, type RunningApp } from "./boot/launch.js";
+import type { RunningApp } from "./boot/handshake.js";
+import { launch } from "./boot/launch.js";
 import { findPython } from "./boot/python.js";
 import { runCheck, type AppControl } from "./drive/runCheck.js";
 import { blockingNeed, plan, type Plan, type PlannedCheck } from "./plan/plan.js";

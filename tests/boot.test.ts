@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { findBlanks, inspectSubmission } from "../graders/boot/inspect.js";
-import { launch, LaunchError, type BootOutcome, type RunningApp } from "../graders/boot/launch.js";
+import { LaunchError, type BootOutcome, type RunningApp } from "../graders/boot/handshake.js";
+import { launch } from "../graders/boot/launch.js";
 import { OutputBuffer } from "../graders/boot/output.js";
 import { findPython } from "../graders/boot/python.js";
 import { packageFile } from "../graders/paths.js";
@@ -104,13 +105,13 @@ describe("an app that starts", () => {
   });
 
   test("boots on a port the OS chose and answers", async () => {
-    expect(app.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await get(app.baseUrl + "/");
+    expect(app.target.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await get(app.target.baseUrl + "/");
     expect(res).toEqual({ status: 200, body: "hello from the app" });
   });
 
   test("a student's print() of a handshake line cannot spoof the channel, and shows up in the output", async () => {
-    const port = Number(new URL(app.baseUrl).port);
+    const port = Number(new URL(app.target.baseUrl).port);
     expect([1, 2, 3]).not.toContain(port);
     expect(app.notes).toEqual([]);
     const printed = await waitFor(() => app.output.toString().includes('{"event":"ready","port":3}'), 5000);
@@ -122,7 +123,7 @@ describe("an app that starts", () => {
   });
 
   test("a 500 in a view reports the exception (type, summary, file:line) for its request id", async () => {
-    const res = await get(app.baseUrl + "/boom", { "X-Autograder-Request": "boot-test-1" });
+    const res = await get(app.target.baseUrl + "/boom", { "X-Autograder-Request": "boot-test-1" });
     expect(res.status).toBe(500);
     const exception = await app.exceptionFor("boot-test-1", 5000);
     expect(exception).toEqual({
@@ -135,7 +136,7 @@ describe("an app that starts", () => {
   });
 
   test("after stop() no process of the app's group is left, including a child it spawned at import", async () => {
-    const [runner, child] = (await get(app.baseUrl + "/pids")).body.split(" ").map(Number);
+    const [runner, child] = (await get(app.target.baseUrl + "/pids")).body.split(" ").map(Number);
     expect(isAlive(runner)).toBe(true);
     expect(isAlive(child)).toBe(true);
     // The group: the runner, its watchdog (a fork of it) and the child.
@@ -256,7 +257,7 @@ describe("apps that start in unusual ways", () => {
     `);
     try {
       expect(app.notes).toEqual(["app-run-called"]);
-      expect((await get(app.baseUrl + "/")).body).toBe("ran anyway");
+      expect((await get(app.target.baseUrl + "/")).body).toBe("ran anyway");
       expect(processesMentioning(dirs.at(-1)!)).toHaveLength(2); // the runner and its watchdog: no reloader child
     } finally {
       await app.stop();
@@ -277,7 +278,7 @@ describe("apps that start in unusual ways", () => {
           return app
     `);
     try {
-      expect((await get(app.baseUrl + "/")).body).toBe("made by the factory");
+      expect((await get(app.target.baseUrl + "/")).body).toBe("made by the factory");
     } finally {
       await app.stop();
     }
@@ -304,7 +305,7 @@ describe("a SIGKILLed grader", () => {
         const [launchUrl, python, dir] = process.argv.slice(2);
         const { launch } = await import(launchUrl);
         const out = await launch({ python, dir, entry: "app.py", bootSeconds: 10 });
-        console.log(JSON.stringify("app" in out ? { baseUrl: out.app.baseUrl } : out));
+        console.log(JSON.stringify("app" in out ? { baseUrl: out.app.target.baseUrl } : out));
         setInterval(() => {}, 1000);
       `),
     );

@@ -4,7 +4,8 @@
  */
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { launch, type RunningApp } from "../graders/boot/launch.js";
+import type { RunningApp } from "../graders/boot/handshake.js";
+import { launch } from "../graders/boot/launch.js";
 import { findPython } from "../graders/boot/python.js";
 import { Browser, NoResponse, type RequestSpec, type Response } from "../graders/drive/browser.js";
 import { loosen, showsNumber, visibleText, wholeNumbers } from "../graders/drive/pageText.js";
@@ -87,7 +88,7 @@ afterAll(async () => {
 
 let counter = 0;
 function send(browser: Browser, method: string, path: string, extra: Partial<RequestSpec> = {}): Promise<Response> {
-  return browser.send(app, { method, path, followRedirects: false, timeoutMs: 5000, requestId: `b${++counter}`, ...extra });
+  return browser.send(app.target, { method, path, followRedirects: false, timeoutMs: 5000, requestId: `b${++counter}`, ...extra });
 }
 
 describe("cookies", () => {

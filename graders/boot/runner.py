@@ -1,6 +1,6 @@
 """Starts one student's Flask app for the grader.
 
-Usage: python runner.py ENTRY_FILE
+Usage: python runner.py ENTRY_FILE [--listen tcp | --listen unix:/abs/path.sock]
 
 Talks to the grader over a private channel: the stdout it was started with. Before any student
 code runs, that descriptor is duplicated and fd 1 is pointed at stderr, so a student's print()
@@ -150,10 +150,10 @@ def report_request_exceptions(app, root):
     got_request_exception.connect(on_exception, app, weak=False)
 
 
-def main():
-    die_with_parent()
-    guard_group()
-    entry = os.path.abspath(sys.argv[1])
+def serve(entry, listen):
+    """Import the student's app and serve it; every outcome is reported on the channel.
+    `listen` is "tcp" (a loopback port the OS picks) or "unix:/abs/path" (a socket file)."""
+    entry = os.path.abspath(entry)
     root = os.path.dirname(entry)
     os.chdir(root)
     sys.path.insert(0, root)
@@ -177,11 +177,29 @@ def main():
     report_request_exceptions(app, root)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log: only the app's output
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    if listen.startswith("unix:"):
+        path = listen[len("unix:"):]
+        server = make_server("unix://" + path, 0, app, threaded=True)
+        address = {"socket": path}
+    else:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        address = {"port": server.server_port}
     for note in sorted(notes):
         send("note", kind=note)
-    send("ready", port=server.server_port)
+    send("ready", **address)
     server.serve_forever()
+
+
+def main():
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve one student's Flask app for the grader.")
+    parser.add_argument("entry")
+    parser.add_argument("--listen", default="tcp")
+    args = parser.parse_args()
+    die_with_parent()
+    guard_group()
+    serve(args.entry, args.listen)
 
 
 if __name__ == "__main__":

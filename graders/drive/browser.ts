@@ -13,9 +13,12 @@ import { visibleText } from "./pageText.js";
 const ORIGIN = "http://student.localhost";
 const MAX_HOPS = 10;
 
+/** Where the app listens: a loopback port, or a Unix socket (then `baseUrl` only names the host). */
 export interface Target {
   /** `http://127.0.0.1:PORT` */
   baseUrl: string;
+  /** Absolute path of the app's Unix socket, when it listens on one. */
+  socketPath?: string;
 }
 
 export interface RequestSpec {
@@ -93,7 +96,7 @@ export class Browser {
       headers["Content-Type"] = "application/x-www-form-urlencoded";
       headers["Content-Length"] = String(Buffer.byteLength(body));
     }
-    const raw = await rawRequest(target.baseUrl + spec.path, spec.method, headers, body, spec.timeoutMs);
+    const raw = await rawRequest(target, spec.path, spec.method, headers, body, spec.timeoutMs);
     for (const setCookie of raw.setCookies) {
       await this.jar.setCookie(setCookie, ORIGIN + spec.path, { ignoreError: true });
     }
@@ -145,9 +148,11 @@ interface RawResponse {
 /** Pages larger than this are cut: a flooding app must not fill the grader's memory. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-function rawRequest(url: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+function rawRequest(target: Target, path: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
+    const url = new URL(path, target.baseUrl);
+    const options = { method, headers, agent: false, socketPath: target.socketPath };
+    const req = httpRequest(url, options, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (chunk: Buffer) => {

@@ -6,7 +6,7 @@ import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/
 import { capture, evaluate, type Observation } from "../verdict/evaluate.js";
 import { diagnose } from "../verdict/hints.js";
 import type { AppException, Exchange, SourceLocation } from "../verdict/types.js";
-import type { RunningApp } from "../boot/launch.js";
+import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
 
@@ -117,7 +117,7 @@ async function request(
 
   let response;
   try {
-    response = await me.send(app, { ...a.request, timeoutMs: control.requestSeconds * 1000, requestId });
+    response = await me.send(app.target, { ...a.request, timeoutMs: control.requestSeconds * 1000, requestId });
   } catch (err) {
     if (!(err instanceof NoResponse)) throw err;
     control.taint();
