@@ -15,9 +15,15 @@ import signal
 import sys
 import traceback
 
-CHANNEL = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
+CHANNEL = None
+
+
+def open_channel(fd):
+    """Use `fd` as the private channel and point fd 1 at stderr, before any student code runs."""
+    global CHANNEL
+    CHANNEL = os.fdopen(fd, "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
 
 
 def send(event, **fields):
@@ -191,6 +197,8 @@ def serve(entry, listen):
 
 
 def main():
+    """The cold path: a fresh interpreter per app, its channel the stdout it was started with."""
+    open_channel(os.dup(1))
     import argparse
 
     parser = argparse.ArgumentParser(description="Serve one student's Flask app for the grader.")
