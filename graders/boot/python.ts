@@ -61,18 +61,27 @@ function cacheFile(): string {
   return join(tmpdir(), `autograde-python-${userInfo().uid}.json`);
 }
 
-function readCache(key: string): string | undefined {
+type Cache = Record<string, string>;
+
+function loadCache(): Cache {
   try {
-    const entry = JSON.parse(readFileSync(cacheFile(), "utf8")) as { key?: string; executable?: string };
-    return entry.key === key && entry.executable && existsSync(entry.executable) ? entry.executable : undefined;
+    const cache: unknown = JSON.parse(readFileSync(cacheFile(), "utf8"));
+    return cache && typeof cache === "object" && !Array.isArray(cache) ? (cache as Cache) : {};
   } catch {
-    return undefined;
+    return {};
   }
 }
 
+function readCache(key: string): string | undefined {
+  const executable = loadCache()[key];
+  return typeof executable === "string" && existsSync(executable) ? executable : undefined;
+}
+
+/** Keeps the most recent entries only: one per folder the grader was started from. */
 function writeCache(key: string, executable: string): void {
+  const entries = Object.entries(loadCache()).filter(([k]) => k !== key).slice(-49);
   try {
-    writeFileSync(cacheFile(), JSON.stringify({ key, executable }));
+    writeFileSync(cacheFile(), JSON.stringify(Object.fromEntries([...entries, [key, executable]])));
   } catch {
     // a cache is only a shortcut
   }
