@@ -7,7 +7,7 @@ import { inspectSubmission } from "./boot/inspect.js";
 import type { RunningApp } from "./boot/handshake.js";
 import { launch } from "./boot/launch.js";
 import { findPython } from "./boot/python.js";
-import { runCheck, type AppControl } from "./drive/runCheck.js";
+import type { AppControl } from "./drive/runCheck.js";
 import { blockingNeed, plan, type Plan, type PlannedCheck } from "./plan/plan.js";
 import type { Spec } from "./spec/types.js";
 import type { Problem, Result, Verdict } from "./verdict/types.js";
@@ -42,7 +42,9 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   if (problem) return notStarted(base, p, problem, started);
 
   const boot = () => launch({ python, dir, entry: p.entry, bootSeconds: p.bootSeconds });
-  const first = await boot();
+  const booting = boot();
+  // The browsers' modules (tough-cookie and friends) load while Python starts, not before.
+  const [first, { runCheck }] = await Promise.all([booting, import("./drive/runCheck.js")]);
   if ("problem" in first) return notStarted(base, p, first.problem, started);
 
   let app: RunningApp = first.app;
@@ -77,7 +79,7 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
           continue;
         }
       }
-      verdicts.push(await gradeCheck(check, verdicts, control));
+      verdicts.push(await gradeCheck(check, verdicts, control, runCheck));
     }
   } finally {
     await app.stop();
@@ -96,7 +98,7 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   };
 }
 
-async function gradeCheck(check: PlannedCheck, done: Verdict[], control: AppControl): Promise<Verdict> {
+async function gradeCheck(check: PlannedCheck, done: Verdict[], control: AppControl, runCheck: typeof import("./drive/runCheck.js").runCheck): Promise<Verdict> {
   const started = Date.now();
   const blocker = blockingNeed(
     check,
