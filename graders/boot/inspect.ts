@@ -5,7 +5,7 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Problem, SourceLocation } from "../verdict/types.js";
+import type { Problem, SourceLocation, SourceText } from "../verdict/types.js";
 
 const SCANNED = /\.(py|html|jinja2?|txt)$/;
 const SKIPPED_DIRS = new Set(["node_modules", ".git", "__pycache__", ".venv", "venv", "env"]);
@@ -16,24 +16,55 @@ const MAX_FILE_BYTES = 512 * 1024;
 const BLANK = /(?<![A-Za-z0-9_])_{3,}(?![A-Za-z0-9_])/g;
 
 export function inspectSubmission(dir: string, entry: string): Problem | undefined {
-  if (!existsSync(join(dir, entry))) {
+  return lookAtSubmission(dir, entry).problem;
+}
+
+/** What the static look found: a Problem that stops grading, and the entry file's text for diagnosis. */
+export interface SubmissionLook {
+  problem?: Problem;
+  /** The entry file, read once here: hints about the app's errors quote what it shows. */
+  source?: SourceText;
+}
+
+export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
+  const entryPath = join(dir, entry);
+  if (!existsSync(entryPath)) {
     const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")) : [];
     return {
-      kind: "missing-file",
-      message: `There is no ${entry} in ${dir}.${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
-      hint: `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
-      locations: [],
+      problem: {
+        kind: "missing-file",
+        message: `There is no ${entry} in ${dir}.${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
+        hint: `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
+        locations: [],
+      },
     };
   }
-  const blanks = sourceFiles(dir).flatMap((file) => findBlanks(relative(dir, file), readFileSync(file, "utf8")));
-  if (blanks.length === 0) return undefined;
+  let source: SourceText | undefined;
+  const blanks = sourceFiles(dir).flatMap((file) => {
+    const text = readFileSync(file, "utf8");
+    if (file === entryPath) source = { file: relative(dir, file), text };
+    return findBlanks(relative(dir, file), text);
+  });
+  source ??= readEntry(dir, entry);
+  if (blanks.length === 0) return { source };
   const where = blanks.map((b) => `${b.file} line ${b.line}`);
   return {
-    kind: "blanks",
-    message: `Your app still has ${blanks.length} blank${blanks.length > 1 ? "s" : ""} (___) to fill in: ${where.join(", ")}.`,
-    hint: "Replace each ___ with your own code, then run the grader again. Nothing is tested until every blank is filled in.",
-    locations: blanks,
+    source,
+    problem: {
+      kind: "blanks",
+      message: `Your app still has ${blanks.length} blank${blanks.length > 1 ? "s" : ""} (___) to fill in: ${where.join(", ")}.`,
+      hint: "Replace each ___ with your own code, then run the grader again. Nothing is tested until every blank is filled in.",
+      locations: blanks,
+    },
   };
+}
+
+/** The entry file when the walk did not read it (too many files, a skipped folder); never a huge or special file. */
+function readEntry(dir: string, entry: string): SourceText | undefined {
+  const path = join(dir, entry);
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat?.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+  return { file: relative(dir, path), text: readFileSync(path, "utf8") };
 }
 
 /** Blanks in one file's text; comments in Python files do not count. */

@@ -5,7 +5,7 @@
 import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/plan.js";
 import { capture, evaluate, type Observation } from "../verdict/evaluate.js";
 import { diagnose } from "../verdict/hints.js";
-import type { AppException, Exchange, SourceLocation } from "../verdict/types.js";
+import type { AppException, Exchange, SourceLocation, SourceText } from "../verdict/types.js";
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
@@ -31,14 +31,20 @@ export interface CheckOutcome {
 
 let requestCounter = 0;
 
-export async function runCheck(check: PlannedCheck, control: AppControl): Promise<CheckOutcome> {
+/** What the grader knows about the submission besides the running app. */
+export interface CheckContext {
+  /** The entry file's source, for hints that quote it. */
+  source?: SourceText;
+}
+
+export async function runCheck(check: PlannedCheck, control: AppControl, context: CheckContext = {}): Promise<CheckOutcome> {
   const browsers = new Map<string, Browser>();
   const browser = (name: string) => browsers.get(name) ?? browsers.set(name, new Browser(name)).get(name)!;
   const exchanges: Exchange[] = [];
   const captures = new Map<string, unknown>();
 
   for (const [index, step] of check.steps.entries()) {
-    const failure = await runStep(step, browser, control, exchanges, captures);
+    const failure = await runStep(step, browser, control, exchanges, captures, context);
     if (failure) {
       const where = `Step ${index + 1} of ${check.steps.length} (${describeStep(step)})`;
       return { passed: false, exchanges, ...failure, message: `${where}: ${failure.message}`, hint: failure.hint ?? check.hint };
@@ -59,12 +65,13 @@ async function runStep(
   control: AppControl,
   exchanges: Exchange[],
   captures: Map<string, unknown>,
+  context: CheckContext,
 ): Promise<StepFailure | undefined> {
   const me = browser(step.browser);
   const a = step.action;
   switch (a.kind) {
     case "request":
-      return request(me, a, control, exchanges, captures);
+      return request(me, a, control, exchanges, captures, context);
     case "dropCookie":
       await me.dropCookie(a.name);
       return undefined;
@@ -105,6 +112,7 @@ async function request(
   control: AppControl,
   exchanges: Exchange[],
   captures: Map<string, unknown>,
+  context: CheckContext,
 ): Promise<StepFailure | undefined> {
   const app = control.current();
   const requestId = `r${++requestCounter}`;
@@ -163,7 +171,7 @@ async function request(
   if (failures.length === 0) return undefined;
   return {
     message: failures.join("; ") + "." + crashLine(exception),
-    hint: diagnose({ ...symptom, status: response.status, exception }),
+    hint: diagnose({ ...symptom, status: response.status, exception }, context.source),
     location: exception?.location,
   };
 }

@@ -2,8 +2,13 @@
  * Diagnosis: turning what the app did (an exception, a telling status) into a hint a beginner
  * can act on. The lesson's common errors and the mistakes in shared/notes/flask-behaviour.md
  * come first. The first rule that matches wins; a check's own hint is the fallback.
+ *
+ * A pure function of the symptom and, when the static look read it, the entry file's source:
+ * some errors say only what went wrong, and the source shows why (where the secret key went
+ * missing, which line gave set_cookie a number).
  */
-import type { AppException } from "./types.js";
+import { secretKeyFinding } from "./secretKey.js";
+import type { AppException, SourceText } from "./types.js";
 
 export interface Symptom {
   method: string;
@@ -16,7 +21,7 @@ export interface Symptom {
 
 interface Rule {
   matches(s: Symptom): boolean;
-  hint(s: Symptom): string;
+  hint(s: Symptom, source?: SourceText): string;
 }
 
 const raised = (type: string, text?: RegExp) => (s: Symptom) =>
@@ -29,7 +34,18 @@ export const SECRET_KEY_HINT =
 const RULES: Rule[] = [
   {
     matches: raised("RuntimeError", /secret key/i),
-    hint: () => SECRET_KEY_HINT,
+    hint: (_s, source) => (source && secretKeyFinding(source)) ?? SECRET_KEY_HINT,
+  },
+  {
+    // Before the None rule: set_cookie("theme", None) says "got 'NoneType'" too.
+    matches: raised("TypeError", /expected string or bytes-like object/),
+    hint: (s, source) => {
+      const line = sourceLine(s.exception?.location, source);
+      if (line && /\.set_cookie\s*\(/.test(line.text)) {
+        return `${source!.file} line ${line.number} gives set_cookie a value that is not text. A cookie holds text only: convert it first, e.g. response.set_cookie("count", str(count)), and int(...) it back when you read it.`;
+      }
+      return 'A function that works on text got something else (a number or None). If it is set_cookie: a cookie value must be text, so write str(value).';
+    },
   },
   {
     matches: raised("KeyError"),
@@ -74,6 +90,14 @@ const RULES: Rule[] = [
   },
 ];
 
-export function diagnose(symptom: Symptom): string | undefined {
-  return RULES.find((r) => r.matches(symptom))?.hint(symptom);
+/** The hint for what the app did, knowing the entry file's source when it was read. */
+export function diagnose(symptom: Symptom, source?: SourceText): string | undefined {
+  return RULES.find((r) => r.matches(symptom))?.hint(symptom, source);
+}
+
+/** The line of the source where the exception happened, when it happened in that file. */
+function sourceLine(location: AppException["location"], source?: SourceText): { number: number; text: string } | undefined {
+  if (!location || !source || location.file !== source.file) return undefined;
+  const text = source.text.split(/\r?\n/)[location.line - 1];
+  return text === undefined ? undefined : { number: location.line, text };
 }

@@ -42,6 +42,13 @@ export interface SourceLocation {
   column?: number;
 }
 
+/** A file of the submission as the static look read it (the entry file), for source-aware hints. */
+export interface SourceText {
+  /** Path relative to the submission folder, e.g. `app.py`. */
+  file: string;
+  text: string;
+}
+
 export type CheckStatus = "pass" | "fail" | "error" | "skip";
 
 /** The outcome of one check. */
