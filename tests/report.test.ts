@@ -292,7 +292,7 @@ describe("pretty", () => {
   test("notes, and a result that could not be graded", () => {
     expect(renderResult(result({ notes: ["app.run() is called at the top level."] }))).toContain("  Note: app.run() is called at the top level.\n");
     const text = renderResult(result({ status: "error", error: "Python was not found.", checks: [], score: 0 }));
-    expect(text).toContain("  ! The grader could not grade this submission: Python was not found.\n  Score: not graded\n");
+    expect(text).toContain("  ! The grader could not grade login (not your fault): Python was not found. The score is not final: ask your teacher to grade it again.\n  Score: not graded\n");
     const partial = renderResult(result({ status: "error", error: 'The grader could not run "B".' }));
     expect(partial).toContain(passing.title);
     expect(partial).toContain("Score: 7/10 (incomplete)");
@@ -402,7 +402,9 @@ describe("targets and the command line", () => {
     mkdirSync(specs);
     for (const id of known) writeFileSync(join(specs, `${id}.yaml`), `id: ${id}\n`);
     writeFileSync(join(specs, "schema.json"), "{}");
-    for (const sub of ["visit-counter", "notes", ".git", "__pycache__"]) mkdirSync(join(dir, "work", sub), { recursive: true });
+    for (const sub of ["visit-counter", "notes", "specs", ".git", "__pycache__"]) mkdirSync(join(dir, "work", sub), { recursive: true });
+    // A folder with Python in it may be a misnamed submission: worth a note. One without (specs/) is not.
+    writeFileSync(join(dir, "work", "notes", "app.py"), "");
     mkdirSync(join(dir, "visit-counter"));
     mkdirSync(join(dir, "my-attempt"));
     writeFileSync(join(dir, "file.txt"), "");
@@ -414,7 +416,7 @@ describe("targets and the command line", () => {
     expect(findTargets(join(dir, "my-attempt"), known, "protected-page").targets).toEqual([{ exercise: "protected-page", dir: join(dir, "my-attempt") }]);
     expect(findTargets(join(dir, "work"), known)).toEqual({
       targets: [{ exercise: "visit-counter", dir: join(dir, "work", "visit-counter") }],
-      ignored: [join(dir, "work", "notes")],
+      ignored: [join(dir, "work", "notes"), join(dir, "work", "specs")],
     });
     expect(() => findTargets(join(dir, "my-attempt"), known)).toThrow(/pass --exercise ID\. Known exercises: protected-page, visit-counter\./);
     expect(() => bundledTargets(join(dir, "nowhere"), known)).toThrow(/no bundled solutions\/ or starter\//);
@@ -440,7 +442,7 @@ describe("targets and the command line", () => {
   test.each([
     [["--bogus"], /^autograde: Unknown option --bogus\. Expected: autograde \[PATH\] \[--exercise ID\] .*\[--reveal\]\. Known exercises: /],
     [["--format"], /Option '--format <value>' argument missing\. Expected: autograde \[PATH\]/],
-    [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json\./],
+    [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, github, summary\./],
     [["a", "b"], /Expected at most one folder, got 2: a b\./],
     [["{dir}/missing", "--specs", "{dir}/specs"], /No folder at \S+missing\. Expected an exercise folder or a folder of exercise folders\. Known exercises: protected-page, visit-counter\./],
     [["{dir}/file.txt", "--specs", "{dir}/specs"], /file\.txt is a file\./],
@@ -465,6 +467,7 @@ describe("targets and the command line", () => {
     expect(stdout).toBe("");
     expect(stderr).toMatch(/note: ignoring \S*work[\\/]notes: no exercise is named "notes"\./);
     expect(stderr).not.toContain(".git");
+    expect(stderr).not.toMatch(/ignoring \S*specs/);
     expect(stderr).toMatch(/invalid spec: .*visit-counter\.yaml:\d+:\d+: /);
   });
 

@@ -2,7 +2,7 @@
  * The student-facing text of a check: the one wording every output format shares (pretty, json,
  * jest), so a student sees the same words wherever they grade. Pure: data in, text out.
  */
-import type { Exchange, Problem, SourceLocation, Verdict } from "../verdict/types.js";
+import type { Exchange, Problem, Result, SourceLocation, Verdict } from "../verdict/types.js";
 
 export interface FeedbackOptions {
   /** Show the details of hidden / after-due-date checks (teachers, or once results are released). */
@@ -49,6 +49,35 @@ export function checkFeedback(verdict: Verdict, options: FeedbackOptions = {}): 
   if (verdict.location) lines.push(`Look at ${formatLocation(verdict.location)}.`);
   if (verdict.hint) lines.push(hintLine(verdict.hint));
   return lines.join("\n");
+}
+
+/**
+ * The feedback of one check read on its own, as a test is read in another tool (jest, GitHub
+ * Classroom, Gradescope, JUnit): a pass is its rationale (empty when that is only the title);
+ * anything else also carries the Problem
+ * when the app could not start, since nothing else on that test's page would say why.
+ */
+export function standaloneFeedback(verdict: Verdict, options: FeedbackOptions = {}): string {
+  const text = checkFeedback(verdict, options);
+  // A pass whose rationale only repeats the check's title (which the tool shows anyway) says nothing more.
+  if (verdict.status === "pass" && text === verdict.title) return "";
+  return verdict.status !== "pass" && options.problem ? `${text}\n\n${problemText(options.problem)}` : text;
+}
+
+/**
+ * Why a result has no trustworthy score (status `error`): the grader's fault, never the student's,
+ * and never to be read as a zero.
+ */
+export function graderErrorText(result: Result): string {
+  return (
+    `The grader could not grade ${result.exercise} (not your fault): ${result.error ?? "unknown grader error"} ` +
+    "The score is not final: ask your teacher to grade it again."
+  );
+}
+
+/** Points as people write them: 2, 1.5, 0.33 (float noise such as 0.30000000000000004 hidden). */
+export function formatPoints(value: number): string {
+  return String(Math.round(value * 100) / 100);
 }
 
 /** Why the app could not start: kind, message, every location, hint. */

@@ -15,7 +15,9 @@ import { packageRoot } from "../paths.js";
 import { bundledTargets, findTargets, listExercises, specFile, type Target } from "../targets.js";
 import type { Spec } from "../spec/types.js";
 import type { Result, Verdict } from "../verdict/types.js";
-import { checkFeedback, problemText } from "./feedback.js";
+import { hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
+import { standaloneFeedback } from "./feedback.js";
+import { mayBeSubmission } from "./ignored.js";
 
 export interface SubmissionTestsOptions {
   /** Exercise folder or folder of exercise folders. Default: env SUBMISSION, else the package's solutions/. */
@@ -47,7 +49,7 @@ const DEFAULT_TIMEOUT_MS = 180_000;
 export async function submissionTests(options: SubmissionTestsOptions = {}): Promise<void> {
   const plan = await planSubmission(options);
   const reveal = options.reveal ?? revealFromEnv();
-  for (const folder of plan.ignored) warn(`Ignoring ${folder}: no exercise has this name.`);
+  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${folder}: no exercise has this name.`);
   for (const { target, spec } of plan.exercises) {
     describe(target.exercise, () => {
       let result: Result | undefined;
@@ -78,11 +80,11 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
     ? findTargets(submission, known, options.exercise ?? (process.env.EXERCISE || undefined))
     : // The reference solutions by default: the suite then shows that every check can pass.
       bundledTargets(root, known, options.exercise, ["solutions"]);
-  // Imported here, not at the top: the loader is only needed once there is something to load.
-  const { loadSpec } = await import("../spec/load.js");
+  // Hidden checks join when the environment holds them (the grading step of CI), as in the CLI.
+  const hidden = hiddenChecksFromEnv(process.env);
   const exercises: PlannedExercise[] = [];
   for (const target of discovery.targets) {
-    exercises.push({ target, spec: await loadSpec(specFile(specsDir, target.exercise)) });
+    exercises.push({ target, spec: await loadSpecWithHidden(specFile(specsDir, target.exercise), hidden) });
   }
   return { exercises, ignored: discovery.ignored };
 }
@@ -106,9 +108,11 @@ export function checkOutcome(result: Result, checkId: string, reveal = false): C
     return { kind: "fail", text: `The grader could not grade this submission: ${why}` };
   }
   if (verdict.status === "pass") return { kind: "pass" };
-  let text = checkFeedback(verdict, { reveal, problem: result.problem });
+  // An app that did not start fails every scored check with the reason; a warning per advisory
+  // check would repeat it without telling anything about what the warning is about.
+  if (verdict.advisory && result.problem) return { kind: "pass" };
   // Each test is read on its own (and may be run alone with -t), so each carries the Problem.
-  if (result.problem) text += `\n\n${problemText(result.problem)}`;
+  const text = standaloneFeedback(verdict, { reveal, problem: result.problem });
   return verdict.advisory ? { kind: "warn", text } : { kind: "fail", text };
 }
 

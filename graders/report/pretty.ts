@@ -3,7 +3,7 @@
  * that did not pass, and the score. Streams: each result is printed as soon as it is graded.
  */
 import type { Result, Verdict } from "../verdict/types.js";
-import { checkFeedback, problemText } from "./feedback.js";
+import { checkFeedback, formatPoints as num, graderErrorText, problemText } from "./feedback.js";
 import { palette, type Palette } from "./colors.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 
@@ -38,7 +38,7 @@ export function renderResult(result: Result, options: { color?: boolean; reveal?
   for (const note of result.notes) lines.push(...block(`Note: ${note}`, "  ").map(c.yellow));
   if (result.status === "error") {
     // The grader's fault, not the student's: the score below is not final.
-    lines.push(c.red(`  ! The grader could not grade this submission: ${result.error ?? "unknown grader error"}`));
+    lines.push(c.red(`  ! ${graderErrorText(result)}`));
     lines.push(`  ${c.bold("Score:")} ${result.checks.length > 0 ? `${num(result.score)}/${num(result.maxScore)} (incomplete)` : "not graded"}`);
     return lines.join("\n") + "\n";
   }
@@ -74,9 +74,4 @@ function checkLine(verdict: Verdict, width: number, c: Palette): string {
 
 function block(text: string, prefix: string): string[] {
   return text.split("\n").map((line) => prefix + line);
-}
-
-/** Points may be fractional; two decimals are plenty and hide float noise like 0.30000000000000004. */
-function num(value: number): string {
-  return String(Math.round(value * 100) / 100);
 }

@@ -27,15 +27,29 @@ export interface Reporter {
 }
 
 export interface ReporterOptions {
-  /** Where the report goes (stdout for the CLI). Reporters never write anywhere else. */
+  /** Where the report goes (stdout or a file, as the CLI was told). Reporters never write anywhere else. */
   write(text: string): void;
   /** Use terminal colours (decide with `shouldColor`). */
   color?: boolean;
   /** Show the details of hidden and after-due-date checks. */
   reveal?: boolean;
+  /**
+   * The folder that paths in the report are relative to (the repository root: GitHub resolves
+   * annotation and classroom paths from it). Default: the current directory.
+   */
+  root?: string;
+  /**
+   * Sets a step output of the running CI job (GitHub Actions' `$GITHUB_OUTPUT`), for formats that
+   * hand their result to a later step. Absent outside CI.
+   */
+  setOutput?(name: string, value: string): void;
 }
 
-export const FORMATS = ["pretty", "json"] as const;
+/**
+ * Every output format. `github` (workflow-command annotations) and `summary` (Markdown) are also
+ * added by the CLI on their own when it runs on GitHub Actions.
+ */
+export const FORMATS = ["pretty", "json", "classroom", "gradescope", "junit", "github", "summary"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Sums the results' own scores: adding up, not grading. */

@@ -3,16 +3,18 @@
  * process. Startup matters (a run is benchmarked against `python3 -c "import flask"`): the spec
  * loader and the grading pipeline are imported only once the arguments are known to be good.
  */
-import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
 import { packageRoot } from "../../graders/paths.js";
 import { shouldColor } from "../../graders/report/colors.js";
-import { createReporter } from "../../graders/report/formats.js";
-import { summarize } from "../../graders/report/reporter.js";
+import { createReporter, fanOut } from "../../graders/report/formats.js";
+import { mayBeSubmission } from "../../graders/report/ignored.js";
+import { summarize, type Reporter, type ReporterOptions } from "../../graders/report/reporter.js";
 import { bundledTargets, findTargets, listExercises, specFile, type Discovery } from "../../graders/targets.js";
 import type { Spec } from "../../graders/spec/types.js";
 import type { Result } from "../../graders/verdict/types.js";
-import { parseCliArgs, USAGE } from "./args.js";
+import { parseCliArgs, USAGE, type FormatRequest } from "./args.js";
 
 export interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -65,7 +67,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   const discovery: Discovery = args.path !== undefined
     ? findTargets(args.path, known, args.exercise)
     : bundledTargets(root, known, args.exercise);
-  for (const folder of discovery.ignored) {
+  for (const folder of discovery.ignored.filter(mayBeSubmission)) {
     io.stderr.write(`autograde: note: ignoring ${shown(folder)}: no exercise is named ${JSON.stringify(basename(folder))}.\n`);
   }
 
@@ -74,18 +76,18 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   const pipeline = import("../../graders/grade.js");
   pipeline.catch(() => undefined);
   // Every spec is loaded before any app starts, so a broken spec fails in a second, not after a run.
-  const { loadSpec } = await import("../../graders/spec/load.js");
+  const { hiddenChecksFromEnv, loadSpecWithHidden, HIDDEN_SPECS_ENV } = await import("../../graders/spec/hidden.js");
+  const hidden = hiddenChecksFromEnv(io.env);
+  // The apps run with this process's environment: they must not be able to read the hidden checks.
+  delete process.env[HIDDEN_SPECS_ENV];
   const specs = new Map<string, Spec>();
   for (const { exercise } of discovery.targets) {
-    if (!specs.has(exercise)) specs.set(exercise, await loadSpec(specFile(specsDir, exercise)));
+    if (!specs.has(exercise)) specs.set(exercise, await loadSpecWithHidden(specFile(specsDir, exercise), hidden));
   }
+  if (hidden) noteHidden(io, hidden.exercises, [...specs.keys()], HIDDEN_SPECS_ENV);
 
-  const format = args.format ?? (io.stdout.isTTY ? "pretty" : "json");
-  const reporter = createReporter(format, {
-    write: (text) => io.stdout.write(text),
-    color: shouldColor(io.stdout, io.env),
-    reveal: args.reveal,
-  });
+  const outputs = openOutputs(args.formats ?? [{ format: io.stdout.isTTY ? "pretty" : "json" }], io, args.reveal);
+  const reporter = outputs.reporter;
   const { grade } = await pipeline;
   reporter.onBegin?.({ total: discovery.targets.length });
   const results: Result[] = [];
@@ -95,8 +97,90 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     reporter.onResult(result);
   }
   reporter.onEnd(summarize(results));
+  outputs.flush();
   // A submission the grader could not grade has no trustworthy score: say so to CI.
   return results.some((r) => r.status === "error") ? EXIT.crashed : EXIT.graded;
+}
+
+interface Outputs {
+  reporter: Reporter;
+  /** Writes the reports that go to files; call after onEnd. */
+  flush(): void;
+}
+
+/**
+ * One reporter per requested format, each writing to stdout or to its file (written whole at the
+ * end, so a file never holds half a document). On GitHub Actions, annotations (on stderr, which
+ * the runner reads for commands too) and the Markdown summary ($GITHUB_STEP_SUMMARY) are added
+ * unless asked for explicitly.
+ */
+function openOutputs(requests: readonly FormatRequest[], io: Io, reveal: boolean): Outputs {
+  const env = io.env;
+  const base: Omit<ReporterOptions, "write"> = {
+    reveal,
+    root: env.GITHUB_WORKSPACE || process.cwd(),
+    ...(env.GITHUB_OUTPUT && { setOutput: (name: string, value: string) => appendTo(env.GITHUB_OUTPUT!, `${name}=${value}\n`) }),
+  };
+  const reporters: Reporter[] = [];
+  const files: { path: string; text: () => string; append?: boolean }[] = [];
+  const buffered = (path: string, append = false): ((text: string) => void) => {
+    let text = "";
+    files.push({ path, text: () => text, append });
+    return (chunk) => void (text += chunk);
+  };
+  for (const { format, file } of requests) {
+    const write = file !== undefined ? buffered(file) : (text: string) => void io.stdout.write(text);
+    const color = file === undefined && shouldColor(io.stdout, env);
+    reporters.push(createReporter(format, { ...base, write, color }));
+  }
+  if (env.GITHUB_ACTIONS === "true") {
+    const asked = new Set(requests.map((r) => r.format));
+    if (!asked.has("github")) reporters.push(createReporter("github", { ...base, write: (text) => void io.stderr.write(text) }));
+    if (!asked.has("summary") && env.GITHUB_STEP_SUMMARY) {
+      reporters.push(createReporter("summary", { ...base, write: buffered(env.GITHUB_STEP_SUMMARY, true) }));
+    }
+  }
+  return {
+    reporter: fanOut(reporters),
+    flush() {
+      for (const { path, text, append } of files) (append ? appendTo : writeTo)(path, text());
+    },
+  };
+}
+
+function writeTo(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new GraderError(`cannot write the report to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
+
+function appendTo(path: string, text: string): void {
+  try {
+    appendFileSync(path, text);
+  } catch (error) {
+    throw new GraderError(`cannot append to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
+
+/** Says what the hidden checks added, or that they added nothing to what is graded (a typo in an id?). */
+function noteHidden(
+  io: Io,
+  exercises: ReadonlyMap<string, readonly unknown[]>,
+  graded: readonly string[],
+  source: string,
+): void {
+  const count = (exercise: string) => exercises.get(exercise)?.length ?? 0;
+  const added = graded.filter((exercise) => count(exercise) > 0);
+  for (const exercise of added) {
+    const n = count(exercise);
+    io.stderr.write(`autograde: note: ${n} hidden check${n === 1 ? "" : "s"} added to ${exercise} from ${source}.\n`);
+  }
+  if (added.length === 0 && exercises.size > 0) {
+    io.stderr.write(`autograde: note: ${source} has no checks for ${graded.join(", ")} (it has checks for ${[...exercises.keys()].join(", ")}).\n`);
+  }
 }
 
 /**

@@ -1,0 +1,97 @@
+/**
+ * GitHub Actions annotations: workflow commands (`::error file=app.py,line=12::...`) that GitHub
+ * turns into messages on the run's page and, with a file and line, on that line of the student's
+ * code in the commit's diff. A place is given wherever one is known: each blank or the syntax error
+ * (the Problem's locations), and the line of the app's traceback for a failed check. Hidden checks
+ * get no place and no details. The CLI adds this format on its own on GitHub Actions
+ * (GITHUB_ACTIONS=true), on stderr, which the runner reads for commands as it reads stdout.
+ *
+ * GitHub shows at most 10 errors and 10 warnings per step, so the ones that explain the most come
+ * first: a grader failure, then why the app could not start, then failed checks in spec order.
+ */
+import type { Result, Verdict } from "../verdict/types.js";
+import { checkFeedback, formatPoints, graderErrorText, problemText } from "./feedback.js";
+import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
+import { checkLocation, repoLocation, type RepoLocation } from "./where.js";
+
+export type AnnotationLevel = "error" | "warning" | "notice";
+
+export interface Annotation {
+  level: AnnotationLevel;
+  title: string;
+  message: string;
+  location?: RepoLocation;
+}
+
+export function createGithubReporter(options: ReporterOptions): Reporter {
+  return {
+    onResult(result) {
+      options.write(resultAnnotations(result, options).map(workflowCommand).join(""));
+    },
+    onEnd(summary) {
+      options.write(workflowCommand(totalAnnotation(summary)));
+    },
+  };
+}
+
+export function resultAnnotations(result: Result, options: { reveal?: boolean; root?: string } = {}): Annotation[] {
+  const annotations: Annotation[] = [];
+  const exercise = result.exercise;
+  if (result.status === "error") {
+    annotations.push({ level: "error", title: `${exercise}: could not be graded`, message: graderErrorText(result) });
+  }
+  if (result.problem) {
+    const title = `${exercise}: your app could not start`;
+    const message = problemText(result.problem);
+    const places = result.problem.locations.map((location) => repoLocation(result, location, options.root));
+    if (places.length === 0) annotations.push({ level: "error", title, message });
+    // The whole story once, at the first place; each other place (another blank) says what it is.
+    const again = result.problem.kind === "blanks" ? "Another blank (___) to fill in." : result.problem.message;
+    places.forEach((location, i) => annotations.push({ level: "error", title, message: i === 0 ? message : again, location }));
+    // Every check says only "not run": the Problem above is the whole story.
+  } else {
+    for (const verdict of result.checks) {
+      const annotation = checkAnnotation(result, verdict, options);
+      if (annotation) annotations.push(annotation);
+    }
+  }
+  for (const note of result.notes) annotations.push({ level: "warning", title: `${exercise}: note`, message: note });
+  return annotations;
+}
+
+function checkAnnotation(result: Result, verdict: Verdict, options: { reveal?: boolean; root?: string }): Annotation | undefined {
+  // A skip is explained by the failure it builds on, which has its own annotation.
+  if (verdict.status === "pass" || verdict.status === "skip") return undefined;
+  const location = checkLocation(result, verdict, options);
+  const points = verdict.advisory ? "advisory, no points" : `${formatPoints(verdict.points)}/${formatPoints(verdict.maxPoints)}`;
+  return {
+    level: verdict.advisory ? "warning" : "error",
+    title: `${result.exercise}: ${verdict.title} (${points})`,
+    message: checkFeedback(verdict, { reveal: options.reveal }),
+    ...(location && { location }),
+  };
+}
+
+export function totalAnnotation(summary: Summary): Annotation {
+  const incomplete = summary.results.some((r) => r.status === "error") ? " (incomplete: the grader could not grade everything)" : "";
+  return { level: "notice", title: "Autograding", message: `Points ${formatPoints(summary.score)}/${formatPoints(summary.maxScore)}${incomplete}` };
+}
+
+/** One workflow command line, escaped as the runner unescapes it. */
+export function workflowCommand(annotation: Annotation): string {
+  const properties: string[] = [];
+  if (annotation.location) {
+    properties.push(`file=${escapeProperty(annotation.location.path)}`, `line=${annotation.location.line}`);
+    if (annotation.location.column) properties.push(`col=${annotation.location.column}`);
+  }
+  properties.push(`title=${escapeProperty(annotation.title)}`);
+  return `::${annotation.level} ${properties.join(",")}::${escapeData(annotation.message)}\n`;
+}
+
+function escapeData(value: string): string {
+  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
