@@ -3,11 +3,11 @@
  * spec → plan → boot → drive → verdict; reporters take it from there.
  */
 import { resolve } from "node:path";
-import { inspectSubmission } from "./boot/inspect.js";
+import { lookAtSubmission } from "./boot/inspect.js";
 import type { RunningApp } from "./boot/handshake.js";
 import { launch } from "./boot/launch.js";
 import { findPython } from "./boot/python.js";
-import type { AppControl } from "./drive/runCheck.js";
+import type { AppControl, CheckContext } from "./drive/runCheck.js";
 import { blockingNeed, plan, type Plan, type PlannedCheck } from "./plan/plan.js";
 import type { Spec } from "./spec/types.js";
 import type { Problem, Result, Verdict } from "./verdict/types.js";
@@ -24,6 +24,11 @@ const NOTES: Record<string, string> = {
 
 /** Never throws: whatever keeps the grader from grading becomes a result with status `error`. */
 export async function grade(spec: Spec, submissionDir: string, options: GradeOptions = {}): Promise<Result> {
+  if (spec.kind === "quiz") {
+    // A quiz starts no app: its answers.yaml is compared with the spec's questions.
+    const { gradeQuiz } = await import("./quiz/gradeQuiz.js");
+    return gradeQuiz(spec, submissionDir);
+  }
   const started = Date.now();
   const p = plan(spec);
   const base = { exercise: p.exercise, title: p.title, submission: submissionDir, notes: [] as string[] };
@@ -38,8 +43,9 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   const dir = resolve(submissionDir);
   const python = options.python ?? findPython();
 
-  const problem = inspectSubmission(dir, p.entry);
+  const { problem, source } = lookAtSubmission(dir, p.entry);
   if (problem) return notStarted(base, p, problem, started);
+  const context: CheckContext = { source };
 
   const boot = () => launch({ python, dir, entry: p.entry, bootSeconds: p.bootSeconds });
   const booting = boot();
@@ -79,7 +85,7 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
           continue;
         }
       }
-      verdicts.push(await gradeCheck(check, verdicts, control, runCheck));
+      verdicts.push(await gradeCheck(check, verdicts, control, runCheck, context));
     }
   } finally {
     await app.stop();
@@ -98,7 +104,13 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   };
 }
 
-async function gradeCheck(check: PlannedCheck, done: Verdict[], control: AppControl, runCheck: typeof import("./drive/runCheck.js").runCheck): Promise<Verdict> {
+async function gradeCheck(
+  check: PlannedCheck,
+  done: Verdict[],
+  control: AppControl,
+  runCheck: typeof import("./drive/runCheck.js").runCheck,
+  context: CheckContext,
+): Promise<Verdict> {
   const started = Date.now();
   const blocker = blockingNeed(
     check,
@@ -107,7 +119,7 @@ async function gradeCheck(check: PlannedCheck, done: Verdict[], control: AppCont
   );
   if (blocker) return verdict(check, "skip", `Skipped: it builds on "${blocker}", which did not pass.`, started);
   try {
-    const outcome = await runCheck(check, control);
+    const outcome = await runCheck(check, control, context);
     const v = verdict(check, outcome.passed ? "pass" : "fail", outcome.message, started);
     return { ...v, hint: outcome.passed ? undefined : outcome.hint, exchanges: outcome.exchanges, location: outcome.location };
   } catch (err) {

@@ -2,10 +2,13 @@
  * Proof that each exercise's spec grades what it claims to, using the real engine on real
  * Python processes (needs Python with Flask):
  * - the reference solution (solutions/<id>) gets full marks, every check passing;
- * - the starter (starter/<id>) scores 0 and the grader points at each of its blanks;
+ * - the starter (starter/<id>) scores 0: an app's starter because of its blanks, each pointed
+ *   at; a quiz's starter because no question is answered yet;
  * - every known-wrong submission (tests/fixtures/<id>/<mistake>/) fails the checks its
  *   expect.yaml names, with feedback that says what it promises, and passes the others it names;
- * - every check of the spec is failed by at least one of those fixtures, so none is dead weight.
+ *   a fixture with `passes: all` is a correct submission written another way, and gets full marks;
+ * - every check of the spec (every question of a quiz) is failed by at least one of those
+ *   fixtures, so none is dead weight.
  *
  * Exercises are found on disk: every specs/*.yaml that has a solutions/<id> folder.
  */
@@ -27,10 +30,14 @@ const POOL_SIZE = 4;
 interface FixtureExpectation {
   /** One line naming the mistake, used as the test's name. */
   mistake: string;
-  /** Checks that must fail, each with a (case-insensitive) piece of its message or hint. */
-  fails: { check: string; says: string }[];
-  /** Checks that must still pass. */
-  passes?: string[];
+  /** Checks that must fail, each with a (case-insensitive) piece of its message or hint. Needed unless `passes: all`. */
+  fails?: { check: string; says: string }[];
+  /** Checks that must still pass, or `all`: a correct submission that must get full marks. */
+  passes?: string[] | "all";
+  /** The submission cannot be graded at all: the Problem's kind, a piece of its message, and the line it points at. */
+  problem?: { kind: string; says: string; line?: number };
+  /** Pieces of text that the result's notes must hold (each in some note, case-insensitive). */
+  notes?: string[];
 }
 
 interface Fixture {
@@ -41,6 +48,8 @@ interface Fixture {
 
 interface Exercise {
   id: string;
+  /** From the spec file's `kind:` line, known before the specs load (test names depend on it). */
+  kind: "flask-app" | "quiz";
   specFile: string;
   solution: string;
   starter?: string;
@@ -55,14 +64,23 @@ function readExpectation(file: string): FixtureExpectation {
   const data = parse(readFileSync(file, "utf8")) as Partial<FixtureExpectation> | null;
   const where = relative(ROOT, file);
   if (typeof data?.mistake !== "string" || !data.mistake.trim()) throw new Error(`${where}: "mistake" must be one line of text`);
-  if (!Array.isArray(data.fails) || data.fails.length === 0) throw new Error(`${where}: "fails" must list at least one check`);
-  for (const f of data.fails) {
+  if (data.passes !== "all" && (!Array.isArray(data.fails) || data.fails.length === 0)) {
+    throw new Error(`${where}: "fails" must list at least one check (or write "passes: all" for a correct submission)`);
+  }
+  if (data.passes === "all" && (data.fails?.length || data.problem)) throw new Error(`${where}: "passes: all" cannot go with "fails" or "problem"`);
+  for (const f of data.fails ?? []) {
     if (typeof f?.check !== "string" || typeof f?.says !== "string" || !f.says.trim()) {
       throw new Error(`${where}: every "fails" entry needs "check" and a non-empty "says"`);
     }
   }
-  if (data.passes !== undefined && !(Array.isArray(data.passes) && data.passes.every((p) => typeof p === "string"))) {
-    throw new Error(`${where}: "passes" must be a list of check ids`);
+  if (data.passes !== undefined && data.passes !== "all" && !(Array.isArray(data.passes) && data.passes.every((p) => typeof p === "string"))) {
+    throw new Error(`${where}: "passes" must be a list of check ids, or "all"`);
+  }
+  if (data.problem !== undefined && (typeof data.problem?.kind !== "string" || typeof data.problem?.says !== "string")) {
+    throw new Error(`${where}: "problem" needs "kind" and "says"`);
+  }
+  if (data.notes !== undefined && !(Array.isArray(data.notes) && data.notes.every((n) => typeof n === "string"))) {
+    throw new Error(`${where}: "notes" must be a list of texts`);
   }
   return data as FixtureExpectation;
 }
@@ -74,6 +92,7 @@ const exercises: Exercise[] = readdirSync(join(ROOT, "specs"))
   .filter((id) => isDir(join(ROOT, "solutions", id)))
   .map((id) => ({
     id,
+    kind: (parse(readFileSync(join(ROOT, "specs", `${id}.yaml`), "utf8")) as { kind?: string } | null)?.kind === "quiz" ? ("quiz" as const) : ("flask-app" as const),
     specFile: join(ROOT, "specs", `${id}.yaml`),
     solution: join(ROOT, "solutions", id),
     starter: isDir(join(ROOT, "starter", id)) ? join(ROOT, "starter", id) : undefined,
@@ -133,6 +152,11 @@ beforeAll(async () => {
   await Promise.all(jobs);
 }, 600_000);
 
+/** What a spec grades, in order: a quiz's questions, an app's checks. */
+function gradedIds(spec: Spec): string[] {
+  return spec.kind === "quiz" ? (spec.questions ?? []).map((q) => q.id) : spec.checks.map((c) => c.id);
+}
+
 function specOf(exercise: Exercise): Spec {
   const spec = specs.get(exercise.id);
   if (!spec) throw specErrors.get(exercise.id) ?? new Error(`${exercise.specFile} was not loaded`);
@@ -181,13 +205,24 @@ describe.each(exercises.map((e) => [e.id, e] as const))("%s", (_id, exercise) =>
     const spec = specOf(exercise);
     const result = resultOf(exercise.solution);
     expect(result.problem).toBeUndefined();
-    expect(statuses(result)).toEqual(Object.fromEntries(spec.checks.map((c) => [c.id, "pass"])));
+    expect(statuses(result)).toEqual(Object.fromEntries(gradedIds(spec).map((id) => [id, "pass"])));
     expect(result.status).toBe("graded");
     expect(result.maxScore).toBeGreaterThan(0);
     expect(result.score).toBe(result.maxScore);
   });
 
-  if (exercise.starter) {
+  if (exercise.starter && exercise.kind === "quiz") {
+    const starter = exercise.starter;
+    test("the starter scores 0: every question is still unanswered, and a note says so", () => {
+      const result = resultOf(starter);
+      expect(result.problem).toBeUndefined();
+      expect(result.status).toBe("graded");
+      expect(result.score).toBe(0);
+      const unanswered = Object.fromEntries(gradedIds(specOf(exercise)).map((id) => [id, `fail: ${id}: no answer yet.`]));
+      expect(Object.fromEntries(result.checks.map((v) => [v.id, `${v.status}: ${v.message.split(" Write")[0]}`]))).toEqual(unanswered);
+      expect(result.notes.join("\n")).toMatch(/No question is answered yet/);
+    });
+  } else if (exercise.starter) {
     const starter = exercise.starter;
     test("the starter scores 0 and the grader points at each of its blanks", () => {
       const result = resultOf(starter);
@@ -205,10 +240,31 @@ describe.each(exercises.map((e) => [e.id, e] as const))("%s", (_id, exercise) =>
       const spec = specOf(exercise);
       const result = resultOf(fixture.dir);
       expect(result.status).toBe("graded");
-      const ids = new Set(spec.checks.map((c) => c.id));
+      const ids = new Set(gradedIds(spec));
       const byId = new Map<string, Verdict>(result.checks.map((v) => [v.id, v]));
       const problems: string[] = [];
-      for (const { check, says } of fixture.expect.fails) {
+      if (fixture.expect.passes === "all") {
+        expect(result.problem).toBeUndefined();
+        expect(statuses(result)).toEqual(Object.fromEntries([...ids].map((id) => [id, "pass"])));
+        expect(result.score).toBe(result.maxScore);
+      }
+      const problem = fixture.expect.problem;
+      if (problem) {
+        expect(result.score).toBe(0);
+        if (result.problem?.kind !== problem.kind) problems.push(`the problem should be "${problem.kind}", but it is ${result.problem?.kind ?? "none"}`);
+        else if (!result.problem.message.toLowerCase().includes(problem.says.toLowerCase())) {
+          problems.push(`the problem should say "${problem.says}", but it is: ${result.problem.message}`);
+        }
+        if (problem.line !== undefined && result.problem?.locations[0]?.line !== problem.line) {
+          problems.push(`the problem should point at line ${problem.line}, but it points at ${JSON.stringify(result.problem?.locations ?? [])}`);
+        }
+      } else if (result.problem) problems.push(`unexpected problem: ${result.problem.message}`);
+      for (const piece of fixture.expect.notes ?? []) {
+        if (!result.notes.some((n) => n.toLowerCase().includes(piece.toLowerCase()))) {
+          problems.push(`a note should say "${piece}", but the notes are: ${JSON.stringify(result.notes)}`);
+        }
+      }
+      for (const { check, says } of fixture.expect.fails ?? []) {
         const v = byId.get(check);
         if (!ids.has(check) || !v) problems.push(`${check}: the spec has no such check`);
         else if (v.status !== "fail") problems.push(`${check}: should fail, but is ${v.status} (${v.message})`);
@@ -216,7 +272,7 @@ describe.each(exercises.map((e) => [e.id, e] as const))("%s", (_id, exercise) =>
           problems.push(`${check}: the feedback should say "${says}", but it is: ${v.message} | hint: ${v.hint ?? "(none)"}`);
         }
       }
-      for (const check of fixture.expect.passes ?? []) {
+      for (const check of fixture.expect.passes === "all" ? [] : (fixture.expect.passes ?? [])) {
         const v = byId.get(check);
         if (!ids.has(check) || !v) problems.push(`${check}: the spec has no such check`);
         else if (v.status !== "pass") problems.push(`${check}: should pass, but is ${v.status} (${v.message})`);
@@ -227,7 +283,7 @@ describe.each(exercises.map((e) => [e.id, e] as const))("%s", (_id, exercise) =>
 
   test("every check is failed by at least one known mistake", () => {
     const spec = specOf(exercise);
-    const failedBy = new Map<string, string[]>(spec.checks.map((c) => [c.id, []]));
+    const failedBy = new Map<string, string[]>(gradedIds(spec).map((id) => [id, []]));
     for (const fixture of exercise.fixtures) {
       for (const v of resultOf(fixture.dir).checks) if (v.status === "fail") failedBy.get(v.id)?.push(fixture.name);
     }

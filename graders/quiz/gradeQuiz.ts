@@ -1,0 +1,162 @@
+/**
+ * Grading a quiz exercise (`kind: quiz`): no app is started. The submission folder holds
+ * `answers.yaml`, which maps question ids to answers; reading it is the only I/O, evaluation is
+ * quiz/evaluate.ts. Like grade(), never throws: the result carries whatever went wrong.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import type { Spec } from "../spec/types.js";
+import type { Problem, Result, Verdict } from "../verdict/types.js";
+import { evaluateQuiz, type AnswerEntry } from "./evaluate.js";
+
+export const ANSWERS_FILE = "answers.yaml";
+
+/** Larger than any list of answers; a file this big is not one. */
+const MAX_BYTES = 256 * 1024;
+
+const FORMAT_HINT =
+  'Write one line per question: its id, a colon, a space, then your answer, e.g. "q1: a". ' +
+  "An answer that starts with a quote must end with the same quote; the simplest is to answer with the letter.";
+
+export type ReadAnswers = { entries: AnswerEntry[] } | { problem: Problem };
+
+/** Reads `answers.yaml` from a submission folder: its entries in file order, or why it cannot be used. */
+export function readAnswers(dir: string, file = ANSWERS_FILE): ReadAnswers {
+  const path = join(dir, file);
+  let text: string;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return { problem: missing(dir, file, `${file} in ${dir} is not a file.`) };
+    if (stat.size > MAX_BYTES) {
+      return { problem: { kind: "syntax", message: `${file} is ${Math.round(stat.size / 1024)} KB: far too big for a list of answers.`, hint: FORMAT_HINT, locations: [] } };
+    }
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { problem: missing(dir, file, `There is no ${file} in ${dir}.`) };
+  }
+  return parseAnswers(text, file);
+}
+
+/** The entries of an answers.yaml text, or a Problem located at the YAML error. Pure. */
+export function parseAnswers(text: string, file = ANSWERS_FILE): ReadAnswers {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) {
+    const yamlAt = error.linePos?.[0];
+    // An unclosed quote or bracket runs on to where YAML notices it, often the end of the file:
+    // point at the line where it opened instead.
+    const quote = error.code === "MISSING_CHAR" && /quote/.test(error.message);
+    const bracket = error.code === "BAD_INDENT" && /Flow (sequence|map)/.test(error.message);
+    const opened = quote || bracket ? unclosedLine(text) : undefined;
+    const at = opened ? { line: opened, col: 1 } : yamlAt;
+    const reason = bracket && opened
+      ? "a [ or { is opened here and never closed (give one answer, without brackets)"
+      : (REASONS[error.code] ?? `${error.message.split(" at line ")[0]!.replace(/\s+/g, " ").replace(/:$/, "").trim()}`);
+    return {
+      problem: {
+        kind: "syntax",
+        message: `${file} is not valid YAML${at ? ` (line ${at.line}${opened ? "" : `, column ${at.col}`})` : ""}: ${reason}.`,
+        hint: FORMAT_HINT,
+        locations: at ? [{ file, line: at.line, column: opened ? undefined : at.col }] : [],
+      },
+    };
+  }
+  const root = doc.contents;
+  // Only comments (or nothing): no answers yet, like a starter with its answers taken out.
+  if (root === null || (isScalar(root) && root.value === null)) return { entries: [] };
+  if (!isMap(root)) {
+    const line = root.range ? lines.linePos(root.range[0]).line : 1;
+    const what = Array.isArray(root.toJSON()) ? "a list" : "a single value";
+    return {
+      problem: {
+        kind: "syntax",
+        message: `${file} holds ${what}, but it must map each question id to your answer, one per line ("q1: a").`,
+        hint: FORMAT_HINT,
+        locations: [{ file, line }],
+      },
+    };
+  }
+  const entries: AnswerEntry[] = root.items.map((pair) => {
+    const keyNode = pair.key;
+    const key = isScalar(keyNode) ? String(keyNode.value) : String((keyNode as { toJSON?: () => unknown } | null)?.toJSON?.() ?? keyNode);
+    const range = isScalar(keyNode) ? keyNode.range : undefined;
+    const value = pair.value === null ? null : isScalar(pair.value) ? pair.value.value : (pair.value as { toJSON(): unknown }).toJSON();
+    return { key, value, line: range ? lines.linePos(range[0]).line : undefined };
+  });
+  return { entries };
+}
+
+/** What the usual YAML errors mean in an answers file. */
+const REASONS: Record<string, string> = {
+  MISSING_CHAR: "a quote is opened here and never closed",
+  DUPLICATE_KEY: "this question is answered a second time",
+  TAB_AS_INDENT: "a tab starts this line; start each answer at the left edge, without spaces or tabs",
+  MULTILINE_IMPLICIT_KEY: 'this line is not "id: answer" (is the colon, or the space after it, missing?)',
+  UNEXPECTED_TOKEN: "something follows the closing quote; put the answer in the other kind of quotes, or answer with the letter",
+};
+
+const CLOSING: Record<string, string> = { '"': '"', "'": "'", "[": "]", "{": "}" };
+
+/** The first line whose answer starts with a quote or a bracket that the line does not close. */
+function unclosedLine(text: string): number | undefined {
+  const lines = text.split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
+    const m = /^[^#:]*:\s+(["'[{])(.*)$/.exec(line);
+    if (!m) continue;
+    const [, open, rest] = m;
+    // Inside '...', a quote is written twice; inside "...", it is escaped with a backslash.
+    const body = open === "'" ? rest!.replace(/''/g, "") : open === '"' ? rest!.replace(/\\./g, "") : rest!;
+    if (!body.includes(CLOSING[open!]!)) return i + 1;
+  }
+  return undefined;
+}
+
+function missing(dir: string, file: string, first: string): Problem {
+  let others: string[] = [];
+  try {
+    others = readdirSync(dir).filter((name) => name !== file && /\.(ya?ml|txt)$/i.test(name));
+  } catch {
+    // no folder at all: the first sentence says enough
+  }
+  return {
+    kind: "missing-file",
+    message: `${first}${others.length ? ` Found instead: ${others.join(", ")}.` : ""}`,
+    hint: `Your answers go in a file named exactly ${file}, at the top of the quiz folder: copy starter/quiz/${file} and fill it in.`,
+    locations: [],
+  };
+}
+
+/** The Result for a quiz submission. `submissionDir` is shown as given. */
+export function gradeQuiz(spec: Spec, submissionDir: string): Result {
+  const started = Date.now();
+  const questions = spec.questions ?? [];
+  const base = { exercise: spec.id, title: spec.title, submission: submissionDir };
+  const maxScore = questions.reduce((sum, q) => sum + (q.points ?? 1), 0);
+  try {
+    const read = readAnswers(resolve(submissionDir));
+    if ("problem" in read) {
+      const short = read.problem.kind === "missing-file" ? `${ANSWERS_FILE} is missing` : `${ANSWERS_FILE} could not be read`;
+      const checks: Verdict[] = questions.map((q) => ({
+        id: q.id,
+        title: q.text,
+        status: "fail",
+        points: 0,
+        maxPoints: q.points ?? 1,
+        advisory: false,
+        visibility: "visible",
+        message: `Not graded: ${short}.`,
+        hint: read.problem.hint,
+        exchanges: [],
+        durationMs: 0,
+      }));
+      return { ...base, score: 0, maxScore, status: "graded", problem: read.problem, notes: [], checks, durationMs: Date.now() - started };
+    }
+    const { verdicts, notes } = evaluateQuiz(questions, read.entries, ANSWERS_FILE);
+    const score = verdicts.reduce((sum, v) => sum + v.points, 0);
+    return { ...base, score, maxScore, status: "graded", notes, checks: verdicts, durationMs: Date.now() - started };
+  } catch (err) {
+    return { ...base, score: 0, maxScore, status: "error", error: (err as Error).message, notes: [], checks: [], durationMs: Date.now() - started };
+  }
+}
