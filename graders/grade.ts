@@ -4,8 +4,8 @@
  */
 import { resolve } from "node:path";
 import { lookAtSubmission } from "./boot/inspect.js";
-import type { RunningApp } from "./boot/handshake.js";
-import { launch } from "./boot/launch.js";
+import type { BootOutcome, RunningApp } from "./boot/handshake.js";
+import { launch, type LaunchOptions } from "./boot/launch.js";
 import { findPython } from "./boot/python.js";
 import type { AppControl, CheckContext } from "./drive/runCheck.js";
 import { blockingNeed, plan, type Plan, type PlannedCheck } from "./plan/plan.js";
@@ -15,6 +15,11 @@ import type { Problem, Result, Verdict } from "./verdict/types.js";
 export interface GradeOptions {
   /** Python interpreter to run submissions with (default: discovered once). */
   python?: string;
+  /**
+   * What starts the app: the cold `launch` (default: a fresh Python per app) or another launcher
+   * with the same contract, such as the warm fork server's (boot/warm.ts).
+   */
+  launcher?: (options: LaunchOptions) => Promise<BootOutcome>;
 }
 
 const NOTES: Record<string, string> = {
@@ -47,7 +52,8 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   if (problem) return notStarted(base, p, problem, started);
   const context: CheckContext = { source };
 
-  const boot = () => launch({ python, dir, entry: p.entry, bootSeconds: p.bootSeconds });
+  const launcher = options.launcher ?? launch;
+  const boot = () => launcher({ python, dir, entry: p.entry, bootSeconds: p.bootSeconds });
   const booting = boot();
   // The browsers' modules (tough-cookie and friends) load while Python starts, not before.
   const [first, { runCheck }] = await Promise.all([booting, import("./drive/runCheck.js")]);
