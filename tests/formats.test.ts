@@ -1,0 +1,525 @@
+/**
+ * The formats other tools read, each checked against what its consumer expects: GitHub
+ * Classroom's runner result (parses, scores add up), Gradescope's results.json (the required
+ * fields and values), JUnit XML (validates against graders/report/junit.xsd with xmllint), GitHub
+ * workflow commands and the Markdown summary. Then `--format` on the command line: several at
+ * once, each to stdout or its file, and what the CLI adds on its own on GitHub Actions.
+ *
+ * Hand-made Results, except the CLI tests, which grade the visit-counter starter (its blanks stop
+ * it before any app starts: fast, no Flask needed beyond finding Python).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { toClassroomReport, createClassroomReporter, type ClassroomReport } from "../graders/report/classroom.js";
+import { checkFeedback } from "../graders/report/feedback.js";
+import { resultAnnotations, totalAnnotation, workflowCommand } from "../graders/report/github.js";
+import { toGradescopeResults } from "../graders/report/gradescope.js";
+import { toJunitXml } from "../graders/report/junit.js";
+import { summarize, type Summary } from "../graders/report/reporter.js";
+import { toMarkdownSummary } from "../graders/report/summary.js";
+import { parseFormats } from "../scripts/cli/args.js";
+import { main } from "../scripts/cli/main.js";
+import type { Problem, Result, Verdict } from "../graders/verdict/types.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const XSD = join(root, "graders", "report", "junit.xsd");
+
+// ---------------------------------------------------------------- fixtures
+
+function verdict(overrides: Partial<Verdict> = {}): Verdict {
+  return {
+    id: "page-answers",
+    title: "The home page opens",
+    status: "pass",
+    points: 2,
+    maxPoints: 2,
+    advisory: false,
+    visibility: "visible",
+    message: "The home page opens",
+    exchanges: [],
+    durationMs: 12,
+    ...overrides,
+  };
+}
+
+const pass = verdict();
+const fail = verdict({
+  id: "counts-up",
+  title: "Each visit adds one | or not",
+  status: "fail",
+  points: 0,
+  maxPoints: 3,
+  message: 'Step 2 of 2 (GET /): expected the page to show the number 2, but it shows "Visits: 1 <b>&</b>".',
+  hint: "Save the count back with session['visits'] = visits.",
+  exchanges: [
+    {
+      browser: "browser",
+      request: { method: "GET", path: "/", cookies: [] },
+      response: { status: 200, headers: {}, setCookies: [], text: "Visits: 1 \u0001 ]]> \"quoted\"" },
+      exception: { type: "KeyError", message: "'visits'", summary: "KeyError: 'visits'", location: { file: "app.py", line: 12 } },
+    },
+  ],
+  location: { file: "app.py", line: 12, column: 5 },
+});
+const partial = verdict({ id: "half", title: "Half marks", status: "pass", points: 0.5, maxPoints: 0.5, message: "Half marks" });
+const skip = verdict({
+  id: "independent",
+  title: "Each browser has its own count",
+  status: "skip",
+  points: 0,
+  maxPoints: 2,
+  message: 'Skipped: it builds on "Each visit adds one", which did not pass.',
+});
+const advisory = verdict({
+  id: "guessable-key",
+  title: "The secret key is hard to guess",
+  status: "fail",
+  points: 0,
+  maxPoints: 0,
+  advisory: true,
+  message: "The dashboard let in a session signed with the key dev.",
+  hint: "Use a long random key.",
+});
+const hidden = verdict({
+  id: "survives-restart",
+  title: "The count survives a restart",
+  status: "fail",
+  points: 0,
+  maxPoints: 1,
+  visibility: "hidden",
+  message: "SECRET-EXPECTATION: expected 2 after the restart.",
+  hint: "SECRET-HINT",
+  location: { file: "app.py", line: 30 },
+});
+const later = verdict({ ...hidden, id: "later", title: "Shown after the due date", visibility: "after-due-date" });
+const hiddenPass = verdict({ id: "hidden-pass", title: "A hidden check that passes", visibility: "hidden", points: 1, maxPoints: 1, message: "SECRET-RATIONALE" });
+const errored = verdict({
+  id: "grader-broke",
+  title: "A check the grader could not run",
+  status: "error",
+  points: 0,
+  maxPoints: 1,
+  message: "The grader could not run this check (not your fault): socket hang up",
+});
+
+const checks = [pass, fail, partial, skip, advisory, hidden, later, hiddenPass, errored];
+
+function result(overrides: Partial<Result> = {}): Result {
+  const list = overrides.checks ?? checks;
+  return {
+    exercise: "visit-counter",
+    title: "Visit counter",
+    submission: "work/visit-counter",
+    score: list.reduce((sum, v) => sum + v.points, 0),
+    maxScore: list.reduce((sum, v) => sum + v.maxPoints, 0),
+    status: "graded",
+    notes: ["Your file calls app.run() at the top level."],
+    checks: list,
+    durationMs: 1500,
+    ...overrides,
+  };
+}
+
+const blanks: Problem = {
+  kind: "blanks",
+  message: "Your app still has 2 blanks (___) to fill in: app.py line 3, app.py line 9.",
+  hint: "Replace each ___ with your own code.",
+  locations: [
+    { file: "app.py", line: 3, column: 18 },
+    { file: "app.py", line: 9, column: 5 },
+  ],
+};
+
+const notStarted = result({
+  exercise: "protected-page",
+  title: "Protected page",
+  submission: "work/protected-page",
+  problem: blanks,
+  notes: [],
+  checks: [
+    verdict({ id: "a", title: "A", status: "fail", points: 0, maxPoints: 2, message: "Not tested: fill in the blanks first." }),
+    verdict({ id: "b", title: "B", status: "fail", points: 0, maxPoints: 0, advisory: true, message: "Not tested: fill in the blanks first." }),
+  ],
+});
+
+const ungradable = result({
+  exercise: "login-logout",
+  title: "Log in and out",
+  submission: "work/login-logout",
+  status: "error",
+  error: "Could not find Python 3.",
+  checks: [],
+  score: 0,
+  maxScore: 10,
+  notes: [],
+});
+
+const graded = summarize([result(), notStarted]);
+const withError = summarize([result(), ungradable]);
+const ROOT = join(root, "work", "..");
+
+// ---------------------------------------------------------------- classroom
+
+describe("classroom (GitHub Classroom runner result, version 1)", () => {
+  const parse = (summary: Summary, reveal = false): ClassroomReport => JSON.parse(JSON.stringify(toClassroomReport(summary, { reveal, root: ROOT })));
+
+  test("parses, with exactly the documented keys, one test per check", () => {
+    const report = parse(graded);
+    expect(Object.keys(report).sort()).toEqual(["max_score", "status", "tests", "version"]);
+    expect(report.version).toBe(1);
+    expect(report.tests).toHaveLength(checks.length + notStarted.checks.length);
+    for (const t of report.tests) {
+      expect(Object.keys(t).sort()).toEqual(["duration", "filename", "line_no", "max_score", "message", "name", "score", "status", "test_code"]);
+      expect(["pass", "fail", "error"]).toContain(t.status);
+      expect(typeof t.score).toBe("number");
+      expect(Number.isInteger(t.line_no)).toBe(true);
+    }
+  });
+
+  test("the test scores add up to the total, partial points included; max_score is the sum of the maxima", () => {
+    const report = parse(graded);
+    const sum = report.tests.reduce((s, t) => s + t.score, 0);
+    expect(sum).toBeCloseTo(graded.score, 10);
+    expect(report.max_score).toBe(graded.maxScore);
+    expect(report.tests.reduce((s, t) => s + t.max_score, 0)).toBe(graded.maxScore);
+    expect(report.tests.find((t) => t.name.endsWith("Half marks"))).toMatchObject({ status: "pass", score: 0.5, max_score: 0.5 });
+  });
+
+  test("the reason is in test_code, which the reporter shows on a plain failure; a place when known", () => {
+    const report = parse(graded);
+    const failed = report.tests.find((t) => t.name === "visit-counter › Each visit adds one | or not")!;
+    expect(failed.status).toBe("fail");
+    expect(failed.test_code).toBe(checkFeedback(fail));
+    expect(failed.message).toBe(failed.test_code);
+    expect(failed).toMatchObject({ filename: "work/visit-counter/app.py", line_no: 12 });
+    // A pass whose rationale is only its title adds nothing to the name.
+    expect(report.tests[0]).toMatchObject({ status: "pass", score: 2, test_code: "" });
+  });
+
+  test("advisory checks are worth 0 of 0 and say so; skips fail with their reason; grader errors are errors", () => {
+    const tests = parse(graded).tests;
+    expect(tests.find((t) => t.name.includes(advisory.title))).toMatchObject({
+      name: "visit-counter › The secret key is hard to guess (advisory, no points)",
+      status: "fail",
+      score: 0,
+      max_score: 0,
+    });
+    expect(tests.find((t) => t.name.includes(skip.title))).toMatchObject({ status: "fail", score: 0, test_code: skip.message });
+    expect(tests.find((t) => t.name.includes(errored.title))).toMatchObject({ status: "error", message: errored.message });
+  });
+
+  test("an app that did not start: every test carries the Problem and points at the first blank", () => {
+    const tests = parse(summarize([notStarted])).tests;
+    expect(tests[0]!.test_code).toContain("Your app could not start: it still has blanks to fill in.");
+    expect(tests[0]!.test_code).toContain("app.py:9:5");
+    expect(tests[0]).toMatchObject({ filename: "work/protected-page/app.py", line_no: 3, name: "A" });
+  });
+
+  test("hidden checks: only passed or failed, no place, unless revealed", () => {
+    const tests = parse(graded).tests;
+    const text = JSON.stringify(tests);
+    for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(text).not.toContain(secret);
+    expect(tests.find((t) => t.name.includes(hidden.title))).toMatchObject({ test_code: "Hidden check: failed.", filename: "", line_no: 0, max_score: 1 });
+    expect(tests.find((t) => t.name.includes(hiddenPass.title))).toMatchObject({ test_code: "Hidden check: passed.", score: 1 });
+    const revealed = JSON.stringify(parse(graded, true));
+    for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(revealed).toContain(secret);
+  });
+
+  test("could not grade: status error and max_score 0 (the classroom records nothing), a test that says why", () => {
+    const report = parse(withError);
+    expect(report.status).toBe("error");
+    expect(report.max_score).toBe(0);
+    const why = report.tests.find((t) => t.name === "login-logout: could not be graded")!;
+    expect(why).toMatchObject({ status: "error", score: 0, max_score: 10 });
+    expect(why.message).toContain("Could not find Python 3.");
+    expect(why.message).toContain("not your fault");
+    expect(report.tests.reduce((s, t) => s + t.score, 0)).toBeCloseTo(withError.score, 10);
+  });
+
+  test("status is pass only when every scored check passed (advisory warnings do not fail it)", () => {
+    expect(parse(summarize([result({ checks: [pass, advisory] })])).status).toBe("pass");
+    expect(parse(summarize([result({ checks: [pass, skip] })])).status).toBe("fail");
+  });
+
+  test("the reporter prints the document and publishes it base64-encoded as the step output `result`", () => {
+    let printed = "";
+    const outputs: [string, string][] = [];
+    const reporter = createClassroomReporter({ write: (t) => (printed += t), setOutput: (name, value) => outputs.push([name, value]), root: ROOT });
+    reporter.onResult(result());
+    reporter.onEnd(graded);
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0]![0]).toBe("result");
+    expect(outputs[0]![1]).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(JSON.parse(Buffer.from(outputs[0]![1], "base64").toString("utf8"))).toEqual(JSON.parse(printed));
+  });
+});
+
+// ---------------------------------------------------------------- gradescope
+
+describe("gradescope (results.json)", () => {
+  const VISIBILITIES = ["hidden", "after_due_date", "after_published", "visible"];
+
+  test("has the fields Gradescope requires, with values it accepts", () => {
+    const results = JSON.parse(JSON.stringify(toGradescopeResults(graded)));
+    expect(typeof results.score).toBe("number");
+    expect(typeof results.execution_time).toBe("number");
+    expect(typeof results.output).toBe("string");
+    expect(VISIBILITIES).toContain(results.visibility);
+    expect(VISIBILITIES).toContain(results.stdout_visibility);
+    expect(Array.isArray(results.tests)).toBe(true);
+    for (const t of results.tests) {
+      expect(typeof t.name).toBe("string");
+      expect(typeof t.number).toBe("string");
+      expect(typeof t.output).toBe("string");
+      expect(typeof t.score).toBe("number");
+      expect(typeof t.max_score).toBe("number");
+      expect(t.score).toBeLessThanOrEqual(t.max_score);
+      expect(["passed", "failed"]).toContain(t.status);
+      expect(VISIBILITIES).toContain(t.visibility);
+      expect(Array.isArray(t.tags)).toBe(true);
+    }
+    expect(results.tests.reduce((s: number, t: { score: number }) => s + t.score, 0)).toBeCloseTo(results.score, 10);
+    expect(results.tests.reduce((s: number, t: { max_score: number }) => s + t.max_score, 0)).toBe(graded.maxScore);
+  });
+
+  test("one scored test per check; feedback as output; the Problem and notes at the top", () => {
+    const results = toGradescopeResults(graded);
+    const scored = results.tests.filter((t) => !t.tags.includes("details"));
+    expect(scored).toHaveLength(checks.length + notStarted.checks.length);
+    expect(scored.find((t) => t.name.includes(fail.title))!.output).toBe(checkFeedback(fail));
+    expect(scored.find((t) => t.name.includes(advisory.title))).toMatchObject({ max_score: 0, status: "failed", tags: ["visit-counter", "advisory"] });
+    expect(results.output).toContain("Your app could not start: it still has blanks to fill in.");
+    expect(results.output).toContain("Note: Your file calls app.run() at the top level.");
+  });
+
+  test("hidden checks: students see pass or fail; the details go to a 0-point test for staff or for after the due date", () => {
+    const results = toGradescopeResults(summarize([result()]));
+    const visible = results.tests.filter((t) => t.visibility === "visible");
+    for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(JSON.stringify(visible)).not.toContain(secret);
+    expect(visible.find((t) => t.name === hidden.title)).toMatchObject({ output: "Hidden check: failed.", max_score: 1 });
+    expect(results.tests.find((t) => t.name === `${hidden.title}: details (staff only)`)).toMatchObject({ visibility: "hidden", score: 0, max_score: 0 });
+    expect(results.tests.find((t) => t.name === `${hidden.title}: details (staff only)`)!.output).toContain("SECRET-EXPECTATION");
+    expect(results.tests.find((t) => t.name === `${later.title}: details (shown after the due date)`)).toMatchObject({ visibility: "after_due_date", max_score: 0 });
+    // A hidden pass needs no details.
+    expect(results.tests.filter((t) => t.name.startsWith(hiddenPass.title))).toHaveLength(1);
+    const revealed = toGradescopeResults(summarize([result()]), { reveal: true });
+    expect(revealed.tests.filter((t) => t.tags.includes("details"))).toHaveLength(0);
+    expect(revealed.tests.find((t) => t.name === hidden.title)!.output).toContain("SECRET-EXPECTATION");
+  });
+
+  test("could not grade: a banner first, a failed test saying why, and extra_data.ungradable", () => {
+    const results = toGradescopeResults(withError);
+    expect(results.output.startsWith("⚠ The grader could not grade login-logout (not your fault): Could not find Python 3.")).toBe(true);
+    expect(results.tests.find((t) => t.name === "login-logout: could not be graded")).toMatchObject({ status: "failed", max_score: 10 });
+    expect(results.extra_data.ungradable).toEqual(["login-logout"]);
+  });
+});
+
+// ---------------------------------------------------------------- junit
+
+describe("junit", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "autograde-junit-"));
+    // The machine set-up: .ci/run installs libxml2-utils when xmllint is missing.
+    const found = spawnSync("xmllint", ["--version"], { stdio: "ignore" });
+    if (found.error) throw new Error("xmllint is missing: apt-get install libxml2-utils (.ci/run does it)");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function validate(xml: string): { ok: boolean; errors: string } {
+    const file = join(dir, `report-${Math.random().toString(36).slice(2)}.xml`);
+    writeFileSync(file, xml);
+    const run = spawnSync("xmllint", ["--noout", "--schema", XSD, file], { encoding: "utf8" });
+    return { ok: run.status === 0, errors: run.stderr };
+  }
+
+  test.each([
+    ["every kind of check, awkward characters included", graded],
+    ["a submission that could not be graded", withError],
+    ["nothing graded", summarize([])],
+  ])("validates against junit.xsd: %s", (_name, summary) => {
+    const { ok, errors } = validate(toJunitXml(summary, { root: ROOT }));
+    expect(errors).toMatch(/ validates\n$/);
+    expect(ok).toBe(true);
+  });
+
+  test("the schema is strict enough to fail a wrong document", () => {
+    const good = toJunitXml(graded, { root: ROOT });
+    expect(validate(good.replace(/ classname="[^"]*"/, "")).ok).toBe(false);
+    expect(validate(good.replace('failures="', 'failures="x')).ok).toBe(false);
+    expect(validate(good.replace("<testsuites ", "<testsuite ").replace("</testsuites>", "</testsuite>")).ok).toBe(false);
+  });
+
+  test("a suite per exercise, a case per check; failure text is the feedback; counts and points", () => {
+    const xml = toJunitXml(graded, { root: ROOT });
+    expect(xml.match(/<testsuite /g)).toHaveLength(2);
+    expect(xml.match(/<testcase /g)).toHaveLength(checks.length + notStarted.checks.length);
+    expect(xml).toContain('<testsuite name="visit-counter" tests="9" failures="3" errors="1" skipped="1"');
+    expect(xml).toContain('<property name="score" value="3.5"/>');
+    expect(xml).toContain('<property name="maxScore" value="11.5"/>');
+    const failure = /<testcase classname="visit-counter" name="Each visit adds one \| or not" time="0.012" file="work\/visit-counter\/app.py">\n {6}<failure message="([^"]*)" type="check-failed">([^<]*)<\/failure>/.exec(xml)!;
+    expect(failure).not.toBeNull();
+    const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+    expect(unescape(failure[2]!)).toBe(checkFeedback(fail).replace("\u0001", "\uFFFD"));
+    expect(xml).toContain("<system-out>Points: 0/3</system-out>");
+    // An advisory warning never fails the build: a passed case with the warning in system-out.
+    expect(xml).toMatch(/name="The secret key is hard to guess \(advisory\)" time="0.012">\n {6}<system-out>Warning \(advisory, no points\)/);
+    expect(xml).toMatch(/<skipped message="Skipped: it builds on &quot;Each visit adds one&quot;, which did not pass\."\/>/);
+    expect(xml).not.toContain("SECRET");
+  });
+
+  test("could not grade: an <error> case, never a silent zero", () => {
+    const xml = toJunitXml(withError);
+    expect(xml).toMatch(/<testcase classname="login-logout" name="could not be graded" time="1.500">\n {6}<error message="The grader could not grade login-logout \(not your fault\): Could not find Python 3\./);
+  });
+});
+
+// ---------------------------------------------------------------- github annotations and summary
+
+describe("GitHub annotations", () => {
+  test("blanks are annotated on their lines; the story once, then the other places", () => {
+    const annotations = resultAnnotations(notStarted, { root: ROOT });
+    expect(annotations.map((a) => [a.level, a.location])).toEqual([
+      ["error", { path: "work/protected-page/app.py", line: 3, column: 18 }],
+      ["error", { path: "work/protected-page/app.py", line: 9, column: 5 }],
+    ]);
+    expect(annotations[0]!.message).toContain("Your app could not start");
+    expect(annotations[1]!.message).toBe("Another blank (___) to fill in.");
+    expect(workflowCommand(annotations[0]!)).toMatch(/^::error file=work\/protected-page\/app.py,line=3,col=18,title=protected-page%3A your app could not start::Your app could not start: it still has blanks to fill in\.%0A/);
+  });
+
+  test("failed checks at the traceback's line, advisory as warnings, skips and passes silent, hidden without place or details", () => {
+    const annotations = resultAnnotations(result(), { root: ROOT });
+    expect(annotations.map((a) => [a.level, a.title])).toEqual([
+      ["error", "visit-counter: Each visit adds one | or not (0/3)"],
+      ["warning", "visit-counter: The secret key is hard to guess (advisory, no points)"],
+      ["error", "visit-counter: The count survives a restart (0/1)"],
+      ["error", "visit-counter: Shown after the due date (0/1)"],
+      ["error", "visit-counter: A check the grader could not run (0/1)"],
+      ["warning", "visit-counter: note"],
+    ]);
+    expect(annotations[0]!.location).toEqual({ path: "work/visit-counter/app.py", line: 12, column: 5 });
+    expect(annotations[2]).toEqual({ level: "error", title: "visit-counter: The count survives a restart (0/1)", message: "Hidden check: failed." });
+  });
+
+  test("workflow commands escape what the runner unescapes", () => {
+    const line = workflowCommand({ level: "error", title: "a: b, c", message: "50% done\r\nnext", location: { path: "x,y:z.py", line: 2 } });
+    expect(line).toBe("::error file=x%2Cy%3Az.py,line=2,title=a%3A b%2C c::50%25 done%0D%0Anext\n");
+    expect(workflowCommand(totalAnnotation(graded))).toBe("::notice title=Autograding::Points 3.5/13.5\n");
+    expect(workflowCommand(totalAnnotation(withError))).toContain("incomplete");
+  });
+
+  test("a submission the grader could not grade is an error annotation", () => {
+    expect(resultAnnotations(ungradable)[0]).toMatchObject({ level: "error", title: "login-logout: could not be graded" });
+  });
+});
+
+describe("Markdown summary", () => {
+  test("a total, a table per exercise, the feedback of what did not pass folded, hidden details withheld", () => {
+    const md = toMarkdownSummary(graded);
+    expect(md.startsWith("## Autograding: 3.5/13.5 points\n")).toBe(true);
+    expect(md).toContain("| | Check | Points |\n|---|---|---|\n| ✅ | The home page opens | 2/2 |");
+    expect(md).toContain("| ❌ | Each visit adds one \\| or not | 0/3 |");
+    expect(md).toContain("| ⏭️ | Each browser has its own count | 0/2 (skipped) |");
+    expect(md).toContain("| ⚠️ | The secret key is hard to guess | advisory |");
+    expect(md).toContain("<details><summary>❌ Each visit adds one \\| or not</summary>\n\n```text\n");
+    expect(md).toContain("> [!CAUTION]\n> Your app could not start: it still has blanks to fill in.");
+    expect(md).toContain("Hidden check: failed.");
+    expect(md).not.toContain("SECRET");
+    expect(toMarkdownSummary(withError)).toContain("> [!WARNING]\n> The grader could not grade login-logout (not your fault)");
+  });
+});
+
+// ---------------------------------------------------------------- --format on the command line
+
+describe("--format", () => {
+  test("commas and repeats, each to stdout or to its FILE", () => {
+    expect(parseFormats(["pretty,classroom=out/c.json", "junit=report.xml"])).toEqual([
+      { format: "pretty" },
+      { format: "classroom", file: "out/c.json" },
+      { format: "junit", file: "report.xml" },
+    ]);
+    expect(parseFormats([" json , "])).toEqual([{ format: "json" }]);
+  });
+
+  test.each([
+    [["pretty,json"], /Only one format can write to stdout, but pretty and json would: give the others a file, e.g\. --format pretty,json=report\.json\./],
+    [["junit=a.xml,json=a.xml"], /Formats junit and json both write to a\.xml/],
+    [["junit,junit=b.xml"], /Format junit is given twice\./],
+    [["junit="], /--format junit= needs a file name after "="/],
+    [["xml"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, github, summary\./],
+    [[","], /--format needs a format/],
+  ])("%j is a usage error", (values, message) => {
+    expect(() => parseFormats(values)).toThrow(message);
+  });
+
+  describe("the CLI", () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), "autograde-formats-"));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+      let stdout = "";
+      let stderr = "";
+      const code = await main(argv, { stdout: { write: (t: string) => (stdout += t), isTTY: false }, stderr: { write: (t: string) => (stderr += t) }, env });
+      return { code, stdout, stderr };
+    }
+
+    test("one run, four formats: pretty on stdout, the others in their files", async () => {
+      const c = join(dir, "out", "classroom.json");
+      const { code, stdout, stderr } = await cli([join(root, "starter", "visit-counter"), "--format", `pretty,classroom=${c}`, "--format", `junit=${join(dir, "r.xml")},gradescope=${join(dir, "g.json")}`]);
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+      expect(stdout).toContain("visit-counter — Visit counter");
+      const classroom = JSON.parse(readFileSync(c, "utf8")) as ClassroomReport;
+      expect(classroom.tests.every((t) => t.test_code.includes("it still has blanks to fill in"))).toBe(true);
+      expect(readFileSync(join(dir, "r.xml"), "utf8")).toMatch(/^<\?xml/);
+      expect(JSON.parse(readFileSync(join(dir, "g.json"), "utf8")).tests.length).toBeGreaterThan(0);
+    });
+
+    test("on GitHub Actions: the step output, annotations on stderr at the blanks, the summary appended", async () => {
+      const output = join(dir, "github-output");
+      const summary = join(dir, "step-summary.md");
+      writeFileSync(output, "earlier=1\n");
+      writeFileSync(summary, "# An earlier step\n");
+      const { code, stdout, stderr } = await cli([join("starter", "visit-counter"), "--format", "classroom"], {
+        GITHUB_ACTIONS: "true",
+        GITHUB_OUTPUT: output,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_WORKSPACE: root,
+      });
+      expect(code).toBe(0);
+      const lines = readFileSync(output, "utf8").split("\n");
+      expect(lines[0]).toBe("earlier=1");
+      const published = lines[1]!.replace(/^result=/, "");
+      expect(JSON.parse(Buffer.from(published, "base64").toString("utf8"))).toEqual(JSON.parse(stdout));
+      expect(stderr).toMatch(/^::error file=starter\/visit-counter\/app.py,line=\d+,col=\d+,title=visit-counter%3A your app could not start::/m);
+      expect(stderr).toMatch(/^::notice title=Autograding::Points 0\/\d+\n$/m);
+      const md = readFileSync(summary, "utf8");
+      expect(md.startsWith("# An earlier step\n## Autograding: 0/")).toBe(true);
+    });
+
+    test("a file that cannot be written fails the run (exit 1) and says which", async () => {
+      const blocker = join(dir, "blocker");
+      writeFileSync(blocker, "");
+      const { code, stderr } = await cli([join(root, "starter", "visit-counter"), "--format", `json=${join(blocker, "x.json")}`]);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`cannot write the report to ${join(blocker, "x.json")}`);
+    });
+  });
+});
+
+test("--help documents FORMAT=FILE and every format", async () => {
+  let stdout = "";
+  await main(["--help"], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined }, env: {} });
+  expect(stdout).toContain("--format FORMAT[=FILE],...");
+  for (const format of ["pretty", "json", "classroom", "gradescope", "junit", "github", "summary"]) expect(stdout).toMatch(new RegExp(`^  ${format} `, "m"));
+  expect(stdout).toContain("AUTOGRADER_HIDDEN_SPECS");
+});
