@@ -108,13 +108,13 @@ describe("chooseOption", () => {
   });
 
   test.each([
-    ["d", "there is no option d (this question has options a to c)"],
+    ["d", "there is no option d: this question has options a to c"],
     ["request.cookie", 'is not one of the options (did you mean "request.cookies.get("theme")"?)'],
     ["nothing like it", '"nothing like it" is not one of the options: answer with one letter (a to c)'],
     [2, "2 is not one of the options"],
     [true, "true is not one of the options"],
-    [["a", "b"], "it is a list"],
-    [{ a: 1 }, "it is a group of values"],
+    [["a", "b"], "your answer is a list"],
+    [{ a: 1 }, "your answer is a group of values"],
     ["b) request.cookies.get('theme')", 'the letter b and the text "request.cookies.get("theme")" name different options'],
   ])("%j names no option", (answer, why) => {
     const choice = chooseOption(question, answer);

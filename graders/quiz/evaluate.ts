@@ -61,7 +61,7 @@ export function chooseOption(question: QuizQuestion, value: unknown): Choice {
   const range = `a to ${letterOf(question.options.length - 1)}`;
   const howTo = `answer with one letter (${range}) or with the text of one option`;
   if (Array.isArray(value) || (typeof value === "object" && value !== null)) {
-    return { kind: "not-an-option", why: `it is a ${Array.isArray(value) ? "list" : "group of values"}, but each question takes exactly one answer: ${howTo}` };
+    return { kind: "not-an-option", why: `your answer is a ${Array.isArray(value) ? "list" : "group of values"}, but each question takes exactly one answer: ${howTo}` };
   }
   if (typeof value !== "string") return { kind: "not-an-option", why: `${String(value)} is not one of the options: ${howTo}` };
 
@@ -82,7 +82,7 @@ export function chooseOption(question: QuizQuestion, value: unknown): Choice {
   if (letter !== undefined) {
     const index = letter.charCodeAt(0) - 97;
     if (index < question.options.length) return { kind: "option", index };
-    return { kind: "not-an-option", why: `there is no option ${letter} (this question has options ${range})` };
+    return { kind: "not-an-option", why: `there is no option ${letter}: this question has options ${range}` };
   }
 
   // "c) app.secret_key", as the starter lists it: fine when the letter and the text agree.
@@ -158,7 +158,7 @@ function questionVerdict(question: QuizQuestion, entry: AnswerEntry | undefined,
         location,
       };
     case "not-an-option":
-      return { ...base, status: "fail", points: 0, message: `${question.id}: your answer is not an option: ${choice.why}.`, location };
+      return { ...base, status: "fail", points: 0, message: `${question.id}: ${choice.why}.`, location };
     case "option": {
       const chosen = `"${question.options[choice.index]}" (${letterOf(choice.index)})`;
       if (question.options[choice.index] === question.answer) {
