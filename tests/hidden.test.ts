@@ -173,7 +173,7 @@ describe("grading with hidden checks", () => {
     mkdirSync(specs);
     copyFileSync(join(root, "specs", "schema.json"), join(specs, "schema.json"));
     writeFileSync(join(specs, "leak.yaml"), "id: leak\ntitle: Leak\nchecks:\n  - id: opens\n    title: Opens\n    steps: [{ request: GET / }]\n");
-    const hidden = "leak:\n  checks:\n    - id: no-secret\n      title: No secret\n      steps:\n        - request: GET /\n          expect: { text: { contains: 'secret: none' } }\n";
+    const hidden = "leak:\n  checks:\n    - id: no-secret\n      title: No secret\n      steps:\n        - request: GET /\n          expect: { text: { notContains: checks } }\n";
     // As in a real run, the variable is in this process's environment too.
     process.env[HIDDEN_SPECS_ENV] = hidden;
     const { code, stdout } = await cli([app, "--exercise", "leak", "--specs", specs, "--format", "json"], { [HIDDEN_SPECS_ENV]: hidden });

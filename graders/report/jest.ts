@@ -4,7 +4,9 @@
  * file is three lines:
  *
  *   import { submissionTests } from "flask-sessions-autograder/jest";
- *   await submissionTests({ submission: process.env.SUBMISSION ?? "." });
+ *   await submissionTests({ submission: process.env.SUBMISSION || ".", specs: "specs" });
+ *
+ * (`npm run export` writes exactly that into a student repository.)
  *
  * Test names must exist when jest collects the file, so the specs are loaded before (top-level
  * await); the apps are started in `beforeAll`, once per exercise.
@@ -15,7 +17,7 @@ import { packageRoot } from "../paths.js";
 import { bundledTargets, findTargets, listExercises, specFile, type Target } from "../targets.js";
 import type { Spec } from "../spec/types.js";
 import type { Result, Verdict } from "../verdict/types.js";
-import { hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
+import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
 import { standaloneFeedback } from "./feedback.js";
 import { mayBeSubmission } from "./ignored.js";
 
@@ -82,6 +84,8 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
       bundledTargets(root, known, options.exercise, ["solutions"]);
   // Hidden checks join when the environment holds them (the grading step of CI), as in the CLI.
   const hidden = hiddenChecksFromEnv(process.env);
+  // The apps run with this process's environment: they must not be able to read the hidden checks.
+  delete process.env[HIDDEN_SPECS_ENV];
   const exercises: PlannedExercise[] = [];
   for (const target of discovery.targets) {
     exercises.push({ target, spec: await loadSpecWithHidden(specFile(specsDir, target.exercise), hidden) });
