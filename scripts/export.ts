@@ -72,6 +72,10 @@ export async function exportAssignment(options: ExportOptions): Promise<ExportRe
     throw new UsageError("--include-hidden is for --gradescope only: a student repository must never hold hidden checks.");
   }
   checkOutFolder(out);
+  const hiddenOut = resolve(options.hiddenOut ?? `${out}.hidden-checks.yaml`);
+  if (hiddenOut === out || hiddenOut.startsWith(`${out}/`)) {
+    throw new UsageError(`--hidden-out must be outside ${out}: the hidden checks must not ship with the assignment.`);
+  }
 
   const known = listExercises(specsDir);
   const explicit = options.exercises !== undefined && options.exercises.length > 0;
@@ -111,10 +115,7 @@ export async function exportAssignment(options: ExportOptions): Promise<ExportRe
     const text = hiddenSpecsText(new Map(exercises.map((e) => [e.id, e.hidden])));
     if (options.includeHidden) files.text("hidden-checks.yaml", text);
     else {
-      hiddenFile = resolve(options.hiddenOut ?? `${out}.hidden-checks.yaml`);
-      if (hiddenFile === out || hiddenFile.startsWith(`${out}/`)) {
-        throw new UsageError(`--hidden-out must be outside ${out}: the hidden checks must not ship with the assignment.`);
-      }
+      hiddenFile = hiddenOut;
       mkdirSync(dirname(hiddenFile), { recursive: true });
       writeFileSync(hiddenFile, text);
     }
