@@ -11,57 +11,24 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse, parseDocument, type YAMLSeq } from "yaml";
+import { parse } from "yaml";
 import { UsageError } from "../graders/errors.js";
 import { mergeHiddenChecks, parseHiddenChecks } from "../graders/spec/hidden.js";
 import { loadSpecText } from "../graders/spec/load.js";
 import { exportAssignment, exportMain, type ExportOptions } from "../scripts/export.js";
-import { forbiddenLines, scanExport } from "./support/exportScan.js";
+import { forbiddenLines, MARKER, scanExport, specsWithHiddenChecks } from "./support/exportScan.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const GRADER = "file:../grader.tgz";
-/** Only hidden checks say this word: it must not appear anywhere in an export. */
-const MARKER = "zebra";
 
 let dir: string;
 let specs: string;
 let original: string[];
 
-/** The bundled specs, with hidden checks added to visit-counter (one between public checks, with a comment). */
-function specsWithHiddenChecks(into: string): string[] {
-  mkdirSync(into, { recursive: true });
-  for (const name of readdirSync(join(root, "specs"))) copyFileSync(join(root, "specs", name), join(into, name));
-  const file = join(into, "visit-counter.yaml");
-  const doc = parseDocument(readFileSync(file, "utf8"));
-  const checks = doc.get("checks") as YAMLSeq;
-  const early = doc.createNode({
-    id: "zebra-early",
-    title: "Zebra: a hidden check between public ones",
-    visibility: "hidden",
-    points: 1,
-    needs: ["page-answers"],
-    hint: "The zebra hint, for the teacher's eyes",
-    steps: [{ request: "GET /", expect: { status: 200, text: { notContains: "zebra page text" } } }],
-  });
-  early.commentBefore = " Zebra comment: what the hidden check is about";
-  checks.items.splice(1, 0, early);
-  checks.items.push(
-    doc.createNode({
-      id: "zebra-late",
-      title: "Zebra: shown after the due date",
-      visibility: "after-due-date",
-      needs: ["zebra-early"],
-      steps: [{ request: "GET /zebra-path", expect: { status: 404 } }],
-    }),
-  );
-  writeFileSync(file, doc.toString());
-  return (doc.toJS() as { checks: { id: string }[] }).checks.map((c) => c.id);
-}
-
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "autograde-export-"));
   specs = join(dir, "specs");
-  original = specsWithHiddenChecks(specs);
+  original = specsWithHiddenChecks(root, specs);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
