@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { lookAtSubmission } from "./boot/inspect.js";
 import type { BootOutcome, RunningApp } from "./boot/handshake.js";
+import { prepareSandbox, resolveLimits, takeIsolationNote, type AppLimits, type IsolationMode, type Sandbox } from "./boot/isolation.js";
 import { launch, type LaunchOptions } from "./boot/launch.js";
 import { findPython } from "./boot/python.js";
 import type { AppControl, CheckContext } from "./drive/runCheck.js";
@@ -20,6 +21,17 @@ export interface GradeOptions {
    * with the same contract, such as the warm fork server's (boot/warm.ts).
    */
   launcher?: (options: LaunchOptions) => Promise<BootOutcome>;
+  /**
+   * Isolation of the app (graders/boot/isolation.ts): `auto` (default, or AUTOGRADER_ISOLATION)
+   * isolates where the machine allows it and otherwise runs a plain process, `required` makes a
+   * machine that cannot isolate a grader error, `off` runs a plain process. In every mode the app
+   * runs on a private copy of the submission, with a clean environment and its limits.
+   */
+  isolation?: IsolationMode;
+  /** Limits over the spec's (e.g. from command-line flags); the rest come from the spec or the defaults. */
+  limits?: Partial<AppLimits>;
+  /** Told, once per process, what concerns the grading as a whole (e.g. that apps run without isolation here). */
+  onNote?: (message: string) => void;
 }
 
 const NOTES: Record<string, string> = {
@@ -38,13 +50,14 @@ export async function grade(spec: Spec, submissionDir: string, options: GradeOpt
   const p = plan(spec);
   const base = { exercise: p.exercise, title: p.title, submission: submissionDir, notes: [] as string[] };
   try {
-    return await run(p, base, submissionDir, options, started);
+    const limits = resolveLimits(spec.limits, options.limits);
+    return await run(p, base, submissionDir, options, limits, started);
   } catch (err) {
     return { ...base, ...scoreOf([], p), status: "error", error: (err as Error).message, checks: [], durationMs: Date.now() - started };
   }
 }
 
-async function run(p: Plan, base: Base, submissionDir: string, options: GradeOptions, started: number): Promise<Result> {
+async function run(p: Plan, base: Base, submissionDir: string, options: GradeOptions, limits: AppLimits, started: number): Promise<Result> {
   const dir = resolve(submissionDir);
   const python = options.python ?? findPython();
 
@@ -52,8 +65,32 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   if (problem) return notStarted(base, p, problem, started);
   const context: CheckContext = { source };
 
+  // The app runs on a private copy, removed when grading ends, whatever happened.
+  const sandbox = prepareSandbox({ submission: dir, limits, mode: options.isolation });
+  try {
+    return await runApp(p, base, sandbox, python, options, context, started);
+  } finally {
+    sandbox.dispose();
+  }
+}
+
+async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, options: GradeOptions, context: CheckContext, started: number): Promise<Result> {
   const launcher = options.launcher ?? launch;
-  const boot = () => launcher({ python, dir, entry: p.entry, bootSeconds: p.bootSeconds });
+  const bootOnce = async () => {
+    const outcome = await launcher({ python, dir: sandbox.dir, entry: p.entry, bootSeconds: p.bootSeconds, sandbox });
+    const note = takeIsolationNote();
+    if (note) options.onNote?.(note);
+    return outcome;
+  };
+  // A boot that throws is the grader's or the machine's fault (no interpreter, no Flask, no
+  // resources): tried once more before it counts. An app that does not start is a Problem instead.
+  const boot = async (): Promise<BootOutcome> => {
+    try {
+      return await bootOnce();
+    } catch {
+      return bootOnce();
+    }
+  };
   const booting = boot();
   // The browsers' modules (tough-cookie and friends) load while Python starts, not before.
   const [first, { runCheck }] = await Promise.all([booting, import("./drive/runCheck.js")]);
@@ -65,12 +102,7 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
     current: () => app,
     async restart() {
       await app.stop();
-      let again;
-      try {
-        again = await boot();
-      } catch (err) {
-        return (err as Error).message;
-      }
+      const again = await boot(); // throws on a grader fault: the check is an error, and is retried
       if ("problem" in again) return again.problem.message;
       app = again.app;
       return undefined;
@@ -81,17 +113,31 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   };
 
   const verdicts: Verdict[] = [];
+  const attempt = async (check: PlannedCheck): Promise<Verdict> => {
+    if (tainted) {
+      tainted = false;
+      const restarted = Date.now();
+      let why: string | undefined;
+      try {
+        why = await control.restart();
+      } catch (err) {
+        tainted = true;
+        return verdict(check, "error", (err as Error).message, restarted);
+      }
+      if (why) return verdict(check, "fail", `Not tested: the app could not be started again (${why}).`, restarted);
+    }
+    return gradeCheck(check, verdicts, control, runCheck, context);
+  };
   try {
     for (const check of p.checks) {
-      if (tainted) {
-        tainted = false;
-        const why = await control.restart();
-        if (why) {
-          verdicts.push(verdict(check, "fail", `Not tested: the app could not be started again (${why}).`, Date.now()));
-          continue;
-        }
+      let v = await attempt(check);
+      if (v.status === "error") {
+        // The grader's fault, not the student's: once more, on a fresh app.
+        tainted = true;
+        const again = await attempt(check);
+        v = again.status === "error" ? { ...again, message: couldNotGrade(again.message) } : again;
       }
-      verdicts.push(await gradeCheck(check, verdicts, control, runCheck, context));
+      verdicts.push(v);
     }
   } finally {
     await app.stop();
@@ -104,7 +150,7 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
     notes,
     ...scoreOf(verdicts, p),
     status: errored.length ? "error" : "graded",
-    error: errored.length ? `The grader could not run ${errored.map((v) => `"${v.title}"`).join(", ")}.` : undefined,
+    error: errored.length ? `Could not grade ${errored.map((v) => `"${v.title}"`).join(", ")}: the grader failed twice (not the app).` : undefined,
     checks: verdicts,
     durationMs: Date.now() - started,
   };
@@ -130,8 +176,13 @@ async function gradeCheck(
     return { ...v, hint: outcome.passed ? undefined : outcome.hint, exchanges: outcome.exchanges, location: outcome.location };
   } catch (err) {
     control.taint();
-    return verdict(check, "error", `The grader could not run this check (not your fault): ${(err as Error).message}`, started);
+    return verdict(check, "error", (err as Error).message, started);
   }
+}
+
+/** How a check the grader could not run reads, in every output format. */
+function couldNotGrade(reason: string): string {
+  return `Could not grade this check: the grader failed twice (not your app). ${reason}`;
 }
 
 function verdict(check: PlannedCheck, status: Verdict["status"], message: string, started: number): Verdict {

@@ -3,9 +3,11 @@
  * app from one that could not start (and why), and wrapping a ready one as a RunningApp.
  * The cold path (launch.ts) feeds it a spawned process; other launchers can feed it theirs.
  */
+import { StringDecoder } from "node:string_decoder";
 import { GraderError } from "../errors.js";
 import type { AppException, Problem, SourceLocation } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
+import { limitPhrase, recordIsolation, type AppLimits, type Sandbox } from "./isolation.js";
 import type { OutputBuffer } from "./output.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
@@ -16,8 +18,10 @@ export interface RunningApp {
   readonly output: OutputBuffer;
   /** The exception a request raised, if the runner reported one for that request id. */
   exceptionFor(requestId: string, waitMs: number): Promise<AppException | undefined>;
-  /** Why the process ended, if it has. */
+  /** Why the process ended, if it has (naming the limit when one stopped it). */
   exitReason(): string | undefined;
+  /** Whether the app runs isolated (undefined: no isolation was asked for). */
+  readonly isolated?: boolean;
   /** Kills the app and everything it started; calling it again does nothing. */
   stop(): Promise<void>;
 }
@@ -28,7 +32,7 @@ export type BootOutcome = { app: RunningApp } | { problem: Problem };
 export class LaunchError extends GraderError {}
 
 export interface ChannelEvent {
-  event: "ready" | "problem" | "exception" | "note" | "fatal";
+  event: "ready" | "problem" | "exception" | "note" | "fatal" | "sandbox" | "limit";
   [field: string]: unknown;
 }
 
@@ -50,10 +54,20 @@ export interface HandshakeOptions {
   python: string;
   entry: string;
   bootSeconds: number;
+  /** The app's sandbox: its socket is the only one a ready app may claim; its limits name why it stopped. */
+  sandbox?: Sandbox;
 }
 
 export async function handshake(proc: AppProcess, options: HandshakeOptions): Promise<BootOutcome> {
-  const first = await proc.events.next((e) => e.event === "ready" || e.event === "problem" || e.event === "fatal", options.bootSeconds * 1000);
+  const expected = options.sandbox?.socketPath;
+  // The student's code runs in the runner's process and could write to the channel's descriptor:
+  // a "ready" naming any socket but the one the grader chose is not believed.
+  const isReady = (e: ChannelEvent) => e.event === "ready" && (expected === undefined ? typeof e.port === "number" : e.socket === expected);
+  const first = await proc.events.next((e) => isReady(e) || e.event === "problem" || e.event === "fatal", options.bootSeconds * 1000);
+  const sandboxed = proc.events.all.find((e) => e.event === "sandbox");
+  if (sandboxed && options.sandbox) recordIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox.config().mode);
+  const limits = options.sandbox?.limits;
+  const exitReason = () => limitReason(proc, limits) ?? proc.exitReason();
   const notSpawned = proc.spawnError();
   if (notSpawned) {
     await proc.kill();
@@ -64,7 +78,7 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     throw new LaunchError(String(first.message));
   }
   if (!first || first.event === "problem") {
-    const problem = first ? problemFrom(first, options.entry) : await noHandshake(proc, options);
+    const problem = first ? problemFrom(first, options.entry, limits) : await noHandshake(proc, options, exitReason);
     await proc.kill();
     return { problem };
   }
@@ -76,19 +90,57 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     output: proc.output,
     async exceptionFor(requestId, waitMs) {
       const e = await proc.events.next((ev) => ev.event === "exception" && ev.request === requestId, waitMs);
-      return e ? exceptionFrom(e) : undefined;
+      return e ? exceptionFrom(e, limits) : undefined;
     },
-    exitReason: () => proc.exitReason(),
+    exitReason,
+    isolated: options.sandbox ? sandboxed?.isolated === true : undefined,
     stop: () => (stopped ??= proc.kill()),
   };
   return { app };
 }
 
-async function noHandshake(proc: AppProcess, options: HandshakeOptions): Promise<Problem> {
+/**
+ * Why the app ended, when a limit ended it: the runner's report, or the signal the kernel sends
+ * for it (without isolation there is no runner left to report).
+ */
+function limitReason(proc: AppProcess, limits: AppLimits | undefined): string | undefined {
+  if (!limits) return undefined;
+  const reported = proc.events.all.find((e) => e.event === "limit");
+  const exited = proc.exitReason() ?? "";
+  const limit = reported ? String(reported.limit) : /SIGXCPU/.test(exited) ? "cpu" : /SIGXFSZ/.test(exited) ? "file-size" : undefined;
+  const phrase = limit ? limitPhrase(limit, limits) : undefined;
+  return phrase ? `it was stopped for going over ${phrase}` : undefined;
+}
+
+/** Exceptions that mean the app ran into one of its limits, and which one. */
+function limitOfException(type: string, summary: string): string | undefined {
+  if (type === "MemoryError") return "memory";
+  if (/\[Errno 27\]|File too large/.test(summary)) return "file-size";
+  if (/\[Errno 24\]|Too many open files/.test(summary)) return "open-files";
+  if ((type === "BlockingIOError" && /\[Errno 11\]/.test(summary)) || /can't start new thread/.test(summary)) return "processes";
+  return undefined;
+}
+
+const LIMIT_HINTS: Record<string, string> = {
+  memory: "Look for code that keeps making data bigger: a list that grows in a loop, a huge string or range.",
+  "file-size": "Look for code that writes a lot to a file, or writes in a loop.",
+  "open-files": "Open files with `with open(...) as f:` so that each is closed, and do not open them in a loop.",
+  processes: "Look for code that starts processes or threads in a loop (os.fork, subprocess, threading.Thread).",
+  cpu: "Look for a loop that never ends, or work that is repeated far more often than needed.",
+};
+
+/** An exception's summary, with the limit it ran into named. */
+function withLimit(type: string, summary: string, limits: AppLimits | undefined): { summary: string; limit?: string } {
+  const limit = limits ? limitOfException(type, summary) : undefined;
+  const phrase = limit && limits ? limitPhrase(limit, limits) : undefined;
+  return phrase ? { summary: `${summary} (the app went over ${phrase})`, limit } : { summary };
+}
+
+async function noHandshake(proc: AppProcess, options: HandshakeOptions, exitReason: () => string | undefined): Promise<Problem> {
   // Give an exiting process a moment so we can tell a crash from a hang.
   await Promise.race([proc.finished, new Promise((r) => setTimeout(r, 50))]);
   const tail = proc.output.tail(600);
-  const exited = proc.exitReason();
+  const exited = exitReason();
   if (!exited) {
     return {
       kind: "boot-timeout",
@@ -97,14 +149,16 @@ async function noHandshake(proc: AppProcess, options: HandshakeOptions): Promise
       locations: [],
     };
   }
+  const limit = proc.events.all.find((e) => e.event === "limit")?.limit ?? (/SIGXCPU/.test(exited) ? "cpu" : /SIGXFSZ/.test(exited) ? "file-size" : undefined);
   return {
     kind: "boot-failed",
     message: `The app stopped before it was ready (${exited}).${tail ? `\nIts last output:\n${tail}` : ""}`,
+    hint: typeof limit === "string" && options.sandbox ? LIMIT_HINTS[limit] : undefined,
     locations: [],
   };
 }
 
-function problemFrom(e: ChannelEvent, entry: string): Problem {
+function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits): Problem {
   const at: SourceLocation[] = typeof e.file === "string" && typeof e.line === "number" ? [{ file: e.file, line: e.line }] : [];
   switch (e.kind) {
     case "syntax":
@@ -130,43 +184,91 @@ function problemFrom(e: ChannelEvent, entry: string): Problem {
         hint: 'Create the app at the top level of the file with app = Flask(__name__).',
         locations: [],
       };
-    default:
+    default: {
+      const { summary, limit } = withLimit(String(e.type), String(e.summary), limits);
       return {
         kind: "import-crash",
-        message: `Your app crashed while starting: ${e.summary}${at.length ? ` (${at[0].file} line ${at[0].line})` : ""}`,
-        hint: "This happens before any page is requested: look at the code outside your view functions.",
+        message: `Your app crashed while starting: ${summary}${at.length ? ` (${at[0].file} line ${at[0].line})` : ""}`,
+        hint: (limit && LIMIT_HINTS[limit]) ?? "This happens before any page is requested: look at the code outside your view functions.",
         locations: at,
       };
+    }
   }
 }
 
-function exceptionFrom(e: ChannelEvent): AppException {
+function exceptionFrom(e: ChannelEvent, limits?: AppLimits): AppException {
   return {
     type: String(e.type),
     message: String(e.message),
-    summary: String(e.summary),
+    summary: withLimit(String(e.type), String(e.summary), limits).summary,
     location: typeof e.file === "string" && typeof e.line === "number" ? { file: e.file, line: e.line } : undefined,
   };
 }
 
-/** Reads newline-delimited JSON events and lets callers wait for the one they need. */
+/** Longest channel line kept; the runner's lines are far shorter (an exception's message is the longest). */
+const MAX_LINE_CHARS = 64 * 1024;
+/** Events kept of each kind; the handshake only ever uses the first ready/problem/fatal/sandbox/limit. */
+const MAX_EVENTS: Record<string, number> = { exception: 500, note: 50 };
+const MAX_OTHER_EVENTS = 8;
+
+/**
+ * Reads newline-delimited JSON events and lets callers wait for the one they need. Bounded: the
+ * runner shares its process with the student's code, which can write to the channel's descriptor;
+ * over-long lines and events beyond a per-kind count are dropped (and counted).
+ */
 export class ChannelReader {
   readonly all: ChannelEvent[] = [];
+  /** Lines and events dropped because of the bounds. */
+  dropped = 0;
   private partial = "";
+  private discarding = false;
+  private decoder = new StringDecoder("utf8");
+  private counts = new Map<string, number>();
   private waiters: Array<() => void> = [];
   private closed = false;
 
   add(chunk: Buffer): void {
-    const lines = (this.partial + chunk.toString("utf8")).split("\n");
+    const lines = (this.partial + this.decoder.write(chunk)).split("\n");
     this.partial = lines.pop() ?? "";
     for (const line of lines) {
-      try {
-        this.all.push(JSON.parse(line) as ChannelEvent);
-      } catch {
-        // not ours: the channel only carries the runner's JSON lines
+      if (this.discarding) {
+        this.discarding = false; // the end of an over-long line
+        continue;
       }
+      this.accept(line);
+    }
+    if (this.partial.length > MAX_LINE_CHARS) {
+      this.partial = "";
+      this.discarding = true;
+      this.dropped++;
     }
     this.wake();
+  }
+
+  private accept(line: string): void {
+    if (line.length > MAX_LINE_CHARS) {
+      this.dropped++;
+      return;
+    }
+    let event: ChannelEvent;
+    try {
+      event = JSON.parse(line) as ChannelEvent;
+    } catch {
+      return; // not ours: the channel only carries the runner's JSON lines
+    }
+    if (typeof event !== "object" || event === null || typeof event.event !== "string") return;
+    const count = this.counts.get(event.event) ?? 0;
+    if (count >= (MAX_EVENTS[event.event] ?? MAX_OTHER_EVENTS)) {
+      this.dropped++;
+      if (event.event !== "exception") return;
+      // Exceptions: keep the latest (each is waited for by its request id, just after the request).
+      const oldest = this.all.findIndex((e) => e.event === "exception");
+      this.all.splice(oldest, 1);
+      this.all.push(event);
+      return;
+    }
+    this.counts.set(event.event, count + 1);
+    this.all.push(event);
   }
 
   close(): void {

@@ -5,6 +5,7 @@
 import { execa } from "execa";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
+import type { Sandbox } from "./isolation.js";
 import { OutputBuffer } from "./output.js";
 import { track, untrack } from "./reaper.js";
 
@@ -12,15 +13,47 @@ const RUNNER = packageFile("graders/boot/runner.py");
 
 export interface LaunchOptions {
   python: string;
-  /** Absolute path of the submission folder. */
+  /** Absolute path of the submission folder (with a sandbox: its private copy, `sandbox.dir`). */
   dir: string;
   /** Entry file relative to `dir`. */
   entry: string;
   bootSeconds: number;
+  /**
+   * Isolate the app (see isolation.ts and sandbox.py): it is reached on the sandbox's Unix socket.
+   * Without it the app is a plain process on a loopback port.
+   */
+  sandbox?: Sandbox;
+}
+
+/** The runner's command-line arguments (after runner.py) for an app: the same on every launcher. */
+export function runnerArgs(options: LaunchOptions): string[] {
+  return [`${options.dir}/${options.entry}`, ...(options.sandbox ? ["--listen", `unix:${options.sandbox.socketPath}`] : [])];
+}
+
+/** Settings of the interpreter itself, which a Python with Flask may need to find Flask. */
+const PASSED_THROUGH = ["PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH"];
+
+/**
+ * The environment a runner starts with: nothing of the grader's (no tokens, no secrets) but what
+ * the interpreter needs, and the sandbox's settings (which the runner reads and removes).
+ */
+export function runnerEnv(options: LaunchOptions): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+    LANG: "C.UTF-8",
+    PYTHONDONTWRITEBYTECODE: "1",
+    PYTHONUNBUFFERED: "1",
+  };
+  for (const name of PASSED_THROUGH) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  if (options.sandbox) env.AUTOGRADER_SANDBOX = JSON.stringify(options.sandbox.config());
+  return env;
 }
 
 export async function launch(options: LaunchOptions): Promise<BootOutcome> {
-  const child = execa(options.python, ["-u", RUNNER, `${options.dir}/${options.entry}`], {
+  const child = execa(options.python, ["-u", RUNNER, ...runnerArgs(options)], {
     cwd: options.dir,
     detached: true, // own process group: stopping kills the app and anything it started
     stdin: "ignore",
@@ -29,7 +62,8 @@ export async function launch(options: LaunchOptions): Promise<BootOutcome> {
     buffer: false,
     reject: false,
     cleanup: false,
-    env: { AUTOGRADER_PARENT_PID: String(process.pid), PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" },
+    extendEnv: false, // never the grader's environment
+    env: { ...runnerEnv(options), AUTOGRADER_PARENT_PID: String(process.pid) },
   });
   track(child);
   const output = new OutputBuffer();

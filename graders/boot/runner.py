@@ -2,7 +2,8 @@
 
 Usage: python runner.py ENTRY_FILE [--listen tcp | --listen unix:/abs/path.sock]
 
-Talks to the grader over a private channel: the stdout it was started with. Before any student
+Talks to the grader over a private channel: the stdout it was started with. With an isolation
+config (AUTOGRADER_SANDBOX, see sandbox.py) the app is isolated before any student code runs. Before any student
 code runs, that descriptor is duplicated and fd 1 is pointed at stderr, so a student's print()
 lands in the captured output and can never look like a message from this runner. Each message
 is one line of JSON with an "event": ready, problem, exception, note, or fatal (the grader's
@@ -156,12 +157,34 @@ def report_request_exceptions(app, root):
     got_request_exception.connect(on_exception, app, weak=False)
 
 
-def serve(entry, listen):
+def load_sandbox():
+    """graders/boot/sandbox.py, under a name no student module can take (and not in sys.modules,
+    so a student's own sandbox.py is imported as theirs)."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sandbox.py")
+    spec = importlib.util.spec_from_file_location("_autograder_sandbox", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sandbox_from_environment():
+    """The cold path's isolation settings: JSON in AUTOGRADER_SANDBOX, removed once read."""
+    text = os.environ.pop("AUTOGRADER_SANDBOX", None)
+    return json.loads(text) if text else None
+
+
+def serve(entry, listen, sandbox=None):
     """Import the student's app and serve it; every outcome is reported on the channel.
-    `listen` is "tcp" (a loopback port the OS picks) or "unix:/abs/path" (a socket file)."""
+    `listen` is "tcp" (a loopback port the OS picks) or "unix:/abs/path" (a socket file).
+    `sandbox` is the isolation config (see sandbox.py; default: AUTOGRADER_SANDBOX, else none):
+    the app is isolated before any of its code runs."""
     entry = os.path.abspath(entry)
     root = os.path.dirname(entry)
     os.chdir(root)
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != here]  # never the grader's folder
     sys.path.insert(0, root)
     sys.argv = [entry]
 
@@ -177,15 +200,38 @@ def serve(entry, listen):
 
     from werkzeug.serving import make_server
 
+    # The socket is bound before isolation, in a folder the isolated app cannot see; the app
+    # only inherits the listening descriptor.
+    listener = None
+    if listen.startswith("unix:"):
+        import socket
+
+        path = listen[len("unix:"):]
+        if os.path.exists(path):
+            os.unlink(path)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(path)
+        listener.listen(64)
+
+    config = sandbox if sandbox is not None else sandbox_from_environment()
+    if config is not None:
+        try:
+            outcome = load_sandbox().enter(
+                config, send, keep_fds=(CHANNEL.fileno(),), server_fds=(listener.fileno(),) if listener else ()
+            )
+        except Exception as exc:  # only with mode "required": the grader's machine, not the student
+            send("fatal", message=f"The app could not be isolated on this machine: {exc}")
+            sys.exit(0)
+        send("sandbox", **outcome)
+
     module = import_entry(entry, root)
     app = find_app(module)
     app.debug = False  # the debugger page would hide the error from the grader and the student
     report_request_exceptions(app, root)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log: only the app's output
 
-    if listen.startswith("unix:"):
-        path = listen[len("unix:"):]
-        server = make_server("unix://" + path, 0, app, threaded=True)
+    if listener is not None:
+        server = make_server("unix://" + path, 0, app, threaded=True, fd=listener.fileno())
         address = {"socket": path}
     else:
         server = make_server("127.0.0.1", 0, app, threaded=True)

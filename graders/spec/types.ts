@@ -42,7 +42,11 @@ export interface Spec {
   questions?: QuizQuestion[];
 }
 
-/** Time limits. */
+/**
+ * Limits on the student's app. Over a time limit the check fails; over any other limit the app is
+ * stopped (or its operation fails) and the checks it could not answer fail, naming the limit.
+ * The command line can override each one (e.g. `--memory-mb 256`).
+ */
 export interface Limits {
   /**
    * Seconds the app may take to start and listen.
@@ -58,6 +62,46 @@ export interface Limits {
    * @maximum 60
    */
   requestSeconds?: number;
+  /**
+   * Memory (address space) each of the app's processes may use, in MB. Over it, allocating
+   * fails with a MemoryError.
+   * @default 512
+   * @minimum 64
+   * @maximum 8192
+   */
+  memoryMb?: number;
+  /**
+   * Processor time each of the app's processes may use, in seconds, over the whole grading of
+   * the exercise (not wall-clock time: waiting costs nothing). Over it, the app is stopped.
+   * @default 10
+   * @minimum 1
+   * @maximum 600
+   */
+  cpuSeconds?: number;
+  /**
+   * Processes and threads the app may run at once (the server's own threads included). Over it,
+   * starting one more fails. Enforced only when the app is isolated.
+   * @default 32
+   * @minimum 4
+   * @maximum 1024
+   */
+  processes?: number;
+  /**
+   * Largest file the app may write, in MB; also the size of its private /tmp. Over it, the
+   * write fails.
+   * @default 16
+   * @minimum 1
+   * @maximum 1024
+   */
+  fileSizeMb?: number;
+  /**
+   * Files and sockets each of the app's processes may have open at once. Over it, opening one
+   * more fails.
+   * @default 128
+   * @minimum 16
+   * @maximum 4096
+   */
+  openFiles?: number;
 }
 
 /** A small named unit of grading, with its own points, hint and steps. */

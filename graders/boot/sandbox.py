@@ -1,0 +1,577 @@
+"""Isolation for one student's app, entered by runner.serve() before any student code runs.
+
+Both launchers go through it: the cold path (a fresh `python runner.py` per app) and a warm fork
+server (a child forked per submission that calls runner.serve()). Everything here happens in the
+process that is about to import the student's code, so both get the same protection.
+
+    enter(config, report, keep_fds) -> {"isolated": bool, "reason": str}
+
+`config` (a dict, JSON from the grader):
+    copy      absolute path of the private copy of the submission: the app's folder, writable
+    root      absolute path of an empty folder next to it, used as the mount point of the new root
+    hide      absolute paths that must never be visible (the grader's package, the original
+              submission); also anything not listed below is invisible anyway
+    limits    {"memoryMb", "cpuSeconds", "processes", "fileSizeMb", "openFiles"}
+    mode      "auto" (isolate if this machine can, else run plainly), "required" (fail if it
+              cannot), "off" (run plainly)
+
+Isolated, the process tree is:
+
+    runner R (the grader's child; stays in the grader's namespaces, root or not)
+      └─ C  in a new user, mount, network, IPC and UTS namespace; waits for A and reports how it
+           ended (a limit, a signal); its death takes A with it (PR_SET_PDEATHSIG)
+           └─ A  pid 1 of a new pid namespace: the app. When it ends, the kernel kills every
+                 process left in the namespace, double-forked daemons included.
+
+A sees a new root (pivot_root) built from read-only bind mounts of the system (/usr, /etc, the
+libraries) and of the Python installation, a fresh /proc of its own pid namespace, a minimal /dev,
+private size-capped tmpfs /tmp and /dev/shm, and its private copy (the only writable folder on
+disk). It has no network interface but a loopback that is down: it reaches neither the internet
+nor the grader's loopback, and the ports it binds are its own. It talks to the grader only through
+descriptors it inherited: the channel, stdout/stderr, and the listening Unix socket that the runner
+bound (in a folder A cannot see) before entering. Then it drops every capability, sets
+no_new_privs, switches to an unprivileged uid (when the grader is root), clears its environment
+and sets the rlimits.
+
+Without namespaces (mode "off", or "auto" on a machine that forbids them) the runner itself
+becomes the app: clean environment, the private copy as working folder, and the rlimits except the
+process count (which the kernel counts per user: it would count the grader's own processes).
+"""
+
+import ctypes
+import errno
+import os
+import resource
+import select
+import signal
+import struct
+import sys
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+
+MS_RDONLY = 0x1
+MS_NOSUID = 0x2
+MS_NODEV = 0x4
+MS_NOEXEC = 0x8
+MS_REMOUNT = 0x20
+MS_BIND = 0x1000
+MS_REC = 0x4000
+MS_PRIVATE = 0x40000
+MNT_DETACH = 0x2
+
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_CAPBSET_DROP = 24
+PR_SET_NO_NEW_PRIVS = 38
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+
+AT_EMPTY_PATH = 0x1000
+AT_RECURSIVE = 0x8000
+MOUNT_ATTR_RDONLY = 0x1
+MOUNT_ATTR_NOSUID = 0x2
+MOUNT_ATTR_NODEV = 0x4
+
+M_ARENA_MAX = -8
+
+# Syscalls glibc has no wrapper for (or only recent ones): numbers per architecture.
+SYSCALLS = {
+    "x86_64": {"pivot_root": 155, "capset": 126, "mount_setattr": 442},
+    "aarch64": {"pivot_root": 41, "capset": 91, "mount_setattr": 442},
+    "riscv64": {"pivot_root": 41, "capset": 91, "mount_setattr": 442},
+}
+
+# The defaults, also documented in the README and in graders/spec/types.ts.
+DEFAULT_LIMITS = {"memoryMb": 512, "cpuSeconds": 10, "processes": 32, "fileSizeMb": 16, "openFiles": 128}
+
+# The uid and gid the app has inside its user namespace ("nobody", known to /etc/passwd).
+INSIDE_ID = 65534
+# When the grader is root, the app runs as a uid of its own outside too: the kernel never
+# enforces RLIMIT_NPROC for root, and files the app can reach must not be root's to write.
+OUTSIDE_ID_BASE = 1_500_000_000
+
+SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"]
+DEVICES = ["null", "zero", "full", "random", "urandom"]
+CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"
+# Interpreter settings a subprocess of the app may need to find the same Python packages.
+KEPT_VARIABLES = ("PYTHONPATH", "PYTHONHOME")
+
+_libc = None
+
+
+class SandboxError(Exception):
+    """Isolation could not be set up (before any student code ran)."""
+
+
+def libc():
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def check(result, what):
+    if result == -1:
+        err = ctypes.get_errno()
+        raise SandboxError(f"{what}: {os.strerror(err)} ({errno.errorcode.get(err, err)})")
+    return result
+
+
+def syscall(name, *args):
+    numbers = SYSCALLS.get(os.uname().machine)
+    if not numbers:
+        raise SandboxError(f"unsupported architecture {os.uname().machine}")
+    return libc().syscall(ctypes.c_long(numbers[name]), *args)
+
+
+def mount(source, target, fstype, flags, data=None):
+    enc = lambda s: s.encode() if isinstance(s, str) else s
+    check(libc().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
+
+
+# ---------------------------------------------------------------------------------------------
+# entry point
+
+
+def merged_limits(config):
+    limits = dict(DEFAULT_LIMITS)
+    limits.update({k: v for k, v in (config.get("limits") or {}).items() if v is not None})
+    return limits
+
+
+def enter(config, report=None, keep_fds=(), server_fds=()):
+    """Isolate the calling process before it imports student code (see the module's doc).
+
+    `report(event, **fields)` writes to the grader's channel. `keep_fds` are the descriptors the
+    app needs (the channel); `server_fds` too (the listening socket), and they are closed in the
+    runner once the app holds them, so that a dead app is refused at once rather than queued.
+    In the isolated app every other descriptor is closed: a launcher must not rely on any other.
+    Returns in the process that goes on to run the app; when the app is isolated, the calling
+    process never returns: it waits for the app and ends the way the app ended."""
+    report = report or (lambda event, **fields: None)
+    limits = merged_limits(config)
+    mode = config.get("mode", "auto")
+    if mode == "off":
+        plain(config, limits)
+        return {"isolated": False, "reason": "isolation is turned off"}
+    try:
+        isolate(config, limits, report, tuple(keep_fds) + tuple(server_fds), tuple(server_fds))
+        return {"isolated": True, "reason": ""}  # only the app gets here
+    except SandboxError as exc:
+        if mode == "required":
+            raise
+        plain(config, limits)
+        return {"isolated": False, "reason": str(exc)}
+
+
+def plain(config, limits):
+    """No namespaces: a clean environment, the private copy, and the limits that are per process."""
+    clean_environment(config["copy"])
+    os.chdir(config["copy"])
+    set_limits(limits, processes=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# the runner's side: start C, answer its requests, then wait and end like it
+
+
+def isolate(config, limits, report, keep_fds, server_fds):
+    status_r, status_w = os.pipe()  # C and A -> runner: "map", "ok", "fail <why>"
+    reply_r, reply_w = os.pipe()  # runner -> C: "mapped"
+    runner = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(status_r)
+        os.close(reply_w)
+        try:
+            middle(config, limits, report, keep_fds, server_fds, runner, status_w, reply_r)
+        except BaseException as exc:  # C could not set up: the runner goes on without isolation
+            tell(status_w, f"fail {exc}" if isinstance(exc, SandboxError) else f"fail {type(exc).__name__}: {exc}")
+            os._exit(70)
+        return  # middle() returns only in the app, set up and ready
+    os.close(status_w)
+    os.close(reply_r)
+    outcome = None
+    with os.fdopen(status_r, "r", encoding="utf-8", errors="replace") as reader:
+        for line in reader:
+            line = line.rstrip("\n")
+            if line == "map":
+                try:
+                    write_maps(pid)
+                except OSError as exc:
+                    outcome = f"fail cannot map the user namespace ids: {exc}"
+                    break
+                tell(reply_w, "mapped")
+            elif line == "ok" or line.startswith("fail "):
+                outcome = line
+                break
+    os.close(reply_w)
+    if outcome != "ok":
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        raise SandboxError(outcome[5:] if outcome else "the isolated process ended while it was set up")
+    close_fds(server_fds)
+    _, status = os.waitpid(pid, 0)
+    end_like(status)
+
+
+def close_fds(fds):
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def tell(fd, message):
+    try:
+        os.write(fd, (message.replace("\n", " ")[:400] + "\n").encode())
+    except OSError:
+        pass
+
+
+def write_maps(pid):
+    """Only the runner, still in the grader's user namespace, can map two ids: inside 0 is the
+    grader's uid (so that setting up can read what the grader can), inside 65534 is the app's."""
+    outside = OUTSIDE_ID_BASE + os.getpid()
+    with open(f"/proc/{pid}/uid_map", "w") as f:
+        f.write(f"0 0 1\n{INSIDE_ID} {outside} 1\n")
+    with open(f"/proc/{pid}/gid_map", "w") as f:
+        f.write(f"0 0 1\n{INSIDE_ID} {outside} 1\n")
+
+
+def end_like(status):
+    """End this process the way the waited-for one ended: same exit code, or same signal."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, [sig])
+            os.kill(os.getpid(), sig)
+        except (OSError, ValueError):
+            pass
+        os._exit(128 + sig)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# C: new namespaces, then the app as pid 1 of its pid namespace
+
+
+def middle(config, limits, report, keep_fds, server_fds, runner, status_w, reply_r):
+    die_with(runner)
+    root = os.geteuid() == 0
+    uid, gid = os.geteuid(), os.getegid()
+    flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
+    check(libc().unshare(flags), "unshare (user, mount, network and pid namespaces)")
+    if root:
+        tell(status_w, "map")
+        if not os.read(reply_r, 64).startswith(b"mapped"):
+            raise SandboxError("the runner did not map the user namespace ids")
+    else:
+        try:
+            with open("/proc/self/setgroups", "w") as f:
+                f.write("deny")
+            with open("/proc/self/uid_map", "w") as f:
+                f.write(f"0 {uid} 1\n")
+            with open("/proc/self/gid_map", "w") as f:
+                f.write(f"0 {gid} 1\n")
+        except OSError as exc:
+            raise SandboxError(f"cannot map the user namespace ids: {exc}")
+    os.close(reply_r)
+    alive_r, alive_w = os.pipe()  # the app learns that C is gone when this pipe reaches its end
+    pid = os.fork()
+    if pid == 0:
+        os.close(alive_w)
+        try:
+            app(config, limits, keep_fds + (status_w, alive_r), root, alive_r)
+        except BaseException as exc:
+            tell(status_w, f"fail {exc}" if isinstance(exc, SandboxError) else f"fail {type(exc).__name__}: {exc}")
+            os._exit(70)
+        tell(status_w, "ok")
+        close_fds((status_w, alive_r))
+        return
+    close_fds((alive_r, status_w) + tuple(server_fds))
+    while True:
+        try:
+            _, status, usage = os.wait4(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    limit = limit_reached(status, usage, limits)
+    if limit:
+        report("limit", limit=limit, value=limits[LIMIT_KEYS[limit]])
+    end_like(status)
+
+
+LIMIT_KEYS = {"cpu": "cpuSeconds", "file-size": "fileSizeMb", "memory": "memoryMb", "processes": "processes", "open-files": "openFiles"}
+
+
+def limit_reached(status, usage, limits):
+    """Which limit stopped the app, if its end says so."""
+    if not os.WIFSIGNALED(status):
+        return None
+    sig = os.WTERMSIG(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= limits["cpuSeconds"] - 0.05):
+        return "cpu"
+    if sig == signal.SIGXFSZ:
+        return "file-size"
+    return None
+
+
+def die_with(parent):
+    check(libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+    if os.getppid() != parent:
+        os._exit(70)  # the parent died before the death signal was armed
+
+
+# ---------------------------------------------------------------------------------------------
+# A: the app's view of the world
+
+
+def app(config, limits, keep_fds, root, alive_r):
+    check(libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+    readable, _, _ = select.select([alive_r], [], [], 0)
+    if readable:
+        os._exit(70)  # C is gone already: its death signal came too early for us
+    copy = os.path.realpath(config["copy"])
+    new_root = os.path.realpath(config["root"])
+    hidden = [os.path.realpath(p) for p in config.get("hide", [])] + [os.path.dirname(copy)]
+    build_root(new_root, copy, hidden, limits)
+    enter_root(new_root)
+    os.chdir(copy)
+    close_other_fds(keep_fds)
+    clean_environment(copy)
+    drop_privileges(root)
+    set_limits(limits, processes=True)
+
+
+def build_root(new_root, copy, hidden, limits):
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    mount("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=0755")
+    bound = []  # targets of bind mounts: nothing may be created below them
+
+    def inside(path, dirs):
+        return any(path == d or path.startswith(d.rstrip("/") + "/") for d in dirs)
+
+    def prepare(path, is_dir=True):
+        """Create `path` (and its parents) in the new root, never through a link or a bind mount."""
+        current = new_root
+        parts = [p for p in path.split("/") if p]
+        for i, part in enumerate(parts):
+            current = os.path.join(current, part)
+            last = i == len(parts) - 1
+            try:
+                st = os.lstat(current)
+            except FileNotFoundError:
+                if last and not is_dir:
+                    os.close(os.open(current, os.O_CREAT | os.O_WRONLY, 0o644))
+                else:
+                    os.mkdir(current, 0o755)
+                continue
+            if os.path.islink(current) or inside("/" + "/".join(parts[: i + 1]), bound):
+                return None
+        return current
+
+    def bind(source, target_path=None, rw=False):
+        target_path = target_path or source
+        if inside(target_path, bound):
+            return
+        target = prepare(target_path, os.path.isdir(source))
+        if target is None:
+            return
+        mount(source, target, None, MS_BIND | MS_REC)
+        bound.append(target_path)
+
+    # The system, read-only (made so below, recursively); links such as /bin -> usr/bin as links.
+    for path in SYSTEM_DIRS:
+        if os.path.islink(path):
+            prepare(os.path.dirname(path))
+            os.symlink(os.readlink(path), new_root + path)
+        elif os.path.isdir(path):
+            bind(path)
+    # The Python installation and the folders it imports from, except the grader's own.
+    prefixes = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix}
+    candidates = {os.path.realpath(p) for p in prefixes}
+    for entry in sys.path:
+        real = os.path.realpath(entry or ".")
+        if os.path.exists(real) and not inside(real, hidden + [copy]):
+            candidates.add(real)
+    candidates.add(os.path.dirname(os.path.realpath(sys.executable)))
+    for path in sorted(candidates, key=len):
+        if path != "/" and not inside(path, [copy]):
+            bind(path)
+    # A minimal /dev.
+    dev = prepare("/dev")
+    mount("tmpfs", dev, "tmpfs", MS_NOSUID, "size=64k,nr_inodes=64,mode=0755")
+    for name in DEVICES:
+        target = prepare(f"/dev/{name}", is_dir=False)
+        mount(f"/dev/{name}", target, None, MS_BIND)
+    for name, to in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(to, f"{dev}/{name}")
+    prepare("/dev/shm")
+    prepare("/proc")
+    prepare("/tmp")
+    prepare(copy)
+    # Whatever of the hidden paths a bind mount brought in (the grader installed under /usr, say)
+    # is covered by an empty folder.
+    for path in hidden:
+        if inside(path, bound) and os.path.exists(new_root + path):
+            mount("tmpfs", new_root + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,nr_inodes=8,mode=0755")
+    read_only(new_root)
+    # The writable places, mounted after the tree went read-only.
+    size = f"size={max(int(limits['fileSizeMb']), 1)}m,nr_inodes=4096,mode=1777"
+    mount("tmpfs", new_root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, size)
+    mount("tmpfs", new_root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, size)
+    target = prepare(copy)  # again: when it is below /tmp, the tmpfs just covered the first one
+    if target is None:
+        raise SandboxError(f"cannot make a mount point for {copy}")
+    mount(copy, target, None, MS_BIND)
+    try:
+        mount(None, target, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | locked_flags(copy))
+    except SandboxError:
+        pass  # no_new_privs already makes set-uid files powerless
+    mount("proc", new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    # The app's own folder: writable by the app's uid when the grader is root.
+    if os.geteuid() == 0:
+        own(copy)
+
+
+def own(top):
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in [dirpath] + [os.path.join(dirpath, n) for n in dirnames + filenames]:
+            try:
+                os.lchown(name, INSIDE_ID, INSIDE_ID)
+            except OSError:
+                pass
+
+
+def read_only(new_root):
+    """Make the new root and everything mounted below it read-only, nosuid and nodev."""
+    fd = os.open(new_root, os.O_PATH | os.O_DIRECTORY)
+    try:
+        attr = struct.pack("QQQQ", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0, 0)
+        buf = ctypes.create_string_buffer(attr, len(attr))
+        if syscall("mount_setattr", fd, b"", AT_EMPTY_PATH | AT_RECURSIVE, buf, ctypes.c_size_t(len(attr))) == 0:
+            return
+        if ctypes.get_errno() != errno.ENOSYS:
+            check(-1, "mount_setattr")
+    finally:
+        os.close(fd)
+    # Kernels before 5.12: one remount per mount, keeping the flags that are locked.
+    with open("/proc/self/mountinfo") as f:
+        targets = [line.split()[4].encode().decode("unicode_escape") for line in f]
+    for target in targets:
+        if target == new_root or target.startswith(new_root + "/"):
+            mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | locked_flags(target))
+
+
+def locked_flags(path):
+    """Mount flags that a remount inside a user namespace must keep."""
+    flags = os.statvfs(path).f_flag
+    kept = 0
+    for st, ms in ((os.ST_NOEXEC, MS_NOEXEC), (os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV), (os.ST_RDONLY, MS_RDONLY)):
+        if flags & st:
+            kept |= ms
+    for name, ms in (("ST_NOATIME", 0x400), ("ST_NODIRATIME", 0x800), ("ST_RELATIME", 0x200000)):
+        if flags & getattr(os, name, 0):
+            kept |= ms
+    return kept
+
+
+def enter_root(new_root):
+    os.chdir(new_root)
+    check(syscall("pivot_root", b".", b"."), "pivot_root")
+    check(libc().umount2(b".", MNT_DETACH), "umount the old root")
+    os.chdir("/")
+
+
+def close_other_fds(keep):
+    keep = sorted({fd for fd in keep if fd is not None and fd >= 0} | {0, 1, 2})
+    start = 0
+    for fd in keep + [resource.getrlimit(resource.RLIMIT_NOFILE)[0]]:
+        if fd > start:
+            os.closerange(start, fd)
+        start = fd + 1
+
+
+def clean_environment(home):
+    """The app starts with nothing of the grader's environment (tokens, secrets, paths)."""
+    kept = {k: os.environ[k] for k in KEPT_VARIABLES if k in os.environ}
+    os.environ.clear()
+    os.environ.update(
+        PATH=CLEAN_PATH, HOME=home, TMPDIR="/tmp", LANG="C.UTF-8",
+        PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1", **kept,
+    )
+    scrub_initial_environment()
+
+
+def scrub_initial_environment():
+    """/proc/self/environ shows the environment the process was started with, whatever
+    os.environ says now (a warm fork server's children inherit its start-up environment):
+    overwrite that memory."""
+    try:
+        with open("/proc/self/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        start, end = int(fields[47]), int(fields[48])  # env_start, env_end (proc(5) fields 50, 51)
+        if 0 < start < end and end - start < 1 << 20:
+            ctypes.memset(start, 0, end - start)
+    except (OSError, ValueError, IndexError):
+        pass
+
+
+def drop_privileges(root):
+    try:
+        last = int(open("/proc/sys/kernel/cap_last_cap").read())
+    except (OSError, ValueError):
+        last = 40
+    for cap in range(last + 1):
+        libc().prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    libc().prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    if root:
+        os.setgroups([])
+        os.setresgid(INSIDE_ID, INSIDE_ID, INSIDE_ID)
+        os.setresuid(INSIDE_ID, INSIDE_ID, INSIDE_ID)
+    header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = bytes(24)  # effective, permitted, inheritable = 0 (twice 32 bits)
+    check(syscall("capset", ctypes.create_string_buffer(header, 8), ctypes.create_string_buffer(data, 24)), "capset")
+    check(libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+    # Changing uid made the process undumpable: its own /proc/self would be root's. Core dumps
+    # stay off (RLIMIT_CORE 0).
+    libc().prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+    try:
+        libc().mallopt(M_ARENA_MAX, 2)  # threads' malloc arenas would eat the address space limit
+    except AttributeError:
+        pass
+
+
+def set_limits(limits, processes):
+    mb = 1024 * 1024
+    cpu = max(1, int(round(limits["cpuSeconds"])))
+    pairs = [
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_CPU, (cpu, cpu + 1)),  # SIGXCPU at the limit, SIGKILL a second later
+        (resource.RLIMIT_AS, int(limits["memoryMb"] * mb)),
+        (resource.RLIMIT_FSIZE, int(limits["fileSizeMb"] * mb)),
+        (resource.RLIMIT_NOFILE, int(limits["openFiles"])),
+    ]
+    if processes:
+        pairs.append((resource.RLIMIT_NPROC, int(limits["processes"])))
+    for which, value in pairs:
+        soft, hard = value if isinstance(value, tuple) else (value, value)
+        _, current_hard = resource.getrlimit(which)
+        if current_hard != resource.RLIM_INFINITY:
+            soft, hard = min(soft, current_hard), min(hard, current_hard)
+        resource.setrlimit(which, (soft, hard))
