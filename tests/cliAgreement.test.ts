@@ -62,7 +62,8 @@ describe.each(cases)("CLI and jest agree on $name", ({ submission, exercise }) =
       for (const check of fromCli.checks) {
         const verdict = result.checks.find((v) => v.id === check.id)!;
         const outcome = checkOutcome(result, check.id);
-        const expected = check.status === "pass" ? "pass" : verdict.advisory ? "warn" : "fail";
+        // An advisory check of an app that did not start stays quiet in jest: every scored check already says why.
+        const expected = check.status === "pass" || (verdict.advisory && result.problem) ? "pass" : verdict.advisory ? "warn" : "fail";
         expect([check.id, outcome.kind]).toEqual([check.id, expected]);
         if (outcome.kind !== "pass") expect(outcome.text.startsWith(check.message)).toBe(true);
       }

@@ -386,6 +386,8 @@ describe("jest outcome", () => {
     });
     const withProblem = checkOutcome(result({ problem: blanks, checks: [verdict({ status: "fail" })] }), passing.id);
     expect(withProblem).toEqual({ kind: "fail", text: `Not run: the app did not start.\n\n${problemText(blanks)}` });
+    // Advisory checks of an app that did not start stay quiet: the scored checks already say why.
+    expect(checkOutcome(result({ problem: blanks, checks: [{ ...advisory, message: "Not tested." }] }), advisory.id)).toEqual({ kind: "pass" });
   });
 });
 
