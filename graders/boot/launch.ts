@@ -38,6 +38,13 @@ const PASSED_THROUGH = ["PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH"];
  * the interpreter needs, and the sandbox's settings (which the runner reads and removes).
  */
 export function runnerEnv(options: LaunchOptions): Record<string, string> {
+  const env = baseRunnerEnv();
+  if (options.sandbox) env.AUTOGRADER_SANDBOX = JSON.stringify(options.sandbox.config());
+  return env;
+}
+
+/** The environment of any Python the grader starts for apps (a runner, a warm fork server). */
+export function baseRunnerEnv(): Record<string, string> {
   const env: Record<string, string> = {
     PATH: "/usr/local/bin:/usr/bin:/bin",
     LANG: "C.UTF-8",
@@ -48,7 +55,6 @@ export function runnerEnv(options: LaunchOptions): Record<string, string> {
     const value = process.env[name];
     if (value) env[name] = value;
   }
-  if (options.sandbox) env.AUTOGRADER_SANDBOX = JSON.stringify(options.sandbox.config());
   return env;
 }
 

@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
-import { launch, type LaunchOptions } from "./launch.js";
+import { baseRunnerEnv, launch, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
 import { OutputBuffer } from "./output.js";
 import { track, untrack } from "./reaper.js";
 
@@ -96,7 +96,8 @@ export class WarmServer {
       buffer: false,
       reject: false,
       cleanup: false,
-      env: { AUTOGRADER_PARENT_PID: String(process.pid), PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" },
+      extendEnv: false, // children inherit it: never the grader's environment
+      env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) },
     });
     track(proc);
     const warm = new WarmServer(proc, server, dir, python);
@@ -274,8 +275,9 @@ export class WarmServer {
     child.spawned.promise.catch(() => undefined);
     this.children.set(id, child);
     this.byNonce.set(child.nonce, { child, kinds: new Set() });
-    // The same argv a cold runner gets (see launch.ts), so runner.main() behaves the same.
-    const request = { op: "spawn", id, nonce: child.nonce, argv: [`${options.dir}/${options.entry}`], cwd: options.dir };
+    // The same argv and environment a cold runner gets (see launch.ts), so runner.main() behaves
+    // the same, isolation included.
+    const request = { op: "spawn", id, nonce: child.nonce, argv: runnerArgs(options), env: runnerEnv(options), cwd: options.dir };
     this.proc.stdin?.write(`${JSON.stringify(request)}\n`);
     const pid = await child.spawned.promise; // throws WarmUnavailable: the caller boots cold
     live.add(pid);
