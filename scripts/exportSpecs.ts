@@ -45,7 +45,7 @@ export function splitSpec(spec: Spec, text: string, file: string): SplitSpec {
     "# you will see whether those passed, not what they test.",
     "",
   ].join("\n");
-  return { publicText: `${header}${stringify(publicSpec, { aliasDuplicateObjects: false, lineWidth: 100 })}`, hidden };
+  return { publicText: `${header}${stringify(publicSpec, { aliasDuplicateObjects: false, lineWidth: 0 })}`, hidden };
 }
 
 /** The text of AUTOGRADER_HIDDEN_SPECS for these exercises' hidden checks. */
@@ -57,5 +57,5 @@ export function hiddenSpecsText(hidden: ReadonlyMap<string, readonly Check[]>): 
     "# Never commit this file to a repository students can read.",
     "",
   ].join("\n");
-  return `${header}${stringify(data, { aliasDuplicateObjects: false, lineWidth: 100 })}`;
+  return `${header}${stringify(data, { aliasDuplicateObjects: false, lineWidth: 0 })}`;
 }
