@@ -445,10 +445,12 @@ describe("--format", () => {
       { format: "junit", file: "report.xml" },
     ]);
     expect(parseFormats([" json , "])).toEqual([{ format: "json" }]);
+    // Line formats share stdout with one document, which comes out last and whole.
+    expect(parseFormats(["classroom,pretty,github"])).toEqual([{ format: "pretty" }, { format: "github" }, { format: "classroom" }]);
   });
 
   test.each([
-    [["pretty,json"], /Only one format can write to stdout, but pretty and json would: give the others a file, e.g\. --format pretty,json=report\.json\./],
+    [["pretty,json,junit"], /Only one document format can write to stdout, but json and junit would: give the others a file, e\.g\. --format json,junit=report\.xml\./],
     [["junit=a.xml,json=a.xml"], /Formats junit and json both write to a\.xml/],
     [["junit,junit=b.xml"], /Format junit is given twice\./],
     [["junit="], /--format junit= needs a file name after "="/],
@@ -482,6 +484,14 @@ describe("--format", () => {
       expect(classroom.tests.every((t) => t.test_code.includes("it still has blanks to fill in"))).toBe(true);
       expect(readFileSync(join(dir, "r.xml"), "utf8")).toMatch(/^<\?xml/);
       expect(JSON.parse(readFileSync(join(dir, "g.json"), "utf8")).tests.length).toBeGreaterThan(0);
+    });
+
+    test("pretty and one document share stdout: the document comes last, whole", async () => {
+      const { code, stdout } = await cli([join(root, "starter", "visit-counter"), "--format", "classroom,pretty"]);
+      expect(code).toBe(0);
+      const start = stdout.indexOf("{\n");
+      expect(stdout.slice(0, start)).toContain("visit-counter — Visit counter");
+      expect((JSON.parse(stdout.slice(start)) as ClassroomReport).version).toBe(1);
     });
 
     test("on GitHub Actions: the step output, annotations on stderr at the blanks, the summary appended", async () => {

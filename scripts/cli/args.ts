@@ -1,6 +1,7 @@
 /** The command line of `autograde`: parsing only, so batch grading can reuse it. */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
 import { UsageError } from "../../graders/errors.js";
 import { FORMATS, type Format } from "../../graders/report/reporter.js";
 
@@ -19,9 +20,23 @@ export interface CliArgs {
   specs?: string;
   reveal: boolean;
   help: boolean;
+  /** Limits given on the command line; they win over the spec's. */
+  limits: Partial<AppLimits>;
+  /** Undefined: AUTOGRADER_ISOLATION, else auto. */
+  isolation?: IsolationMode;
 }
 
-const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format FORMAT[=FILE],...] [--specs DIR] [--reveal]";
+/** The limit flags: the limit each sets, and the range a spec may use too (graders/spec/types.ts). */
+const LIMIT_FLAGS = {
+  "memory-mb": { limit: "memoryMb", min: 64, max: 8192 },
+  "cpu-seconds": { limit: "cpuSeconds", min: 1, max: 600 },
+  processes: { limit: "processes", min: 4, max: 1024 },
+  "file-size-mb": { limit: "fileSizeMb", min: 1, max: 1024 },
+  "open-files": { limit: "openFiles", min: 16, max: 4096 },
+} as const satisfies Record<string, { limit: keyof AppLimits; min: number; max: number }>;
+const ISOLATION_MODES = ["auto", "required", "off"] as const satisfies readonly IsolationMode[];
+
+const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format FORMAT[=FILE],...] [--specs DIR] [--reveal] [--isolation MODE] [LIMITS]";
 
 export const USAGE = `Usage: ${SYNOPSIS}
 
@@ -31,11 +46,24 @@ Grades a Flask "Sessions & Cookies" exercise by running the app and using it lik
                    or a folder of exercise folders; default: the bundled solutions/ and starter/
   --exercise ID    the exercise PATH is a folder of
   --format FORMATS one or more of the formats below, separated by commas or given by repeating
-                   --format; FORMAT=FILE writes that format to FILE instead of stdout, and at most
-                   one format may go to stdout. Default: pretty on a terminal, json otherwise.
+                   --format; FORMAT=FILE writes that format to FILE instead of stdout. Stdout takes
+                   pretty and github, and at most one document format (json, classroom,
+                   gradescope, junit, summary), printed last so that it stays whole.
+                   Default: pretty on a terminal, json otherwise.
   --specs DIR      folder of exercise specs (<id>.yaml); default: the package's specs/
   --reveal         show the details of hidden checks (for teachers)
   -h, --help       show this help
+
+Isolation and limits of the student's app (the spec's limits: are the defaults; these win):
+  --isolation MODE   auto (default): isolate each app where this machine allows it (user, network,
+                     mount and pid namespaces), else run it plainly and say so; required: make a
+                     machine that cannot isolate a grader error; off: never isolate.
+                     AUTOGRADER_ISOLATION sets the default.
+  --memory-mb MB     memory (address space) per process, default 512
+  --cpu-seconds S    processor time per process, default 10
+  --processes N      processes and threads at once, default 32 (isolated apps only)
+  --file-size-mb MB  largest file written, and size of the app's /tmp, default 16
+  --open-files N     open files per process, default 128
 
 Formats:
   pretty       one line per check, feedback under each one that did not pass
@@ -73,6 +101,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         specs: { type: "string" },
         reveal: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
+        isolation: { type: "string" },
+        ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: "string" as const }])),
       },
     });
   } catch (error) {
@@ -82,20 +112,38 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (positionals.length > 1) {
     throw new UsageError(`Expected at most one folder, got ${positionals.length}: ${positionals.join(" ")}.`);
   }
+  const isolation = values.isolation as string | undefined;
+  if (isolation !== undefined && !(ISOLATION_MODES as readonly string[]).includes(isolation)) {
+    throw new UsageError(`Unknown isolation mode "${isolation}". Expected one of: ${ISOLATION_MODES.join(", ")}.`);
+  }
+  const limits: Partial<AppLimits> = {};
+  for (const [flag, { limit, min, max }] of Object.entries(LIMIT_FLAGS)) {
+    const text = (values as Record<string, unknown>)[flag] as string | undefined;
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+      throw new UsageError(`--${flag} needs a number from ${min} to ${max}, got "${text}".`);
+    }
+    limits[limit] = value;
+  }
   return {
     path: positionals[0],
-    exercise: values.exercise,
-    formats: values.format === undefined ? undefined : parseFormats(values.format),
-    specs: values.specs,
-    reveal: values.reveal ?? false,
-    help: values.help ?? false,
+    exercise: values.exercise as string | undefined,
+    formats: values.format === undefined ? undefined : parseFormats(values.format as string[]),
+    specs: values.specs as string | undefined,
+    reveal: (values.reveal as boolean | undefined) ?? false,
+    help: (values.help as boolean | undefined) ?? false,
+    limits,
+    isolation: isolation as IsolationMode | undefined,
   };
 }
 
 /**
  * `--format pretty,junit=report.xml --format classroom=out.json`: every entry of every
- * `--format`, each to stdout or to its file. Two formats on stdout would make neither readable,
- * and two in one file would overwrite each other, so both are usage errors.
+ * `--format`, each to stdout or to its file. Line formats (pretty, github) can share stdout with
+ * each other and with one document format, which is printed after them; two documents on stdout
+ * would make neither readable, and two formats in one file would overwrite each other, so both
+ * are usage errors. The requests come back with stdout's line formats first.
  */
 export function parseFormats(values: readonly string[]): FormatRequest[] {
   const requests: FormatRequest[] = [];
@@ -115,16 +163,20 @@ export function parseFormats(values: readonly string[]): FormatRequest[] {
     requests.push({ format: name as Format, ...(file !== undefined && { file }) });
   }
   if (requests.length === 0) throw new UsageError(`--format needs a format. Expected one of: ${FORMATS.join(", ")}.`);
-  const onStdout = requests.filter((r) => r.file === undefined);
-  if (onStdout.length > 1) {
-    const [, second] = onStdout;
+  const documents = requests.filter((r) => r.file === undefined && !LINE_FORMATS.has(r.format));
+  if (documents.length > 1) {
+    const [first, second] = documents;
     throw new UsageError(
-      `Only one format can write to stdout, but ${onStdout.map((r) => r.format).join(" and ")} would: ` +
-        `give the others a file, e.g. --format ${onStdout[0]!.format},${second!.format}=${exampleFile(second!.format)}.`,
+      `Only one document format can write to stdout, but ${documents.map((r) => r.format).join(" and ")} would: ` +
+        `give the others a file, e.g. --format ${first!.format},${second!.format}=${exampleFile(second!.format)}.`,
     );
   }
-  return requests;
+  // Line formats first, so that a document sharing stdout comes out whole, after them.
+  return [...requests.filter((r) => LINE_FORMATS.has(r.format)), ...requests.filter((r) => !LINE_FORMATS.has(r.format))];
 }
+
+/** Formats made of lines, printed as results arrive: they can share stdout. */
+const LINE_FORMATS: ReadonlySet<Format> = new Set<Format>(["pretty", "github"]);
 
 function exampleFile(format: Format): string {
   const names: Record<Format, string> = {
