@@ -92,7 +92,11 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   reporter.onBegin?.({ total: discovery.targets.length });
   const results: Result[] = [];
   for (const target of discovery.targets) {
-    const result = await grade(specs.get(target.exercise)!, shown(target.dir));
+    const result = await grade(specs.get(target.exercise)!, shown(target.dir), {
+      limits: args.limits,
+      isolation: args.isolation,
+      onNote: (note) => io.stderr.write(`autograde: note: ${note}\n`),
+    });
     results.push(result);
     reporter.onResult(result);
   }
