@@ -442,7 +442,7 @@ describe("targets and the command line", () => {
   });
 
   test.each([
-    [["--bogus"], /^autograde: Unknown option --bogus\. Expected: autograde \[PATH\] \[--exercise ID\] .*\[--reveal\]\. Known exercises: /],
+    [["--bogus"], /^autograde: Unknown option --bogus\. Expected: autograde \[PATH\] \[--exercise ID\] .*\[--reveal\][^\n]*\. Known exercises: /],
     [["--format"], /Option '--format <value>' argument missing\. Expected: autograde \[PATH\]/],
     [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, github, summary\./],
     [["a", "b"], /Expected at most one folder, got 2: a b\./],
