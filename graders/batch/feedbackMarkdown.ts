@@ -1,0 +1,49 @@
+/**
+ * `feedback/<student>.md`: what a student gets back, in Markdown, with the same words every other
+ * format uses (graders/report/feedback.ts). Pure. Hidden checks stay hidden unless `reveal`.
+ */
+import { checkFeedback, formatPoints, graderErrorText, problemText } from "../report/feedback.js";
+import type { Result, Verdict } from "../verdict/types.js";
+import type { StudentRow } from "./gradebook.js";
+
+const MARKS: Record<Verdict["status"], string> = { pass: "✅", fail: "❌", skip: "➖", error: "⚠️" };
+
+export function feedbackMarkdown(row: StudentRow, options: { reveal?: boolean } = {}): string {
+  const lines = [`# Feedback for ${escapeInline(row.student)}`, ""];
+  if (row.status === "no submission") {
+    lines.push(`No submission was found in your folder: ${escapeInline(row.reason ?? "nothing to grade")}.`, "");
+    return lines.join("\n");
+  }
+  const max = row.results.reduce((sum, r) => sum + r.maxScore, 0);
+  if (row.status === "graded") lines.push(`**Total: ${formatPoints(row.total ?? 0)} / ${formatPoints(max)} points.**`, "");
+  else lines.push("**Some of your work could not be graded (not your fault): the total is not final.**", "");
+  for (const result of row.results) lines.push(...resultSection(result, row.paths[result.exercise], options), "");
+  if (row.missing.length) lines.push(`No folder was found for: ${row.missing.join(", ")} (0 points).`, "");
+  return lines.join("\n");
+}
+
+function resultSection(result: Result, path: string | undefined, options: { reveal?: boolean }): string[] {
+  const lines = [`## ${escapeInline(result.title)} (${result.exercise}): ${result.status === "error" ? "not graded" : `${formatPoints(result.score)} / ${formatPoints(result.maxScore)}`}`, ""];
+  if (path) lines.push(`Folder: \`${path.replace(/`/g, "'")}\``, "");
+  if (result.status === "error") lines.push(...fenced(graderErrorText(result)), "");
+  for (const note of result.notes) lines.push(`> ${escapeInline(note)}`, "");
+  if (result.problem) lines.push(...fenced(problemText(result.problem)), "");
+  for (const verdict of result.checks) {
+    const points = verdict.advisory ? "advice" : `${formatPoints(verdict.points)} / ${formatPoints(verdict.maxPoints)}`;
+    lines.push(`- ${MARKS[verdict.status]} **${escapeInline(verdict.title)}** (${points})`);
+    const text = checkFeedback(verdict, { reveal: options.reveal, problem: result.problem });
+    if (verdict.status !== "pass" && text) lines.push("", ...fenced(text).map((l) => (l ? `  ${l}` : l)), "");
+  }
+  return lines;
+}
+
+/** Text the student's app produced goes in a fence, so nothing in it is read as Markdown. */
+function fenced(text: string): string[] {
+  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}text`, ...text.split("\n"), fence];
+}
+
+function escapeInline(text: string): string {
+  return text.replace(/([\\`*_{}[\]<>#|])/g, "\\$1");
+}

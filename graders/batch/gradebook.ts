@@ -1,0 +1,89 @@
+/**
+ * The class as rows: one per student folder, with the points per exercise, the total, the
+ * percent and a status. Pure: a manifest and records in, rows and CSV text out. A submission the
+ * grader could not grade never becomes a zero: its cell, the total and the percent stay empty and
+ * the status says "could not grade". No timestamps or durations: the same class gives the same
+ * gradebook byte for byte.
+ */
+import { formatPoints } from "../report/feedback.js";
+import type { Result } from "../verdict/types.js";
+import { recordKey, type Manifest, type SubmissionRecord } from "./store.js";
+
+export type RowStatus = "graded" | "could not grade" | "no submission";
+
+export interface StudentRow {
+  student: string;
+  /** Points per exercise id; absent when there is no trustworthy number. */
+  points: Record<string, number | undefined>;
+  total?: number;
+  percent?: number;
+  status: RowStatus;
+  /** Why, in a few words for the teacher (missing exercises, the grader's error, ...). */
+  note: string;
+  /** This student's results, in column order. */
+  results: Result[];
+  /** Where each graded folder is, relative to the class folder. */
+  paths: Record<string, string>;
+  /** Exercises this student has no folder for. */
+  missing: string[];
+  /** With status "no submission": why the folder is not one. */
+  reason?: string;
+}
+
+export function buildRows(manifest: Manifest, records: ReadonlyMap<string, SubmissionRecord>): StudentRow[] {
+  const available = manifest.exercises.reduce((sum, id) => sum + (manifest.maxScores[id] ?? 0), 0);
+  return manifest.students.map((s) => {
+    const row: StudentRow = { student: s.student, points: {}, status: "graded", note: "", results: [], paths: {}, missing: s.missing };
+    if (s.notSubmission !== undefined) {
+      row.status = "no submission";
+      row.reason = s.notSubmission;
+      row.note = `not a submission: ${s.notSubmission}`;
+      return row;
+    }
+    const problems: string[] = [];
+    for (const sub of s.submissions) {
+      const record = records.get(recordKey(s.student, sub.exercise));
+      row.paths[sub.exercise] = sub.path;
+      if (!record) {
+        problems.push(`${sub.exercise}: not graded yet (run again with --resume)`);
+        continue;
+      }
+      row.results.push(record.result);
+      if (record.result.status === "error") problems.push(`${sub.exercise}: ${record.result.error ?? "the grader failed"}`);
+      else row.points[sub.exercise] = record.result.score;
+    }
+    const notes = s.missing.length ? [`no folder for ${s.missing.join(", ")}`] : [];
+    if (problems.length) {
+      row.status = "could not grade";
+      row.note = [...problems, ...notes].join("; ");
+      return row;
+    }
+    row.total = Object.values(row.points).reduce<number>((sum, p) => sum + (p ?? 0), 0);
+    row.percent = available > 0 ? (100 * row.total) / available : 0;
+    row.note = notes.join("; ");
+    return row;
+  });
+}
+
+export function gradebookCsv(manifest: Manifest, rows: readonly StudentRow[]): string {
+  const header = ["student", ...manifest.exercises, "total", "percent", "status", "note"];
+  const lines = [header, ...rows.map((r) => [
+    r.student,
+    ...manifest.exercises.map((id) => (r.points[id] === undefined ? "" : formatPoints(r.points[id]!))),
+    r.total === undefined ? "" : formatPoints(r.total),
+    r.percent === undefined ? "" : formatPercent(r.percent),
+    r.status,
+    r.note,
+  ])];
+  return lines.map((fields) => fields.map(csvField).join(",")).join("\r\n") + "\r\n";
+}
+
+/** One decimal, always: 100.0, 83.3, 0.0. */
+export function formatPercent(value: number): string {
+  return (Math.round(value * 10) / 10).toFixed(1);
+}
+
+/** RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}

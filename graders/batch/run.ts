@@ -1,0 +1,294 @@
+/**
+ * Grading a class: discover the student folders, keep this shard's, grade what is missing with
+ * `jobs` submissions at a time, write each result the moment it is known, then build the report
+ * folder's documents. Every submission has a time limit, so a hang costs only its own points.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { UsageError } from "../errors.js";
+import type { BootOutcome, RunningApp } from "../boot/handshake.js";
+import { launch } from "../boot/launch.js";
+import { findPython } from "../boot/python.js";
+import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
+import { grade } from "../grade.js";
+import { loadSpec } from "../spec/load.js";
+import type { Spec } from "../spec/types.js";
+import { checkKnown, listExercises, specFile } from "../targets.js";
+import type { Problem, Result } from "../verdict/types.js";
+import { discoverClass, type Submission } from "./discover.js";
+import type { StudentRow } from "./gradebook.js";
+import { writeOutputs } from "./outputs.js";
+import { formatShard, inShard, type Shard } from "./shard.js";
+import { fingerprint, readManifest, readRecords, recordKey, writeManifest, writeRecord, type Manifest, type SubmissionRecord } from "./store.js";
+
+export const DEFAULT_TIME_LIMIT_SECONDS = 60;
+/** After the time limit, how long grade() may take to wind down before it counts as a grader fault. */
+const WIND_DOWN_MS = 10_000;
+
+export interface BatchOptions {
+  classDir: string;
+  out: string;
+  /** `--exercise` ids; empty: every exercise some student has a folder for. */
+  exercises: string[];
+  specsDir: string;
+  jobs?: number;
+  resume?: boolean;
+  shard?: Shard;
+  /** Per submission, from its first boot to its result. */
+  timeLimitSeconds?: number;
+  /** `warm` (default): fork from a zygote, cold as the fallback; `cold`: a fresh Python per app. */
+  launcher?: "warm" | "cold";
+  python?: string;
+  reveal?: boolean;
+  progress?: Progress;
+}
+
+/** Told about the run as it goes (a progress bar, log lines). */
+export interface Progress {
+  begin(info: { total: number; reused: number; jobs: number }): void;
+  done(record: SubmissionRecord): void;
+  end(): void;
+}
+
+export interface BatchSummary {
+  manifest: Manifest;
+  rows: StudentRow[];
+  /** Submissions graded by this run. */
+  graded: number;
+  /** Submissions whose earlier result was kept (`--resume`). */
+  reused: number;
+  /** How many boots went warm and cold. */
+  boots: { warm: number; cold: number; fallbackReason?: string };
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
+  const out = resolve(options.out);
+  const known = listExercises(options.specsDir);
+  for (const id of options.exercises) checkKnown(id, known);
+  const plan = discoverClass(options.classDir, known, options.exercises);
+  if (plan.exercises.length === 0) {
+    throw new UsageError(
+      `No student folder in ${options.classDir} holds a folder named after an exercise (${known.join(", ")}). ` +
+        "If each student folder holds one exercise's files, pass --exercise ID.",
+    );
+  }
+
+  const specs = new Map<string, { spec: Spec; text: string }>();
+  for (const id of plan.exercises) {
+    const file = specFile(options.specsDir, id);
+    specs.set(id, { spec: await loadSpec(file), text: await readFile(file, "utf8") });
+  }
+  const maxScores: Record<string, number> = {};
+  for (const [id, { spec }] of specs) maxScores[id] = await maxScoreOf(spec);
+
+  const students = inShard(plan.students, options.shard);
+  const manifest: Manifest = {
+    version: 1,
+    class: options.classDir,
+    exercises: plan.exercises,
+    maxScores,
+    shard: formatShard(options.shard),
+    students: students.map((s) => ({
+      student: s.student,
+      submissions: s.submissions.map((sub) => ({ exercise: sub.exercise, path: sub.path })),
+      ...(s.notSubmission !== undefined && { notSubmission: s.notSubmission }),
+      missing: s.missing,
+    })),
+  };
+
+  const previous = readManifest(out);
+  if (previous && !options.resume) {
+    throw new UsageError(`${options.out} already holds a batch report. Pass --resume to finish or update it, or choose another --out.`);
+  }
+  if (previous && options.resume) {
+    if (previous.shard !== manifest.shard) {
+      throw new UsageError(`${options.out} was graded with --shard ${previous.shard ?? "(none)"}; resume it with the same shard.`);
+    }
+    if (previous.exercises.join(",") !== manifest.exercises.join(",")) {
+      throw new UsageError(`${options.out} grades ${previous.exercises.join(", ")}; resume it with the same exercises.`);
+    }
+  }
+  writeManifest(out, manifest);
+
+  const earlier = options.resume ? readRecords(out) : new Map<string, SubmissionRecord>();
+  const records = new Map<string, SubmissionRecord>();
+  const todo: { sub: Submission; fingerprint: string }[] = [];
+  for (const s of students) {
+    for (const sub of s.submissions) {
+      const fp = fingerprint(specs.get(sub.exercise)!.text, sub.dir);
+      const key = recordKey(sub.student, sub.exercise);
+      const kept = earlier.get(key);
+      // A grader fault is worth another try; a graded submission is never graded twice.
+      if (kept && kept.fingerprint === fp && kept.path === sub.path && kept.result.status === "graded") records.set(key, kept);
+      else todo.push({ sub, fingerprint: fp });
+    }
+  }
+
+  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+  const reused = records.size;
+  options.progress?.begin({ total: todo.length + reused, reused, jobs });
+
+  let python: string | undefined = options.python;
+  try {
+    python ??= findPython();
+  } catch {
+    // grade() reports it on every submission, as "could not grade"
+  }
+  const warm = options.launcher === "cold" || todo.length === 0 ? undefined : warmLauncher();
+  if (warm && python) void warm.prestart(python);
+  const stragglers = new Set<Promise<unknown>>();
+  const timeLimit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
+
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length) {
+        const { sub, fingerprint: fp } = todo[next++]!;
+        const spec = specs.get(sub.exercise)!.spec;
+        const result = await gradeWithLimit(spec, maxScores[sub.exercise]!, sub, warm?.launch ?? launch, timeLimit, python, stragglers, warm);
+        const record: SubmissionRecord = { version: 1, student: sub.student, exercise: sub.exercise, path: sub.path, fingerprint: fp, result };
+        writeRecord(out, record);
+        records.set(recordKey(sub.student, sub.exercise), record);
+        options.progress?.done(record);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, todo.length)) }, worker));
+  } finally {
+    await warm?.close();
+    await settleWithin([...stragglers], 15_000);
+  }
+  options.progress?.end();
+
+  const rows = writeOutputs(out, manifest, records, { reveal: options.reveal });
+  return {
+    manifest,
+    rows,
+    graded: todo.length,
+    reused,
+    boots: warm ? { ...warm.stats } : { warm: 0, cold: todo.length },
+  };
+}
+
+/**
+ * grade() with a time limit. When it passes, the submission's apps are stopped and no new one
+ * starts, so grade() winds down at once: the checks not finished fail, the result is the
+ * student's (status graded, with a note that names the limit). If grade() still does not finish,
+ * that is the grader's fault: status error, "could not grade".
+ *
+ * If the warm server was lost while this submission was graded, it is graded again cold: a dying
+ * zygote must not cost a student points.
+ */
+async function gradeWithLimit(
+  spec: Spec,
+  maxScore: number,
+  sub: Submission,
+  base: Launcher,
+  seconds: number,
+  python: string | undefined,
+  stragglers: Set<Promise<unknown>>,
+  warm: WarmLauncher | undefined,
+): Promise<Result> {
+  const lossesBefore = warm?.losses() ?? 0;
+  let result = await limited(spec, maxScore, sub, base, seconds, python, stragglers);
+  if (warm && warm.losses() !== lossesBefore) result = await limited(spec, maxScore, sub, launch, seconds, python, stragglers);
+  return { ...result, submission: sub.path };
+}
+
+async function limited(
+  spec: Spec,
+  maxScore: number,
+  sub: Submission, base: Launcher, seconds: number, python: string | undefined, stragglers: Set<Promise<unknown>>): Promise<Result> {
+  const apps = new Set<RunningApp>();
+  let expired = false;
+  let onExpire!: () => void;
+  const expiry = new Promise<void>((r) => (onExpire = r));
+  const timer = setTimeout(() => {
+    expired = true;
+    for (const app of apps) void app.stop();
+    onExpire();
+  }, seconds * 1000);
+
+  const launcher: Launcher = async (options) => {
+    if (expired) return { problem: limitProblem(seconds) };
+    const booting = base(options);
+    const outcome = await Promise.race([booting, expiry.then(() => undefined)]);
+    if (outcome === undefined) {
+      // Abandoned at the limit: stop the app if it still comes up; wait for it before exiting.
+      const cleanup = booting.then((o: BootOutcome) => ("app" in o ? o.app.stop() : undefined)).catch(() => undefined);
+      stragglers.add(cleanup);
+      void cleanup.then(() => stragglers.delete(cleanup));
+      return { problem: limitProblem(seconds) };
+    }
+    if ("app" in outcome) {
+      apps.add(outcome.app);
+      if (expired) void outcome.app.stop();
+    }
+    return outcome;
+  };
+
+  const grading = grade(spec, sub.dir, { python, launcher });
+  try {
+    const settled = await Promise.race([grading, expiry.then(() => delay(WIND_DOWN_MS))]);
+    if (settled) {
+      if (!expired) return settled;
+      return { ...settled, notes: [limitNote(seconds), ...settled.notes] };
+    }
+    stragglers.add(grading);
+    void grading.finally(() => stragglers.delete(grading));
+    return {
+      exercise: sub.exercise,
+      title: spec.title ?? sub.exercise,
+      submission: sub.path,
+      score: 0,
+      maxScore,
+      status: "error",
+      error: `The grader did not finish within ${WIND_DOWN_MS / 1000} s after the time limit of ${seconds} s had stopped the app.`,
+      notes: [],
+      checks: [],
+      durationMs: seconds * 1000 + WIND_DOWN_MS,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function limitProblem(seconds: number): Problem {
+  return {
+    kind: "boot-timeout",
+    message: `Grading stopped: this submission used up its time limit of ${seconds} s.`,
+    hint: "Look for code that never finishes or takes very long: an endless loop, input(), time.sleep(), or a page that keeps the browser waiting.",
+    locations: [],
+  };
+}
+
+function limitNote(seconds: number): string {
+  return (
+    `Grading stopped at the time limit of ${seconds} s for one submission: your app was stopped, and the checks that had not finished count as failed. ` +
+    "Look for a page that keeps the browser waiting (an endless loop, input(), time.sleep())."
+  );
+}
+
+/** The points an exercise is worth, counted by the engine itself (grading an empty folder starts no app). */
+async function maxScoreOf(spec: Spec): Promise<number> {
+  const empty = mkdtempSync(join(tmpdir(), "autograde-empty-"));
+  try {
+    return (await grade(spec, empty, { python: process.execPath })).maxScore;
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+}
+
+async function settleWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+  if (promises.length) await Promise.race([Promise.allSettled(promises), delay(ms)]);
+}
+
+/** A wait that never keeps the process alive by itself. */
+function delay(ms: number): Promise<undefined> {
+  return new Promise((r) => setTimeout(() => r(undefined), ms).unref());
+}

@@ -1,0 +1,157 @@
+/**
+ * The report folder on disk. Nothing lost, nothing repeated:
+ * - `batch.json` (the manifest) says what this folder grades: the exercises, the shard, every
+ *   student folder and its submissions. Written before grading starts.
+ * - `submissions/<student>/<exercise>.json` holds one submission's result, written as soon as it
+ *   is graded, atomically (a temporary file renamed over the final name): a grader killed at any
+ *   moment, even with SIGKILL, leaves each record whole or absent, never half written.
+ * - Everything else (gradebook, results, feedback, report.html) is rebuilt from those records at
+ *   the end of a run, so `--resume` and `merge` only need the records.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import type { Result } from "../verdict/types.js";
+import { byName } from "./discover.js";
+
+export const MANIFEST = "batch.json";
+export const RECORDS = "submissions";
+const TEMP_MARK = ".tmp-";
+
+export interface ManifestStudent {
+  student: string;
+  submissions: { exercise: string; path: string }[];
+  notSubmission?: string;
+  missing: string[];
+}
+
+export interface Manifest {
+  version: 1;
+  /** The class folder as given, for messages. */
+  class: string;
+  /** Exercise ids in column order. */
+  exercises: string[];
+  /** Points available per exercise, as the engine counts them. */
+  maxScores: Record<string, number>;
+  /** `i/n`, or null for the whole class (and for a merge). */
+  shard: string | null;
+  /** For a merge: the shards it combines. */
+  merged?: string[];
+  /** Every student folder this report covers, sorted. */
+  students: ManifestStudent[];
+}
+
+export interface SubmissionRecord {
+  version: 1;
+  student: string;
+  exercise: string;
+  path: string;
+  /** Hash of the spec and the submission's files: a changed submission is graded again on resume. */
+  fingerprint: string;
+  result: Result;
+}
+
+/** Writes a whole file or nothing: a reader (or a resumed run) never sees half of it. */
+export function writeAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}${TEMP_MARK}${process.pid}-${randomBytes(4).toString("hex")}`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
+export function recordKey(student: string, exercise: string): string {
+  return `${student}\u0000${exercise}`;
+}
+
+/** Student folder names become one path segment, whatever characters they hold. */
+export function safeName(student: string): string {
+  return encodeURIComponent(student).replace(/^\./, "%2E");
+}
+
+export function recordFile(out: string, student: string, exercise: string): string {
+  return join(out, RECORDS, safeName(student), `${exercise}.json`);
+}
+
+export function writeRecord(out: string, record: SubmissionRecord): void {
+  writeAtomic(recordFile(out, record.student, record.exercise), `${JSON.stringify(record, null, 1)}\n`);
+}
+
+export function readManifest(out: string): Manifest | undefined {
+  const file = join(out, MANIFEST);
+  if (!existsSync(file)) return undefined;
+  const data = JSON.parse(readFileSync(file, "utf8")) as Manifest;
+  if (data?.version !== 1 || !Array.isArray(data.students) || !Array.isArray(data.exercises)) {
+    throw new Error(`${file} is not a batch report manifest`);
+  }
+  return data;
+}
+
+export function writeManifest(out: string, manifest: Manifest): void {
+  writeAtomic(join(out, MANIFEST), `${JSON.stringify(manifest, null, 1)}\n`);
+}
+
+/**
+ * Every record in a report folder, by recordKey. Temporary files left by a killed run are
+ * removed; a record that cannot be read is ignored (it will be graded again).
+ */
+export function readRecords(out: string): Map<string, SubmissionRecord> {
+  const records = new Map<string, SubmissionRecord>();
+  const root = join(out, RECORDS);
+  if (!existsSync(root)) return records;
+  for (const folder of readdirSync(root).sort(byName)) {
+    const dir = join(root, folder);
+    if (!lstatSync(dir).isDirectory()) continue;
+    for (const name of readdirSync(dir).sort(byName)) {
+      const file = join(dir, name);
+      if (name.includes(TEMP_MARK)) {
+        rmSync(file, { force: true });
+        continue;
+      }
+      if (!name.endsWith(".json")) continue;
+      try {
+        const record = JSON.parse(readFileSync(file, "utf8")) as SubmissionRecord;
+        if (record.version === 1 && typeof record.student === "string" && typeof record.exercise === "string" && record.result) {
+          records.set(recordKey(record.student, record.exercise), record);
+        }
+      } catch {
+        // unreadable: graded again
+      }
+    }
+  }
+  return records;
+}
+
+/** Folders never hashed: tools' caches and environments, not the student's work. */
+const SKIPPED = new Set([".git", "__pycache__", "node_modules", ".venv", "venv", ".mypy_cache", ".pytest_cache"]);
+/** Bigger files count by size only: a submission is small, a stray data file need not be read. */
+const HASHED_BYTES = 1024 * 1024;
+
+/** What decides a submission's grade: the spec's text and the submission's files. */
+export function fingerprint(specText: string, dir: string): string {
+  const hash = createHash("sha256");
+  hash.update(specText);
+  const walk = (folder: string, depth: number) => {
+    let names: string[];
+    try {
+      names = readdirSync(folder).sort(byName);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (SKIPPED.has(name)) continue;
+      const path = join(folder, name);
+      const stat = lstatSync(path);
+      const rel = relative(dir, path);
+      if (stat.isDirectory()) {
+        if (depth < 8) walk(path, depth + 1);
+      } else if (stat.isFile()) {
+        hash.update(`\0${rel}\0${stat.size}\0`);
+        if (stat.size <= HASHED_BYTES) hash.update(readFileSync(path));
+      } else if (stat.isSymbolicLink()) {
+        hash.update(`\0${rel}\0link\0`);
+      }
+    }
+  };
+  walk(dir, 0);
+  return hash.digest("hex").slice(0, 32);
+}
