@@ -29,7 +29,7 @@ export function readAnswers(dir: string, file = ANSWERS_FILE): ReadAnswers {
     const stat = statSync(path);
     if (!stat.isFile()) return { problem: missing(dir, file, `${file} in ${dir} is not a file.`) };
     if (stat.size > MAX_BYTES) {
-      return { problem: { kind: "syntax", message: `${file} is ${Math.round(stat.size / 1024)} KB: far too big for a list of answers.`, hint: FORMAT_HINT, locations: [] } };
+      return { problem: { kind: "syntax", subject: file, message: `${file} is ${Math.round(stat.size / 1024)} KB: far too big for a list of answers.`, hint: FORMAT_HINT, locations: [] } };
     }
     text = readFileSync(path, "utf8");
   } catch {
@@ -57,6 +57,7 @@ export function parseAnswers(text: string, file = ANSWERS_FILE): ReadAnswers {
     return {
       problem: {
         kind: "syntax",
+        subject: file,
         message: `${file} is not valid YAML${at ? ` (line ${at.line}${opened ? "" : `, column ${at.col}`})` : ""}: ${reason}.`,
         hint: FORMAT_HINT,
         locations: at ? [{ file, line: at.line, column: opened ? undefined : at.col }] : [],
@@ -72,6 +73,7 @@ export function parseAnswers(text: string, file = ANSWERS_FILE): ReadAnswers {
     return {
       problem: {
         kind: "syntax",
+        subject: file,
         message: `${file} holds ${what}, but it must map each question id to your answer, one per line ("q1: a").`,
         hint: FORMAT_HINT,
         locations: [{ file, line }],
@@ -122,6 +124,7 @@ function missing(dir: string, file: string, first: string): Problem {
   }
   return {
     kind: "missing-file",
+    subject: file,
     message: `${first}${others.length ? ` Found instead: ${others.join(", ")}.` : ""}`,
     hint: `Your answers go in a file named exactly ${file}, at the top of the quiz folder: copy starter/quiz/${file} and fill it in.`,
     locations: [],

@@ -39,7 +39,7 @@ export function checkFeedback(verdict: Verdict, options: FeedbackOptions = {}): 
   }
   if (verdict.status === "pass") return verdict.message;
   // The Problem is shown once per result; repeating it under every check would bury it.
-  if (options.problem) return "Not run: the app did not start.";
+  if (options.problem) return options.problem.subject ? `Not checked: ${options.problem.subject} could not be used.` : "Not run: the app did not start.";
   // A skip's message already names the prerequisite that failed; its hint would be about this
   // check, not about what to fix first, so it is left out.
   if (verdict.status === "skip") return verdict.message;
@@ -82,7 +82,10 @@ export function formatPoints(value: number): string {
 
 /** Why the app could not start: kind, message, every location, hint. */
 export function problemText(problem: Problem): string {
-  const lines = [`Your app could not start: ${PROBLEM_LABELS[problem.kind] ?? problem.kind}.`, problem.message];
+  const headline = problem.subject
+    ? `Your ${problem.subject} could not be used.`
+    : `Your app could not start: ${PROBLEM_LABELS[problem.kind] ?? problem.kind}.`;
+  const lines = [headline, problem.message];
   for (const location of problem.locations) lines.push(`  ${formatLocation(location)}`);
   if (problem.hint) lines.push(hintLine(problem.hint));
   return lines.join("\n");

@@ -41,7 +41,7 @@ export function resultAnnotations(result: Result, options: { reveal?: boolean; r
     annotations.push({ level: "error", title: `${exercise}: could not be graded`, message: graderErrorText(result) });
   }
   if (result.problem) {
-    const title = `${exercise}: your app could not start`;
+    const title = `${exercise}: ${result.problem.subject ? `your ${result.problem.subject} could not be used` : "your app could not start"}`;
     const message = problemText(result.problem);
     const places = result.problem.locations.map((location) => repoLocation(result, location, options.root));
     if (places.length === 0) annotations.push({ level: "error", title, message });

@@ -51,7 +51,7 @@ const RULES: Rule[] = [
     matches: raised("KeyError"),
     hint: (s) =>
       `Your code read ${s.exception!.message} from a dictionary (the session, request.form or request.cookies) where it was not there yet. ` +
-      `Use .get(), e.g. session.get(${s.exception!.message}, 0) or session.pop(${s.exception!.message}, None), so a missing value does not crash the page.`,
+      `Read it with .get(${s.exception!.message}) (give a default where one makes sense, like 0 for a count) and remove it with .pop(${s.exception!.message}, None), so a missing value does not crash the page.`,
   },
   {
     matches: raised("TypeError", /did not return a valid response|returned None/),

@@ -77,6 +77,8 @@ export interface Problem {
   /** One paragraph for the student. */
   message: string;
   hint?: string;
+  /** What could not be used, when it is not an app that failed to start (e.g. "answers.yaml"). */
+  subject?: string;
   /** Every place the problem shows (each blank, the syntax error's line). */
   locations: SourceLocation[];
 }
