@@ -63,7 +63,14 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
   // The student's code runs in the runner's process and could write to the channel's descriptor:
   // a "ready" naming any socket but the one the grader chose is not believed.
   const isReady = (e: ChannelEvent) => e.event === "ready" && (expected === undefined ? typeof e.port === "number" : e.socket === expected);
-  const first = await proc.events.next((e) => isReady(e) || e.event === "problem" || e.event === "fatal", options.bootSeconds * 1000);
+  // A runner's own "fatal" (no Flask, no isolation where it is required) comes before it reports
+  // its isolation: no student code has run yet. One after that report was written by that code.
+  const isFatal = (e: ChannelEvent) => {
+    if (e.event !== "fatal") return false;
+    const reported = proc.events.all.findIndex((x) => x.event === "sandbox");
+    return !options.sandbox || reported < 0 || proc.events.all.indexOf(e) < reported;
+  };
+  const first = await proc.events.next((e) => isReady(e) || e.event === "problem" || isFatal(e), options.bootSeconds * 1000);
   const sandboxed = proc.events.all.find((e) => e.event === "sandbox");
   if (sandboxed && options.sandbox) recordIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox.config().mode);
   const limits = options.sandbox?.limits;
@@ -117,11 +124,14 @@ function limitOfException(type: string, summary: string): string | undefined {
   if (type === "MemoryError") return "memory";
   if (/\[Errno 27\]|File too large/.test(summary)) return "file-size";
   if (/\[Errno 24\]|Too many open files/.test(summary)) return "open-files";
-  if ((type === "BlockingIOError" && /\[Errno 11\]/.test(summary)) || /can't start new thread/.test(summary)) return "processes";
+  if (type === "BlockingIOError" && /\[Errno 11\]/.test(summary)) return "processes"; // fork's EAGAIN
+  // A thread that cannot start: too many of them, or no memory left for its stack.
+  if (/can't start new thread/.test(summary)) return "threads";
   return undefined;
 }
 
 const LIMIT_HINTS: Record<string, string> = {
+  threads: "Look for code that starts threads in a loop, or that keeps making data bigger.",
   memory: "Look for code that keeps making data bigger: a list that grows in a loop, a huge string or range.",
   "file-size": "Look for code that writes a lot to a file, or writes in a loop.",
   "open-files": "Open files with `with open(...) as f:` so that each is closed, and do not open them in a loop.",

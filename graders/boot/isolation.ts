@@ -56,6 +56,8 @@ export function limitPhrase(limit: string, limits: AppLimits): string | undefine
       return `the memory limit (${limits.memoryMb} MB)`;
     case "processes":
       return `the limit on processes and threads (${limits.processes})`;
+    case "threads":
+      return `the limit on processes and threads (${limits.processes}) or the memory limit (${limits.memoryMb} MB)`;
     case "file-size":
       return `the file size limit (${limits.fileSizeMb} MB)`;
     case "open-files":
@@ -105,7 +107,7 @@ export function prepareSandbox(options: SandboxOptions): Sandbox {
   const submission = resolve(options.submission);
   const limits = options.limits ?? { ...DEFAULT_APP_LIMITS };
   const mode = options.mode ?? defaultMode();
-  let base = tmpdir();
+  let base = process.env.TMPDIR?.replace(/\/+$/, "") || tmpdir();
   if (join(base, "ag-XXXXXX", "sock", "app.sock").length > MAX_SOCKET_PATH) base = "/tmp";
   const folder = mkdtempSync(join(base, "ag-"));
   try {

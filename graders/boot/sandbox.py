@@ -75,7 +75,6 @@ AT_EMPTY_PATH = 0x1000
 AT_RECURSIVE = 0x8000
 MOUNT_ATTR_RDONLY = 0x1
 MOUNT_ATTR_NOSUID = 0x2
-MOUNT_ATTR_NODEV = 0x4
 
 M_ARENA_MAX = -8
 
@@ -459,10 +458,11 @@ def own(top):
 
 
 def read_only(new_root):
-    """Make the new root and everything mounted below it read-only, nosuid and nodev."""
+    """Make the new root and everything mounted below it read-only and nosuid."""
     fd = os.open(new_root, os.O_PATH | os.O_DIRECTORY)
     try:
-        attr = struct.pack("QQQQ", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0, 0)
+        # Not nodev: the device nodes bound into /dev must stay usable (the app cannot make any).
+        attr = struct.pack("QQQQ", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0, 0, 0)
         buf = ctypes.create_string_buffer(attr, len(attr))
         if syscall("mount_setattr", fd, b"", AT_EMPTY_PATH | AT_RECURSIVE, buf, ctypes.c_size_t(len(attr))) == 0:
             return
@@ -475,7 +475,7 @@ def read_only(new_root):
         targets = [line.split()[4].encode().decode("unicode_escape") for line in f]
     for target in targets:
         if target == new_root or target.startswith(new_root + "/"):
-            mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | locked_flags(target))
+            mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | locked_flags(target))
 
 
 def locked_flags(path):
@@ -552,7 +552,9 @@ def drop_privileges(root):
     # stay off (RLIMIT_CORE 0).
     libc().prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
     try:
-        libc().mallopt(M_ARENA_MAX, 2)  # threads' malloc arenas would eat the address space limit
+        # One malloc arena: each further one reserves 64 MB of address space, which would count
+        # against the memory limit and make starting a thread fail long before memory is used.
+        libc().mallopt(M_ARENA_MAX, 1)
     except AttributeError:
         pass
 

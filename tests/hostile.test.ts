@@ -1,0 +1,421 @@
+/**
+ * The hostile-submission corpus: tests/hostile/<case>/app.py, each doing one thing wrong on
+ * purpose. For each case, graded through the real pipeline with small limits, this proves:
+ * - the grade is right (which checks pass, and the message naming the limit that stopped the app);
+ * - grading ends within its limits;
+ * - no process remains (anything whose command line mentions this file's temporary folder, or that
+ *   a case named "hostile-...");
+ * - the grader's files are unchanged (specs/, solutions/, tests/hostile/ and this file, hashed);
+ * - nothing secret was visible (AUTOGRADER_TEST_SECRET in the grader's environment and in the
+ *   start-up environment of a grader-side process, a secret file next to the submission) and
+ *   nothing is written outside the app's own folder.
+ * Network traffic stays on this machine: the apps try a never-routed address (TEST-NET-1), DNS
+ * and a listener of this test on loopback, and only when apps are isolated here.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { ChannelReader, type BootOutcome, type RunningApp } from "../graders/boot/handshake.js";
+import { isolationState, prepareSandbox } from "../graders/boot/isolation.js";
+import { launch, runnerEnv, type LaunchOptions } from "../graders/boot/launch.js";
+import { findPython } from "../graders/boot/python.js";
+import { grade } from "../graders/grade.js";
+import { packageFile } from "../graders/paths.js";
+import type { Check, Limits, Spec } from "../graders/spec/types.js";
+import type { Result, Verdict } from "../graders/verdict/types.js";
+import { main } from "../scripts/cli/main.js";
+import { processesMentioning, waitFor } from "./support/tempApps.js";
+
+// Every private folder and temporary app of this file lives below `root`: a process of a case is
+// one whose command line mentions it (the runner's does), or one a case named "hostile-...".
+const root = mkdtempSync(join(tmpdir(), "hostile-"));
+process.env.TMPDIR = root;
+const SECRET_VARIABLE = "AUTOGRADER_TEST_SECRET";
+const SECRET = `secret-${randomBytes(12).toString("hex")}`;
+process.env[SECRET_VARIABLE] = SECRET;
+const secretFile = join(root, "grader-secret.txt");
+writeFileSync(secretFile, `${SECRET}\n`);
+
+const python = findPython();
+const CORPUS = packageFile("tests/hostile");
+const GUARDED = ["specs", "solutions", "tests/hostile", "tests/hostile.test.ts"].map((p) => packageFile(p));
+
+/** Small limits, so that the whole corpus stays quick. */
+const LIMITS: Limits = { bootSeconds: 5, requestSeconds: 2, memoryMb: 128, cpuSeconds: 3, processes: 16, fileSizeMb: 2, openFiles: 64 };
+
+const hello = { status: 200, text: { contains: "hello" } };
+const CHECKS: Check[] = [
+  { id: "home", title: "The home page answers", steps: [{ request: "GET /", expect: hello }] },
+  { id: "probe", title: "The probe answers ok", steps: [{ request: "GET /probe", expect: { status: 200, text: { contains: "ok" } } }] },
+  { id: "home-again", title: "The home page answers after the probe", steps: [{ request: "GET /", expect: hello }] },
+];
+
+function specFor(limits: Limits = {}): Spec {
+  return { id: "hostile", title: "Hostile submissions", limits: { ...LIMITS, ...limits }, checks: CHECKS };
+}
+
+// ---------------------------------------------------------------------------------------------
+// evidence
+
+/** sha256 of every file below the guarded paths. */
+function hashes(): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (path: string) => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    else out.set(path, createHash("sha256").update(readFileSync(path)).digest("hex"));
+  };
+  GUARDED.forEach(walk);
+  return out;
+}
+
+function changed(before: Map<string, string>, after: Map<string, string>): string[] {
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  return [...paths].filter((p) => before.get(p) !== after.get(p));
+}
+
+function leftovers(): string[] {
+  return [...processesMentioning(root), ...processesMentioning("hostile-")]
+    .filter((p) => !p.cmdline.includes("jest"))
+    .map((p) => `${p.pid} ${p.cmdline}`);
+}
+
+function readProc(pid: number, part: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${part}`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function byId(result: Result): Record<string, Verdict> {
+  return Object.fromEntries(result.checks.map((c) => [c.id, c]));
+}
+
+function statuses(result: Result): string[] {
+  return result.checks.map((c) => `${c.id}:${c.status}`);
+}
+
+/** A port this test can listen on right now (on loopback): if so, nobody else holds it. */
+function canListen(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// the cases
+
+interface Case {
+  name: string;
+  limits?: Limits;
+  /** Only where apps are isolated: without isolation the case would really do harm, or leak. */
+  isolatedOnly?: boolean;
+  /** Runs while the first app is up, before the checks (through the launcher). */
+  during?: (app: RunningApp) => Promise<void>;
+  expect: (result: Result) => void;
+}
+
+let listener: Server;
+/** A grader-side process started with the secret in its environment (/proc/PID/environ shows it). */
+let holder: ChildProcess;
+let listenerPort = 0;
+let listenerConnections = 0;
+const squatPorts = [5000, 8000, 8080, 5001];
+const freeBefore = new Map<number, boolean>();
+
+const CASES: Case[] = [
+  {
+    name: "fork-bomb",
+    isolatedOnly: true,
+    expect(result) {
+      expect(result.problem?.kind).toBe("import-crash");
+      expect(result.problem?.message).toContain("BlockingIOError");
+      expect(result.problem?.message).toContain("the limit on processes and threads (16)");
+      expect(result.score).toBe(0);
+    },
+  },
+  {
+    name: "memory-hog",
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expect(byId(result).probe.message).toContain("MemoryError (the app went over the memory limit (128 MB))");
+    },
+  },
+  {
+    name: "loop-at-import",
+    limits: { cpuSeconds: 1, bootSeconds: 15 },
+    expect(result) {
+      expect(result.problem?.kind).toBe("boot-failed");
+      expect(result.problem?.message).toContain("it was stopped for going over the CPU time limit (1 s of processor time)");
+      expect(result.score).toBe(0);
+    },
+  },
+  {
+    name: "loop-in-handler",
+    limits: { requestSeconds: 1 },
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expect(byId(result).probe.message).toContain("got no answer within 1 s (the request time limit)");
+    },
+  },
+  {
+    name: "spinning-threads",
+    limits: { cpuSeconds: 2, requestSeconds: 20 },
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expect(byId(result).probe.message).toContain("the app stopped (it was stopped for going over the CPU time limit (2 s of processor time))");
+    },
+  },
+  {
+    name: "output-flood",
+    limits: { cpuSeconds: 60, requestSeconds: 5 },
+    async during(app) {
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(app.output.droppedChars).toBeGreaterThan(100_000);
+      expect(app.output.toString().length).toBeLessThan(64 * 1024 + 200);
+    },
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+    },
+  },
+  {
+    name: "sigterm-ignored",
+    async during() {
+      expect(await waitFor(() => processesMentioning("hostile-sigterm-ignored").length > 0, 3000)).toBe(true);
+    },
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+    },
+  },
+  {
+    name: "double-fork-daemon",
+    isolatedOnly: true,
+    async during() {
+      expect(await waitFor(() => processesMentioning("hostile-daemon").length > 0, 3000)).toBe(true);
+    },
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      expect(byId(result).probe.exchanges[0].response?.text).toContain("ok: daemon hostile-daemon is running");
+    },
+  },
+  {
+    name: "network",
+    isolatedOnly: true,
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      const text = byId(result).probe.exchanges[0].response?.text ?? "";
+      expect(text).toContain("blocked internet");
+      expect(text).toContain("blocked dns");
+      expect(text).toContain("blocked grader loopback");
+      expect(text).toContain("interfaces lo");
+      expect(listenerConnections).toBe(0);
+    },
+  },
+  {
+    name: "secrets",
+    isolatedOnly: true,
+    expect(result) {
+      expect(byId(result).probe.exchanges[0].response?.text).toBe("ok: nothing visible");
+      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+    },
+  },
+  {
+    name: "write-outside",
+    isolatedOnly: true,
+    expect(result) {
+      expect(byId(result).probe.exchanges[0].response?.text).toBe("ok: only its own folder");
+      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+    },
+  },
+  {
+    name: "port-squatting",
+    isolatedOnly: true,
+    async during() {
+      // The app listens on these ports in its own network namespace: here they are still free.
+      for (const port of squatPorts) if (freeBefore.get(port)) expect(await canListen(port)).toBe(true);
+    },
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      expect(byId(result).probe.exchanges[0].response?.text).toBe("ok: squatting 5000,8000,8080,5001");
+    },
+  },
+  {
+    name: "fake-json",
+    expect(result) {
+      // The fake "fatal" is not believed (no grader error), nor the fake ready lines.
+      expect(result.status).toBe("graded");
+      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expect(result.score).toBe(2);
+    },
+  },
+  {
+    name: "file-size",
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expect(byId(result).probe.message).toContain("File too large (the app went over the file size limit (2 MB))");
+    },
+  },
+  {
+    name: "open-files",
+    expect(result) {
+      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expect(byId(result).probe.message).toContain("Too many open files");
+      expect(byId(result).probe.message).toContain("the limit on open files (64)");
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+
+/** Whether apps are isolated on this machine: the first grading finds out. */
+async function probeIsolation(): Promise<boolean> {
+  const dir = mkdtempSync(join(root, "probe-"));
+  writeFileSync(join(dir, "app.py"), "from flask import Flask\napp = Flask(__name__)\n");
+  await grade({ id: "probe", title: "Probe", checks: [] }, dir, { python });
+  return isolationState().available === true;
+}
+const isolated = await probeIsolation();
+if (!isolated) console.warn(`hostile.test.ts: apps are not isolated here (${isolationState().reason}); the cases that need isolation are skipped.`);
+
+/** A copy of the case outside the repo, with what the app is told about the grader (paths, ports). */
+function submissionFor(name: string): string {
+  const dir = mkdtempSync(join(root, `${name}-`));
+  cpSync(join(CORPUS, name), dir, { recursive: true });
+  const marker = `pwned-${name}-${randomBytes(4).toString("hex")}`;
+  writeFileSync(
+    join(dir, "hostile.json"),
+    JSON.stringify({ repo: packageFile("."), original: dir, secretFile, secretVariable: SECRET_VARIABLE, listenerPort, marker }),
+  );
+  return dir;
+}
+
+/** Where a write-outside marker could have landed on this machine. */
+function markerPlaces(dir: string): string[] {
+  const { marker } = JSON.parse(readFileSync(join(dir, "hostile.json"), "utf8")) as { marker: string };
+  return [
+    ...["specs", "solutions", "tests/hostile"].map((p) => packageFile(join(p, marker))),
+    join(dir, marker),
+    join("/tmp", marker),
+    join(root, marker),
+    join("/usr", marker),
+    join("/etc", marker),
+    join("/", marker),
+  ];
+}
+
+beforeAll(async () => {
+  holder = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { env: { [SECRET_VARIABLE]: SECRET }, stdio: "ignore" });
+  expect(await waitFor(() => readProc(holder.pid!, "environ").includes(SECRET), 5000)).toBe(true);
+  listener = createServer((socket) => {
+    listenerConnections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+  listenerPort = (listener.address() as { port: number }).port;
+  for (const port of squatPorts) freeBefore.set(port, await canListen(port));
+});
+
+afterAll(async () => {
+  holder.kill("SIGKILL");
+  await new Promise((r) => listener.close(r));
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("hostile submissions", () => {
+  for (const c of CASES) {
+    const run = c.isolatedOnly && !isolated ? test.skip : test;
+    run(c.name, async () => {
+      const before = hashes();
+      const dir = submissionFor(c.name);
+      const spec = specFor(c.limits);
+      const limits = spec.limits!;
+      let during: Promise<void> | undefined;
+      const launcher = async (options: LaunchOptions): Promise<BootOutcome> => {
+        const outcome = await launch(options);
+        if ("app" in outcome && c.during && !during) {
+          during = c.during(outcome.app);
+          await during;
+        }
+        return outcome;
+      };
+
+      const started = Date.now();
+      const result = await grade(spec, dir, { python, launcher });
+      const seconds = (Date.now() - started) / 1000;
+
+      // The grade.
+      c.expect(result);
+      if (c.during) expect(during).toBeDefined();
+      // Within its limits: every boot and every request at most once its limit (a restart after
+      // each of the three checks at worst), plus the grader's own time.
+      const bound = limits.bootSeconds! * 4 + limits.requestSeconds! * CHECKS.length + 10;
+      expect(seconds).toBeLessThan(bound);
+      // Nothing left running.
+      expect(await waitFor(() => leftovers().length === 0, 5000)).toBe(true);
+      expect(leftovers()).toEqual([]);
+      // The grader's files as they were; no write outside the app's folder landed anywhere.
+      expect(changed(before, hashes())).toEqual([]);
+      expect(markerPlaces(dir).filter((p) => existsSync(p))).toEqual([]);
+      // Nothing secret in what grading produced.
+      expect(JSON.stringify(result)).not.toContain(SECRET);
+      // The private copy is gone.
+      expect(readdirSync(root).filter((n) => n.startsWith("ag-"))).toEqual([]);
+    });
+  }
+
+  (isolated ? test : test.skip)("the fake JSON a submission prints never reaches the CLI's JSON output", async () => {
+    const dir = submissionFor("fake-json");
+    const specs = mkdtempSync(join(root, "specs-"));
+    writeFileSync(join(specs, "hostile.yaml"), JSON.stringify(specFor()));
+    let stdout = "";
+    let stderr = "";
+    const code = await main([dir, "--exercise", "hostile", "--specs", specs, "--format", "json"], {
+      stdout: { write: (t: string) => (stdout += t), isTTY: false },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: {},
+    });
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { score: number; results: Array<{ status: string; score: number }> };
+    expect(report.score).toBe(2);
+    expect(report.results.map((r) => [r.status, r.score])).toEqual([["graded", 2]]);
+    expect(stdout).not.toContain("/tmp/evil.sock");
+    expect(stderr).not.toContain("evil");
+  });
+
+  test("the channel reader stays bounded whatever is written to the channel", () => {
+    const reader = new ChannelReader();
+    const junk = Buffer.alloc(1024 * 1024, "x");
+    for (let i = 0; i < 20; i++) reader.add(junk); // 20 MB without a newline
+    const fake = Buffer.from(`${JSON.stringify({ event: "exception", request: "r1", type: "Fake", message: "", summary: "Fake" })}\n`.repeat(10_000));
+    for (let i = 0; i < 10; i++) reader.add(fake); // 100,000 events
+    reader.add(Buffer.from(`${JSON.stringify({ event: "ready", socket: "/x" })}\n`.repeat(1000)));
+    reader.add(Buffer.from(`${JSON.stringify({ event: "ready", socket: "/real" })}\n`));
+    expect(reader.all.length).toBeLessThanOrEqual(500 + 8);
+    expect(reader.all.filter((e) => e.event === "ready")).toHaveLength(8);
+    expect(reader.dropped).toBeGreaterThan(100_000);
+  });
+
+  test("the runner's environment is not the grader's", () => {
+    const env = runnerEnv({ python, dir: root, entry: "app.py", bootSeconds: 1 });
+    expect(Object.keys(env).sort()).toEqual(["LANG", "PATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"]);
+    expect(JSON.stringify(env)).not.toContain(SECRET);
+  });
+
+  test("a submission's files outside the app's reach: the private copy, its socket folder and new root are removed", () => {
+    const dir = submissionFor("memory-hog");
+    const sandbox = prepareSandbox({ submission: dir });
+    expect(readFileSync(join(sandbox.dir, "app.py"), "utf8")).toBe(readFileSync(join(dir, "app.py"), "utf8"));
+    expect(sandbox.socketPath.startsWith(root)).toBe(true);
+    expect(sandbox.config().hide).toEqual([packageFile("."), dir]);
+    sandbox.dispose();
+    expect(existsSync(sandbox.dir)).toBe(false);
+  });
+});
