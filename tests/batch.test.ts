@@ -16,7 +16,6 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -31,7 +30,6 @@ import type { Manifest, SubmissionRecord } from "../graders/batch/store.js";
 import type { Result } from "../graders/verdict/types.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const MARK = `batch-test-${randomUUID()}`;
 let built: string;
 let work: string;
 
@@ -78,35 +76,67 @@ function batchArgs(args: string[]): string[] {
   return [join(built, "scripts", "batch.js"), ...args];
 }
 
-/** Runs `npm run batch -- ARGS` (the built script) to its end. */
-function batch(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, batchArgs(args), { cwd: ROOT, env: { ...process.env, AUTOGRADER_TEST_MARK: MARK, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c));
-    child.stderr.on("data", (c: Buffer) => (stderr += c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+/**
+ * Every process a batch starts, seen by walking /proc from the batch's pid every few
+ * milliseconds while it runs (and from every process seen before, since a process whose parent
+ * died is adopted by init). Known by pid and start time, so a reused pid is not mistaken for one.
+ * The grader gives its apps a clean environment and their own sessions, so neither an inherited
+ * variable nor a process group could find them all.
+ */
+const watched = new Map<string, string>();
+
+function procStat(pid: number): { ppid: number; state: string; start: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0]!, ppid: Number(fields[1]), start: fields[19]! };
+  } catch {
+    return undefined;
+  }
 }
 
-/** Processes started under this test file's batches (the mark is in their environment), zombies aside. */
-function leftovers(): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      if (/^[ZX]$/.test(stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3))) continue;
-      if (readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(`AUTOGRADER_TEST_MARK=${MARK}`)) {
-        found.push(`${name}: ${readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").join(" ")}`);
-      }
-    } catch {
-      // gone meanwhile
+function watch(root: number): () => void {
+  const scan = () => {
+    const children = new Map<number, number[]>();
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      const stat = procStat(Number(name));
+      if (stat) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(name)]);
     }
-  }
-  return found;
+    const roots = [root, ...[...watched.keys()].map((key) => Number(key.split(":")[0]))];
+    const queue = [...roots];
+    while (queue.length) {
+      const pid = queue.pop()!;
+      for (const child of children.get(pid) ?? []) {
+        const stat = procStat(child);
+        const key = `${child}:${stat?.start}`;
+        if (!stat || watched.has(key)) continue;
+        let cmd = "";
+        try {
+          cmd = readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0").join(" ").trim();
+        } catch {
+          // gone meanwhile
+        }
+        watched.set(key, cmd);
+        queue.push(child);
+      }
+    }
+  };
+  scan();
+  const timer = setInterval(scan, 15);
+  return () => {
+    scan();
+    clearInterval(timer);
+  };
+}
+
+/** Processes started by this file's batches that are still alive (zombies aside). */
+function leftovers(): string[] {
+  return [...watched].filter(([key]) => {
+    const [pid, start] = key.split(":");
+    const stat = procStat(Number(pid));
+    return stat !== undefined && stat.start === start && stat.state !== "Z" && stat.state !== "X";
+  }).map(([key, cmd]) => `${key} ${cmd}`);
 }
 
 async function noLeftovers(timeoutMs = 5000): Promise<string[]> {
@@ -116,6 +146,27 @@ async function noLeftovers(timeoutMs = 5000): Promise<string[]> {
     if (left.length === 0 || Date.now() > deadline) return left;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Starts `npm run batch -- ARGS` (the built script), watching every process it starts. */
+function startBatch(args: string[], env: Record<string, string> = {}, stdio: "pipe" | "ignore" = "pipe"): ChildProcess {
+  const child = spawn(process.execPath, batchArgs(args), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", stdio, stdio] });
+  const stop = watch(child.pid!);
+  child.once("exit", stop);
+  return child;
+}
+
+/** Runs `npm run batch -- ARGS` (the built script) to its end. */
+function batch(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = startBatch(args, env);
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (c: Buffer) => (stdout += c));
+    child.stderr!.on("data", (c: Buffer) => (stderr += c));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function fixture(exercise: string, name: string): string {
@@ -159,7 +210,7 @@ describe("a small class", () => {
     mkdirSync(join(cls, "erin", "visit-counter"), { recursive: true });
     writeFileSync(
       join(cls, "erin", "visit-counter", "app.py"),
-      "import time\nfrom flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\ndef index():\n    time.sleep(600)\n    return 'never'\n",
+      "import subprocess, time\nfrom flask import Flask\nsubprocess.Popen(['sleep', '300'])\napp = Flask(__name__)\n\n@app.route('/')\ndef index():\n    time.sleep(600)\n    return 'never'\n",
     );
     mkdirSync(join(cls, ".git"), { recursive: true });
     writeFileSync(join(cls, "notes.txt"), "not a student\n");
@@ -241,7 +292,10 @@ describe("a small class", () => {
     expect(html).not.toMatch(/<script|<link|src=|url\(|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   });
 
-  test("no process is left", async () => {
+  test("no process is left: not the warm server, not an app, not what an app started", async () => {
+    const seen = [...watched.values()];
+    expect(seen.some((cmd) => cmd.includes("zygote.py"))).toBe(true);
+    expect(seen.some((cmd) => cmd === "sleep 300")).toBe(true);
     expect(await noLeftovers()).toEqual([]);
   });
 
@@ -323,13 +377,11 @@ describe("nothing lost, nothing repeated", () => {
       existsSync(join(out, "submissions"))
         ? readdirSync(join(out, "submissions")).flatMap((d) => readdirSync(join(out, "submissions", d)).filter((f) => f.endsWith(".json"))).length
         : 0;
-    const child: ChildProcess = spawn(process.execPath, batchArgs(args(out, "--jobs", "1")), {
-      cwd: ROOT,
-      env: { ...process.env, AUTOGRADER_TEST_MARK: MARK },
-      stdio: "ignore",
-    });
+    const child = startBatch(args(out, "--jobs", "1"), {}, "ignore");
     const deadline = Date.now() + 30_000;
     while (records() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // There is something to clean up: the warm server at least (and the app being graded).
+    expect(leftovers().some((p) => p.includes("zygote.py"))).toBe(true);
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     const saved = records();

@@ -9,10 +9,11 @@ import { join, resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import type { BootOutcome, RunningApp } from "../boot/handshake.js";
+import type { AppLimits, IsolationMode } from "../boot/isolation.js";
 import { launch } from "../boot/launch.js";
 import { findPython } from "../boot/python.js";
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
-import { grade } from "../grade.js";
+import { grade, type GradeOptions } from "../grade.js";
 import { loadSpec } from "../spec/load.js";
 import type { Spec } from "../spec/types.js";
 import { checkKnown, listExercises, specFile } from "../targets.js";
@@ -41,6 +42,11 @@ export interface BatchOptions {
   /** `warm` (default): fork from a zygote, cold as the fallback; `cold`: a fresh Python per app. */
   launcher?: "warm" | "cold";
   python?: string;
+  /** Isolation of each app and limits over the spec's, as for `autograde` (see GradeOptions). */
+  isolation?: IsolationMode;
+  limits?: Partial<AppLimits>;
+  /** Told once what concerns the whole run (e.g. that apps run without isolation here). */
+  onNote?: (message: string) => void;
   reveal?: boolean;
   progress?: Progress;
 }
@@ -144,6 +150,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (warm && python) void warm.prestart(python);
   const stragglers = new Set<Promise<unknown>>();
   const timeLimit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
+  const gradeOptions: GradeOptions = { python, isolation: options.isolation, limits: options.limits, onNote: options.onNote };
 
   try {
     let next = 0;
@@ -151,7 +158,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       while (next < todo.length) {
         const { sub, fingerprint: fp } = todo[next++]!;
         const spec = specs.get(sub.exercise)!.spec;
-        const result = await gradeWithLimit(spec, maxScores[sub.exercise]!, sub, warm?.launch ?? launch, timeLimit, python, stragglers, warm);
+        const result = await gradeWithLimit(spec, maxScores[sub.exercise]!, sub, warm?.launch ?? launch, timeLimit, gradeOptions, stragglers, warm);
         const record: SubmissionRecord = { version: 1, student: sub.student, exercise: sub.exercise, path: sub.path, fingerprint: fp, result };
         writeRecord(out, record);
         records.set(recordKey(sub.student, sub.exercise), record);
@@ -190,20 +197,25 @@ async function gradeWithLimit(
   sub: Submission,
   base: Launcher,
   seconds: number,
-  python: string | undefined,
+  options: GradeOptions,
   stragglers: Set<Promise<unknown>>,
   warm: WarmLauncher | undefined,
 ): Promise<Result> {
   const lossesBefore = warm?.losses() ?? 0;
-  let result = await limited(spec, maxScore, sub, base, seconds, python, stragglers);
-  if (warm && warm.losses() !== lossesBefore) result = await limited(spec, maxScore, sub, launch, seconds, python, stragglers);
+  let result = await limited(spec, maxScore, sub, base, seconds, options, stragglers);
+  if (warm && warm.losses() !== lossesBefore) result = await limited(spec, maxScore, sub, launch, seconds, options, stragglers);
   return { ...result, submission: sub.path };
 }
 
 async function limited(
   spec: Spec,
   maxScore: number,
-  sub: Submission, base: Launcher, seconds: number, python: string | undefined, stragglers: Set<Promise<unknown>>): Promise<Result> {
+  sub: Submission,
+  base: Launcher,
+  seconds: number,
+  options: GradeOptions,
+  stragglers: Set<Promise<unknown>>,
+): Promise<Result> {
   const apps = new Set<RunningApp>();
   let expired = false;
   let onExpire!: () => void;
@@ -214,9 +226,9 @@ async function limited(
     onExpire();
   }, seconds * 1000);
 
-  const launcher: Launcher = async (options) => {
+  const launcher: Launcher = async (launchOptions) => {
     if (expired) return { problem: limitProblem(seconds) };
-    const booting = base(options);
+    const booting = base(launchOptions);
     const outcome = await Promise.race([booting, expiry.then(() => undefined)]);
     if (outcome === undefined) {
       // Abandoned at the limit: stop the app if it still comes up; wait for it before exiting.
@@ -232,7 +244,7 @@ async function limited(
     return outcome;
   };
 
-  const grading = grade(spec, sub.dir, { python, launcher });
+  const grading = grade(spec, sub.dir, { ...options, launcher });
   try {
     const settled = await Promise.race([grading, expiry.then(() => delay(WIND_DOWN_MS))]);
     if (settled) {

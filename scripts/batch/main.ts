@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
 import { packageRoot } from "../../graders/paths.js";
 import type { StudentRow } from "../../graders/batch/gradebook.js";
+import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
 import { parseShard } from "../../graders/batch/shard.js";
 
 export interface Io {
@@ -18,7 +19,7 @@ export const EXIT = { graded: 0, crashed: 1, usage: 2 } as const;
 
 export const USAGE = `Usage:
   npm run batch -- CLASS_DIR --out REPORT_DIR [--exercise ID ...] [--jobs N] [--resume] [--shard i/n]
-                   [--time-limit SECONDS] [--cold] [--specs DIR] [--reveal]
+                   [--time-limit SECONDS] [--cold] [--specs DIR] [--reveal] [--isolation MODE] [LIMITS]
   npm run batch -- merge REPORT_DIR... --out REPORT_DIR
 
 Grades every student folder of CLASS_DIR (each holds exercise folders named by exercise id, or
@@ -34,11 +35,24 @@ feedback/<student>.md and report.html.
   --cold              start a fresh Python per app instead of forking a warm one
   --specs DIR         folder of exercise specs (<id>.yaml); default: the package's specs/
   --reveal            show the details of hidden checks in the feedback
+  --isolation MODE    auto (default), required or off, as for autograde (AUTOGRADER_ISOLATION)
+  LIMITS              --memory-mb, --cpu-seconds, --processes, --file-size-mb, --open-files:
+                      as for autograde (see autograde --help), over the specs' limits
   merge DIR... --out  combine the report folders of the shards of one class
 
 Exit status: 0 every submission graded, 1 some could not be graded (see the status column),
 2 bad usage or an invalid spec.
 `;
+
+/** The limit flags and their ranges: the same as autograde's (scripts/cli/args.ts) and the specs'. */
+const LIMIT_FLAGS = {
+  "memory-mb": { limit: "memoryMb", min: 64, max: 8192 },
+  "cpu-seconds": { limit: "cpuSeconds", min: 1, max: 600 },
+  processes: { limit: "processes", min: 4, max: 1024 },
+  "file-size-mb": { limit: "fileSizeMb", min: 1, max: 1024 },
+  "open-files": { limit: "openFiles", min: 16, max: 4096 },
+} as const satisfies Record<string, { limit: keyof AppLimits; min: number; max: number }>;
+const ISOLATION_MODES: readonly IsolationMode[] = ["auto", "required", "off"];
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
@@ -78,6 +92,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         cold: { type: "boolean", default: false },
         specs: { type: "string" },
         reveal: { type: "boolean", default: false },
+        isolation: { type: "string" },
+        ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: "string" as const }])),
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -106,6 +122,20 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const jobs = values.jobs === undefined ? undefined : positiveInt(values.jobs, "--jobs");
   const timeLimit = values["time-limit"] === undefined ? undefined : positiveNumber(values["time-limit"], "--time-limit");
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const isolation = values.isolation as string | undefined;
+  if (isolation !== undefined && !(ISOLATION_MODES as readonly string[]).includes(isolation)) {
+    throw new UsageError(`Unknown isolation mode "${isolation}". Expected one of: ${ISOLATION_MODES.join(", ")}.`);
+  }
+  const limits: Partial<AppLimits> = {};
+  for (const [flag, { limit, min, max }] of Object.entries(LIMIT_FLAGS)) {
+    const text = (values as Record<string, unknown>)[flag] as string | undefined;
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+      throw new UsageError(`--${flag} needs a number from ${min} to ${max}, got "${text}".`);
+    }
+    limits[limit] = value;
+  }
 
   const { runBatch } = await import("../../graders/batch/run.js");
   const { createProgress } = await import("../../graders/batch/progress.js");
@@ -121,6 +151,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     shard,
     timeLimitSeconds: timeLimit,
     launcher: values.cold ? "cold" : "warm",
+    isolation: isolation as IsolationMode | undefined,
+    limits,
+    // On a terminal the note clears the progress bar's line first; the bar is redrawn after it.
+    onNote: (note) => io.stderr.write(`${io.stderr.isTTY ? "\r\x1b[K" : ""}batch: note: ${note}\n`),
     reveal: values.reveal,
     progress: createProgress(io.stderr),
   });
