@@ -84,6 +84,19 @@ def warm_up():
     server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
     server.server_close()
 
+    # runner.serve() loads the isolation module (sandbox.py) afresh for every app, so that no
+    # student module can stand in for it; compiling it is a good part of a forked child's start.
+    # Loaded once here instead (never used here): each child gets its own untouched copy with
+    # the fork, which is what loading it afresh would give.
+    load = getattr(runner, "load_sandbox", None)
+    if load is not None:
+        try:
+            module = load()
+        except Exception:
+            pass
+        else:
+            runner.load_sandbox = lambda: module
+
 
 def send(message):
     """Control messages go out with os.write, never through sys.stdout: a buffered sys.stdout would
