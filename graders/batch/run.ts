@@ -14,7 +14,7 @@ import { launch } from "../boot/launch.js";
 import { findPython } from "../boot/python.js";
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
 import { grade, type GradeOptions } from "../grade.js";
-import { loadSpec } from "../spec/load.js";
+import { loadSpecWithHidden, type HiddenChecks } from "../spec/hidden.js";
 import type { Spec } from "../spec/types.js";
 import { checkKnown, listExercises, specFile } from "../targets.js";
 import type { Problem, Result } from "../verdict/types.js";
@@ -45,6 +45,8 @@ export interface BatchOptions {
   /** Isolation of each app and limits over the spec's, as for `autograde` (see GradeOptions). */
   isolation?: IsolationMode;
   limits?: Partial<AppLimits>;
+  /** Checks added to the specs (AUTOGRADER_HIDDEN_SPECS), as for `autograde`. */
+  hidden?: HiddenChecks;
   /** Told once what concerns the whole run (e.g. that apps run without isolation here). */
   onNote?: (message: string) => void;
   reveal?: boolean;
@@ -88,7 +90,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const specs = new Map<string, { spec: Spec; text: string }>();
   for (const id of plan.exercises) {
     const file = specFile(options.specsDir, id);
-    specs.set(id, { spec: await loadSpec(file), text: await readFile(file, "utf8") });
+    // What decides the grades: the spec's text and the hidden checks added to it.
+    const text = (await readFile(file, "utf8")) + JSON.stringify(options.hidden?.exercises.get(id) ?? null);
+    specs.set(id, { spec: await loadSpecWithHidden(file, options.hidden), text });
   }
   const maxScores: Record<string, number> = {};
   for (const [id, { spec }] of specs) maxScores[id] = await maxScoreOf(spec);

@@ -137,6 +137,12 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     limits[limit] = value;
   }
 
+  // Hidden checks come as for autograde; the apps must not be able to read them.
+  const { hiddenChecksFromEnv, HIDDEN_SPECS_ENV } = await import("../../graders/spec/hidden.js");
+  const hidden = hiddenChecksFromEnv(process.env);
+  delete process.env[HIDDEN_SPECS_ENV];
+  if (hidden) io.stderr.write(`batch: note: hidden checks added from ${HIDDEN_SPECS_ENV} for ${[...hidden.exercises.keys()].join(", ") || "no exercise"}.\n`);
+
   const { runBatch } = await import("../../graders/batch/run.js");
   const { createProgress } = await import("../../graders/batch/progress.js");
   const classDir = positionals[0]!;
@@ -153,6 +159,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     launcher: values.cold ? "cold" : "warm",
     isolation: isolation as IsolationMode | undefined,
     limits,
+    hidden,
     // On a terminal the note clears the progress bar's line first; the bar is redrawn after it.
     onNote: (note) => io.stderr.write(`${io.stderr.isTTY ? "\r\x1b[K" : ""}batch: note: ${note}\n`),
     reveal: values.reveal,
