@@ -1,6 +1,7 @@
 /**
  * The hostile-submission corpus: tests/hostile/<case>/app.py, each doing one thing wrong on
- * purpose. For each case, graded through the real pipeline with small limits, this proves:
+ * purpose. For each case, graded through the real pipeline with small limits, on the cold path
+ * (a fresh Python per app) and on the warm path (a fork server's child), this proves:
  * - the grade is right (which checks pass, and the message naming the limit that stopped the app);
  * - grading ends within its limits;
  * - no process remains (anything whose command line mentions this file's temporary folder, or that
@@ -22,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { ChannelReader, type BootOutcome, type RunningApp } from "../graders/boot/handshake.js";
 import { isolationState, prepareSandbox } from "../graders/boot/isolation.js";
 import { launch, runnerEnv, type LaunchOptions } from "../graders/boot/launch.js";
+import { warmLauncher, type WarmLauncher } from "../graders/boot/warm.js";
 import { findPython } from "../graders/boot/python.js";
 import { grade } from "../graders/grade.js";
 import { packageFile } from "../graders/paths.js";
@@ -79,10 +81,32 @@ function changed(before: Map<string, string>, after: Map<string, string>): strin
   return [...paths].filter((p) => before.get(p) !== after.get(p));
 }
 
-function leftovers(): string[] {
-  return [...processesMentioning(root), ...processesMentioning("hostile-")]
-    .filter((p) => !p.cmdline.includes("jest"))
-    .map((p) => `${p.pid} ${p.cmdline}`);
+/** Processes of the cases: by their command line, and (warm path) the fork server's descendants. */
+function leftovers(zygote?: number): string[] {
+  const found = [...processesMentioning(root), ...processesMentioning("hostile-")].filter((p) => !p.cmdline.includes("jest"));
+  const lines = found.map((p) => `${p.pid} ${p.cmdline}`);
+  if (zygote !== undefined) lines.push(...descendants(zygote).map((pid) => `${pid} ${readProc(pid, "cmdline").split("\0").join(" ")} (child of the fork server)`));
+  return [...new Set(lines)];
+}
+
+/** Live (not zombie) descendants of `pid`. */
+function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    const stat = readProc(Number(name), "stat");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields.length > 2 && fields[0] !== "Z" && fields[0] !== "X") parent.set(Number(name), Number(fields[1]));
+  }
+  const out: number[] = [];
+  for (const [child] of parent) {
+    for (let p = parent.get(child); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === pid) {
+        out.push(child);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 function readProc(pid: number, part: string): string {
@@ -97,8 +121,16 @@ function byId(result: Result): Record<string, Verdict> {
   return Object.fromEntries(result.checks.map((c) => [c.id, c]));
 }
 
+/** Each check as "id:status"; with its message when it did not pass, so a failing test says why. */
 function statuses(result: Result): string[] {
   return result.checks.map((c) => `${c.id}:${c.status}`);
+}
+
+function expectStatuses(result: Result, expected: string[]): void {
+  const actual = statuses(result);
+  if (actual.join() === expected.join()) return;
+  const why = result.problem ? [`problem: ${result.problem.message}`] : result.checks.filter((c) => c.status !== "pass").map((c) => `${c.id}: ${c.message}`);
+  expect({ statuses: actual, why }).toEqual({ statuses: expected, why: [] });
 }
 
 /** A port this test can listen on right now (on loopback): if so, nobody else holds it. */
@@ -145,7 +177,7 @@ const CASES: Case[] = [
   {
     name: "memory-hog",
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:fail", "home-again:pass"]);
       expect(byId(result).probe.message).toContain("MemoryError (the app went over the memory limit (128 MB))");
     },
   },
@@ -162,7 +194,7 @@ const CASES: Case[] = [
     name: "loop-in-handler",
     limits: { requestSeconds: 1 },
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:fail", "home-again:pass"]);
       expect(byId(result).probe.message).toContain("got no answer within 1 s (the request time limit)");
     },
   },
@@ -170,7 +202,7 @@ const CASES: Case[] = [
     name: "spinning-threads",
     limits: { cpuSeconds: 2, requestSeconds: 20 },
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:fail", "home-again:pass"]);
       expect(byId(result).probe.message).toContain("the app stopped (it was stopped for going over the CPU time limit (2 s of processor time))");
     },
   },
@@ -178,12 +210,11 @@ const CASES: Case[] = [
     name: "output-flood",
     limits: { cpuSeconds: 60, requestSeconds: 5 },
     async during(app) {
-      await new Promise((r) => setTimeout(r, 1000));
-      expect(app.output.droppedChars).toBeGreaterThan(100_000);
+      expect(await waitFor(() => app.output.droppedChars > 1_000_000, 10_000)).toBe(true);
       expect(app.output.toString().length).toBeLessThan(64 * 1024 + 200);
     },
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
     },
   },
   {
@@ -192,7 +223,7 @@ const CASES: Case[] = [
       expect(await waitFor(() => processesMentioning("hostile-sigterm-ignored").length > 0, 3000)).toBe(true);
     },
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
     },
   },
   {
@@ -202,7 +233,7 @@ const CASES: Case[] = [
       expect(await waitFor(() => processesMentioning("hostile-daemon").length > 0, 3000)).toBe(true);
     },
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
       expect(byId(result).probe.exchanges[0].response?.text).toContain("ok: daemon hostile-daemon is running");
     },
   },
@@ -210,7 +241,7 @@ const CASES: Case[] = [
     name: "network",
     isolatedOnly: true,
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
       const text = byId(result).probe.exchanges[0].response?.text ?? "";
       expect(text).toContain("blocked internet");
       expect(text).toContain("blocked dns");
@@ -224,7 +255,7 @@ const CASES: Case[] = [
     isolatedOnly: true,
     expect(result) {
       expect(byId(result).probe.exchanges[0].response?.text).toBe("ok: nothing visible");
-      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
     },
   },
   {
@@ -232,7 +263,7 @@ const CASES: Case[] = [
     isolatedOnly: true,
     expect(result) {
       expect(byId(result).probe.exchanges[0].response?.text).toBe("ok: only its own folder");
-      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
     },
   },
   {
@@ -243,7 +274,7 @@ const CASES: Case[] = [
       for (const port of squatPorts) if (freeBefore.get(port)) expect(await canListen(port)).toBe(true);
     },
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:pass", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
       expect(byId(result).probe.exchanges[0].response?.text).toBe("ok: squatting 5000,8000,8080,5001");
     },
   },
@@ -252,21 +283,21 @@ const CASES: Case[] = [
     expect(result) {
       // The fake "fatal" is not believed (no grader error), nor the fake ready lines.
       expect(result.status).toBe("graded");
-      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:fail", "home-again:pass"]);
       expect(result.score).toBe(2);
     },
   },
   {
     name: "file-size",
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:fail", "home-again:pass"]);
       expect(byId(result).probe.message).toContain("File too large (the app went over the file size limit (2 MB))");
     },
   },
   {
     name: "open-files",
     expect(result) {
-      expect(statuses(result)).toEqual(["home:pass", "probe:fail", "home-again:pass"]);
+      expectStatuses(result, ["home:pass", "probe:fail", "home-again:pass"]);
       expect(byId(result).probe.message).toContain("Too many open files");
       expect(byId(result).probe.message).toContain("the limit on open files (64)");
     },
@@ -329,48 +360,68 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe("hostile submissions", () => {
+async function runCase(c: Case, base: (options: LaunchOptions) => Promise<BootOutcome>, zygote?: () => number | undefined): Promise<void> {
+  const before = hashes();
+  const dir = submissionFor(c.name);
+  const spec = specFor(c.limits);
+  const limits = spec.limits!;
+  let during: Promise<void> | undefined;
+  let duringFailed: unknown;
+  const launcher = async (options: LaunchOptions): Promise<BootOutcome> => {
+    const outcome = await base(options);
+    if ("app" in outcome && c.during && !during) {
+      // A failure here is the test's, reported after grading: thrown from a launcher it would
+      // count as a grader fault (the boot retried, the first app never handed back).
+      during = c.during(outcome.app).catch((err: unknown) => void (duringFailed = err ?? "during failed"));
+      await during;
+    }
+    return outcome;
+  };
+
+  const started = Date.now();
+  const result = await grade(spec, dir, { python, launcher });
+  const seconds = (Date.now() - started) / 1000;
+
+  // The grade.
+  if (duringFailed) throw duringFailed;
+  c.expect(result);
+  if (c.during) expect(during).toBeDefined();
+  // Within its limits: every boot and every request at most once its limit (a restart after
+  // each of the three checks at worst), plus the grader's own time.
+  const bound = limits.bootSeconds! * 4 + limits.requestSeconds! * CHECKS.length + 10;
+  expect(seconds).toBeLessThan(bound);
+  // Nothing left running.
+  expect(await waitFor(() => leftovers(zygote?.()).length === 0, 5000)).toBe(true);
+  expect(leftovers(zygote?.())).toEqual([]);
+  // The grader's files as they were; no write outside the app's folder landed anywhere.
+  expect(changed(before, hashes())).toEqual([]);
+  expect(markerPlaces(dir).filter((p) => existsSync(p))).toEqual([]);
+  // Nothing secret in what grading produced.
+  expect(JSON.stringify(result)).not.toContain(SECRET);
+  // The private copy is gone.
+  expect(readdirSync(root).filter((n) => n.startsWith("ag-"))).toEqual([]);
+}
+
+describe("hostile submissions, cold path", () => {
+  for (const c of CASES) (c.isolatedOnly && !isolated ? test.skip : test)(c.name, () => runCase(c, launch));
+});
+
+describe("hostile submissions, warm path (a fork server's child)", () => {
+  let warm: WarmLauncher;
+  beforeAll(async () => {
+    warm = warmLauncher();
+    await warm.prestart(python);
+  });
+  afterAll(async () => {
+    expect(warm.stats.cold).toBe(0); // every app went through the fork server
+    await warm.close();
+  });
   for (const c of CASES) {
-    const run = c.isolatedOnly && !isolated ? test.skip : test;
-    run(c.name, async () => {
-      const before = hashes();
-      const dir = submissionFor(c.name);
-      const spec = specFor(c.limits);
-      const limits = spec.limits!;
-      let during: Promise<void> | undefined;
-      const launcher = async (options: LaunchOptions): Promise<BootOutcome> => {
-        const outcome = await launch(options);
-        if ("app" in outcome && c.during && !during) {
-          during = c.during(outcome.app);
-          await during;
-        }
-        return outcome;
-      };
-
-      const started = Date.now();
-      const result = await grade(spec, dir, { python, launcher });
-      const seconds = (Date.now() - started) / 1000;
-
-      // The grade.
-      c.expect(result);
-      if (c.during) expect(during).toBeDefined();
-      // Within its limits: every boot and every request at most once its limit (a restart after
-      // each of the three checks at worst), plus the grader's own time.
-      const bound = limits.bootSeconds! * 4 + limits.requestSeconds! * CHECKS.length + 10;
-      expect(seconds).toBeLessThan(bound);
-      // Nothing left running.
-      expect(await waitFor(() => leftovers().length === 0, 5000)).toBe(true);
-      expect(leftovers()).toEqual([]);
-      // The grader's files as they were; no write outside the app's folder landed anywhere.
-      expect(changed(before, hashes())).toEqual([]);
-      expect(markerPlaces(dir).filter((p) => existsSync(p))).toEqual([]);
-      // Nothing secret in what grading produced.
-      expect(JSON.stringify(result)).not.toContain(SECRET);
-      // The private copy is gone.
-      expect(readdirSync(root).filter((n) => n.startsWith("ag-"))).toEqual([]);
-    });
+    (c.isolatedOnly && !isolated ? test.skip : test)(c.name, () => runCase(c, (options) => warm.launch(options), () => warm.current()?.pid));
   }
+});
 
+describe("the grader's side", () => {
   (isolated ? test : test.skip)("the fake JSON a submission prints never reaches the CLI's JSON output", async () => {
     const dir = submissionFor("fake-json");
     const specs = mkdtempSync(join(root, "specs-"));
@@ -388,6 +439,33 @@ describe("hostile submissions", () => {
     expect(report.results.map((r) => [r.status, r.score])).toEqual([["graded", 2]]);
     expect(stdout).not.toContain("/tmp/evil.sock");
     expect(stderr).not.toContain("evil");
+  });
+
+  test("an app restarted in its sandbox is still isolated and still owns its folder (kept across restarts)", async () => {
+    const dir = mkdtempSync(join(root, "restarts-")); // mode 0700, as mkdtemp makes it
+    writeFileSync(
+      join(dir, "app.py"),
+      [
+        "import os",
+        "from flask import Flask",
+        "with open('boots.txt', 'a') as f:",
+        "    f.write('boot\\n')",
+        "app = Flask(__name__)",
+        "@app.get('/')",
+        "def index():",
+        "    return f\"boots {open('boots.txt').read().count('boot')} uid {os.getuid()} pid {os.getpid()}\"",
+        "",
+      ].join("\n"),
+    );
+    const boots = (n: number) => ({ request: "GET /", expect: { text: { contains: `boots ${n} uid 65534 pid 1` } } });
+    const spec: Spec = {
+      id: "restarts",
+      title: "Restarts",
+      checks: [{ id: "three", title: "Three boots", steps: [boots(1), { restart: true }, boots(2), { restart: true }, boots(3)] }],
+    };
+    const result = await grade(spec, dir, { python });
+    expectStatuses(result, ["three:pass"]);
+    expect(existsSync(join(dir, "boots.txt"))).toBe(false); // written in the private copy only
   });
 
   test("the channel reader stays bounded whatever is written to the channel", () => {

@@ -9,6 +9,7 @@
  * app that tried (the sandbox's own attempt is the probe), so that later apps do not try again and
  * the fallback is announced once.
  */
+import { randomInt } from "node:crypto";
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -74,6 +75,8 @@ export interface SandboxConfig {
   hide: string[];
   limits: AppLimits;
   mode: IsolationMode;
+  /** Chosen once per private folder: the app's uid (when the grader is root) is the same on every restart. */
+  uid: number;
 }
 
 /** One submission's private folder, for as long as it is graded. */
@@ -120,6 +123,7 @@ export function prepareSandbox(options: SandboxOptions): Sandbox {
     mkdirSync(join(folder, "sock"));
     mkdirSync(join(folder, "root"));
     let disposed = false;
+    const uid = randomInt(1, 500_000_000);
     return {
       dir,
       socketPath: join(folder, "sock", "app.sock"),
@@ -130,7 +134,8 @@ export function prepareSandbox(options: SandboxOptions): Sandbox {
         root: join(folder, "root"),
         hide: [packageRoot(), submission],
         limits,
-        mode: mode === "auto" && state.available === false ? "off" : mode,
+        mode: effectiveMode(mode),
+        uid,
       }),
       dispose() {
         if (disposed) return;
@@ -179,6 +184,16 @@ function removeTree(folder: string): void {
   };
   walk(folder);
   rmSync(folder, { recursive: true, force: true });
+}
+
+/**
+ * `auto` is decided once per process, by the first app that tries: where isolation failed, later
+ * apps do not try again; where it worked, a later failure is a grader fault (retried, then "could
+ * not grade"), never an app that silently runs without isolation.
+ */
+function effectiveMode(mode: IsolationMode): IsolationMode {
+  if (mode !== "auto" || state.available === undefined) return mode;
+  return state.available ? "required" : "off";
 }
 
 /** The default mode: AUTOGRADER_ISOLATION when set to a mode, else `auto`. */

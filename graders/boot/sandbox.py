@@ -12,6 +12,9 @@ process that is about to import the student's code, so both get the same protect
     hide      absolute paths that must never be visible (the grader's package, the original
               submission); also anything not listed below is invisible anyway
     limits    {"memoryMb", "cpuSeconds", "processes", "fileSizeMb", "openFiles"}
+    uid       a number chosen once per private folder: when the grader is root, the app runs as
+              uid OUTSIDE_ID_BASE + uid outside its namespace, the same on every restart, so
+              that the files of its folder stay its own
     mode      "auto" (isolate if this machine can, else run plainly), "required" (fail if it
               cannot), "off" (run plainly)
 
@@ -203,7 +206,7 @@ def isolate(config, limits, report, keep_fds, server_fds):
             line = line.rstrip("\n")
             if line == "map":
                 try:
-                    write_maps(pid)
+                    write_maps(pid, config)
                 except OSError as exc:
                     outcome = f"fail cannot map the user namespace ids: {exc}"
                     break
@@ -239,10 +242,10 @@ def tell(fd, message):
         pass
 
 
-def write_maps(pid):
+def write_maps(pid, config):
     """Only the runner, still in the grader's user namespace, can map two ids: inside 0 is the
     grader's uid (so that setting up can read what the grader can), inside 65534 is the app's."""
-    outside = OUTSIDE_ID_BASE + os.getpid()
+    outside = OUTSIDE_ID_BASE + int(config.get("uid", os.getpid())) % 500_000_000
     with open(f"/proc/{pid}/uid_map", "w") as f:
         f.write(f"0 0 1\n{INSIDE_ID} {outside} 1\n")
     with open(f"/proc/{pid}/gid_map", "w") as f:
@@ -442,7 +445,10 @@ def build_root(new_root, copy, hidden, limits):
         mount(None, target, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | locked_flags(copy))
     except SandboxError:
         pass  # no_new_privs already makes set-uid files powerless
-    mount("proc", new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    try:
+        mount("proc", new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    except SandboxError:
+        pass  # a container that masks its /proc forbids a new one: the app goes without
     # The app's own folder: writable by the app's uid when the grader is root.
     if os.geteuid() == 0:
         own(copy)
