@@ -362,6 +362,31 @@ describe("the cold path is the fallback", () => {
     }
   });
 
+  test("when the zygote stops answering, it is given up and apps boot cold", async () => {
+    const launcher = warmLauncher({ spawnTimeoutMs: 500 });
+    try {
+      await launcher.prestart(python);
+      const zygote = launcher.current()!.pid!;
+      process.kill(zygote, "SIGSTOP"); // alive, but deaf
+      const dir = tempApp(source);
+      const started = Date.now();
+      const outcome = await launcher.launch({ python, dir, entry: "app.py", bootSeconds: 10 });
+      if (!("app" in outcome)) throw new Error(outcome.problem.message);
+      try {
+        expect((await get(`${outcome.app.target.baseUrl}/`)).body).toBe("up");
+      } finally {
+        await outcome.app.stop();
+      }
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(launcher.stats).toMatchObject({ warm: 0, cold: 1 });
+      expect(launcher.stats.fallbackReason).toContain("did not answer");
+      expect(launcher.losses()).toBe(1);
+      expect(await waitFor(() => !isAlive(zygote), 3000)).toBe(true);
+    } finally {
+      await launcher.close();
+    }
+  });
+
   test("when the zygote cannot start, apps boot cold", async () => {
     // An interpreter that runs anything but the zygote.
     const bin = tempApp({ "python": `#!/bin/sh\ncase "$*" in *zygote.py*) echo "no zygote here" >&2; exit 1;; esac\nexec "${python}" "$@"\n` });

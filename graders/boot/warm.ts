@@ -35,6 +35,11 @@ export class WarmUnavailable extends Error {}
 
 /** How long the zygote may take to import Flask and warm up before the warm path is given up. */
 const START_TIMEOUT_MS = 30_000;
+/**
+ * How long the zygote may take to answer a spawn request (a fork takes milliseconds). A zygote
+ * that does not answer is stuck: it is stopped, and this app and the next boot cold.
+ */
+export const SPAWN_TIMEOUT_MS = 5_000;
 /** After a child's exit is known, how long to wait for its output to drain (a grandchild may hold it). */
 const DRAIN_MS = 200;
 
@@ -71,10 +76,11 @@ export class WarmServer {
     private readonly server: Server,
     private readonly dir: string,
     readonly python: string,
+    private readonly spawnTimeoutMs: number,
   ) {}
 
   /** Starts a zygote for `python` and waits until it is warm. Rejects when it cannot start. */
-  static async start(python: string): Promise<WarmServer> {
+  static async start(python: string, options: WarmOptions = {}): Promise<WarmServer> {
     const dir = mkdtempSync(join(tmpdir(), "autograde-warm-")); // mode 0700: only this user
     const socketPath = join(dir, "z.sock");
     const server = createServer();
@@ -100,7 +106,7 @@ export class WarmServer {
       env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) },
     });
     track(proc);
-    const warm = new WarmServer(proc, server, dir, python);
+    const warm = new WarmServer(proc, server, dir, python, options.spawnTimeoutMs ?? SPAWN_TIMEOUT_MS);
     server.on("connection", (socket) => warm.accept(socket));
     await warm.ready();
     return warm;
@@ -279,7 +285,17 @@ export class WarmServer {
     // the same, isolation included.
     const request = { op: "spawn", id, nonce: child.nonce, argv: runnerArgs(options), env: runnerEnv(options), cwd: options.dir };
     this.proc.stdin?.write(`${JSON.stringify(request)}\n`);
-    const pid = await child.spawned.promise; // throws WarmUnavailable: the caller boots cold
+    const stuck = setTimeout(() => {
+      const why = `the warm server did not answer within ${this.spawnTimeoutMs / 1000} s`;
+      child.spawned.reject(new WarmUnavailable(why));
+      void this.abandon(why);
+    }, this.spawnTimeoutMs);
+    let pid: number;
+    try {
+      pid = await child.spawned.promise; // throws WarmUnavailable: the caller boots cold
+    } finally {
+      clearTimeout(stuck);
+    }
     live.add(pid);
 
     let killed: Promise<void> | undefined;
@@ -304,6 +320,18 @@ export class WarmServer {
     return outcome;
   }
 
+  /** Gives up a zygote that misbehaves: it counts as lost, like one that died. */
+  private async abandon(why: string): Promise<void> {
+    if (this.dead !== undefined) return;
+    this.lost(why); // kills its children too
+    try {
+      if (this.proc.pid) process.kill(-this.proc.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await this.proc.catch(() => undefined);
+  }
+
   /** Stops the zygote (its children die with it) and removes its socket folder. */
   async close(): Promise<void> {
     if (this.dead === undefined) {
@@ -319,6 +347,11 @@ export class WarmServer {
     await this.proc.catch(() => undefined);
     this.lost("the warm server was closed");
   }
+}
+
+export interface WarmOptions {
+  /** See SPAWN_TIMEOUT_MS. */
+  spawnTimeoutMs?: number;
 }
 
 /**
@@ -338,7 +371,7 @@ export interface WarmLauncher {
   close(): Promise<void>;
 }
 
-export function warmLauncher(): WarmLauncher {
+export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
   let server: Promise<WarmServer | undefined> | undefined;
   let current: WarmServer | undefined;
   let python: string | undefined;
@@ -353,7 +386,7 @@ export function warmLauncher(): WarmLauncher {
         void current.close();
         current = undefined;
       }
-      server = WarmServer.start(wanted).then(
+      server = WarmServer.start(wanted, options).then(
         (warm) => (current = warm),
         (err: Error) => {
           stats.fallbackReason = err.message;
