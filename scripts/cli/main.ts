@@ -12,6 +12,7 @@ import { createReporter, fanOut } from "../../graders/report/formats.js";
 import { mayBeSubmission } from "../../graders/report/ignored.js";
 import { summarize, type Reporter, type ReporterOptions } from "../../graders/report/reporter.js";
 import { bundledTargets, findTargets, listExercises, specFile, type Discovery } from "../../graders/targets.js";
+import type { WarmLauncher } from "../../graders/boot/warm.js";
 import type { Spec } from "../../graders/spec/types.js";
 import type { Result } from "../../graders/verdict/types.js";
 import { parseCliArgs, USAGE, type FormatRequest } from "./args.js";
@@ -80,30 +81,56 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   const hidden = hiddenChecksFromEnv(io.env);
   // The apps run with this process's environment: they must not be able to read the hidden checks.
   delete process.env[HIDDEN_SPECS_ENV];
-  const specs = new Map<string, Spec>();
-  for (const { exercise } of discovery.targets) {
-    if (!specs.has(exercise)) specs.set(exercise, await loadSpecWithHidden(specFile(specsDir, exercise), hidden));
-  }
-  if (hidden) noteHidden(io, hidden.exercises, [...specs.keys()], HIDDEN_SPECS_ENV);
+  // One warm Python (Flask imported once) starts now, while the specs load; every app, and every
+  // restart a check asks for, is then a fork of it instead of a new interpreter. Cold boots remain
+  // the fallback inside the launcher.
+  // (After the pipeline's import: two dynamic imports racing for execa trip jest's ESM loader.)
+  await pipeline;
+  const warm = discovery.targets.length > 0 ? await startWarm() : undefined;
+  try {
+    const specs = new Map<string, Spec>();
+    for (const { exercise } of discovery.targets) {
+      if (!specs.has(exercise)) specs.set(exercise, await loadSpecWithHidden(specFile(specsDir, exercise), hidden));
+    }
+    if (hidden) noteHidden(io, hidden.exercises, [...specs.keys()], HIDDEN_SPECS_ENV);
 
-  const outputs = openOutputs(args.formats ?? [{ format: io.stdout.isTTY ? "pretty" : "json" }], io, args.reveal);
-  const reporter = outputs.reporter;
-  const { grade } = await pipeline;
-  reporter.onBegin?.({ total: discovery.targets.length });
-  const results: Result[] = [];
-  for (const target of discovery.targets) {
-    const result = await grade(specs.get(target.exercise)!, shown(target.dir), {
-      limits: args.limits,
-      isolation: args.isolation,
-      onNote: (note) => io.stderr.write(`autograde: note: ${note}\n`),
-    });
-    results.push(result);
-    reporter.onResult(result);
+    const outputs = openOutputs(args.formats ?? [{ format: io.stdout.isTTY ? "pretty" : "json" }], io, args.reveal);
+    const reporter = outputs.reporter;
+    const { grade } = await pipeline;
+    reporter.onBegin?.({ total: discovery.targets.length });
+    const results: Result[] = [];
+    for (const target of discovery.targets) {
+      const result = await grade(specs.get(target.exercise)!, shown(target.dir), {
+        launcher: warm?.launch,
+        limits: args.limits,
+        isolation: args.isolation,
+        onNote: (note) => io.stderr.write(`autograde: note: ${note}\n`),
+      });
+      results.push(result);
+      reporter.onResult(result);
+    }
+    await warm?.close();
+    reporter.onEnd(summarize(results));
+    outputs.flush();
+    // A submission the grader could not grade has no trustworthy score: say so to CI.
+    return results.some((r) => r.status === "error") ? EXIT.crashed : EXIT.graded;
+  } finally {
+    await warm?.close(); // also when a spec is invalid: a live zygote would keep this process running
   }
-  reporter.onEnd(summarize(results));
-  outputs.flush();
-  // A submission the grader could not grade has no trustworthy score: say so to CI.
-  return results.some((r) => r.status === "error") ? EXIT.crashed : EXIT.graded;
+}
+
+async function startWarm(): Promise<WarmLauncher | undefined> {
+  const { warmLauncher } = await import("../../graders/boot/warm.js");
+  const { findPython } = await import("../../graders/boot/python.js");
+  let python: string;
+  try {
+    python = findPython();
+  } catch {
+    return undefined; // grade() reports the missing interpreter for each submission
+  }
+  const warm = warmLauncher();
+  void warm.prestart(python);
+  return warm;
 }
 
 interface Outputs {
