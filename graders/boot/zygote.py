@@ -6,7 +6,8 @@ Usage: python zygote.py SOCKET_PATH
 The grader (warm.ts) starts it, listens on the Unix socket SOCKET_PATH (in a folder only the
 grader's user can enter), and talks to it over the zygote's stdin/stdout, one JSON object a line.
 
-  grader -> zygote  {"op": "spawn", "id": 7, "nonce": "<random>", "argv": [...], "cwd": "/dir"}
+  grader -> zygote  {"op": "spawn", "id": 7, "nonce": "<random>", "argv": [...], "env": {...}, "cwd": "/dir"}
+                    (argv and env: what a cold runner.py would be started with)
   zygote -> grader  {"event": "zygote-ready", "pid": 123}            once, when warm
                     {"event": "spawned", "id": 7, "pid": 456}          the child exists
                     {"event": "spawn-failed", "id": 7, "message": "..."}
@@ -173,7 +174,10 @@ def become_child(request, channel_fd, output_fd):
         sys.stdin = open(0, "r", closefd=False)
         sys.stdout = sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
 
-        os.environ.update(request.get("env") or {})
+        # The environment a cold runner would start with (when the request gives one), exactly.
+        if request.get("env") is not None:
+            os.environ.clear()
+            os.environ.update(request["env"])
         os.environ["AUTOGRADER_PARENT_PID"] = str(ZYGOTE_PID)  # runner.die_with_parent checks it
         os.chdir(request.get("cwd") or "/")
         reseed()
