@@ -18,7 +18,7 @@ import { loadSpecWithHidden, type HiddenChecks } from "../spec/hidden.js";
 import type { Spec } from "../spec/types.js";
 import { checkKnown, listExercises, specFile } from "../targets.js";
 import type { Problem, Result } from "../verdict/types.js";
-import { discoverClass, type Submission } from "./discover.js";
+import { discoverClass, type ClassPlan, type Submission } from "./discover.js";
 import type { StudentRow } from "./gradebook.js";
 import { writeOutputs } from "./outputs.js";
 import { formatShard, inShard, type Shard } from "./shard.js";
@@ -87,6 +87,24 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     );
   }
 
+  // The warm server starts now (importing Flask takes a while) and warms up while the specs load
+  // and the submissions are fingerprinted.
+  let python: string | undefined = options.python;
+  try {
+    python ??= findPython();
+  } catch {
+    // grade() reports it on every submission, as "could not grade"
+  }
+  const warm = options.launcher === "cold" ? undefined : warmLauncher();
+  if (warm && python) void warm.prestart(python);
+  try {
+    return await gradeClass(options, out, plan, python, warm);
+  } finally {
+    await warm?.close();
+  }
+}
+
+async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, python: string | undefined, warm: WarmLauncher | undefined): Promise<BatchSummary> {
   const specs = new Map<string, { spec: Spec; text: string }>();
   for (const id of plan.exercises) {
     const file = specFile(options.specsDir, id);
@@ -144,14 +162,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const reused = records.size;
   options.progress?.begin({ total: todo.length + reused, reused, jobs });
 
-  let python: string | undefined = options.python;
-  try {
-    python ??= findPython();
-  } catch {
-    // grade() reports it on every submission, as "could not grade"
-  }
-  const warm = options.launcher === "cold" || todo.length === 0 ? undefined : warmLauncher();
-  if (warm && python) void warm.prestart(python);
   const stragglers = new Set<Promise<unknown>>();
   const timeLimit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
   const gradeOptions: GradeOptions = { python, isolation: options.isolation, limits: options.limits, onNote: options.onNote };
