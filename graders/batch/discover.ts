@@ -6,7 +6,8 @@
  * Pure apart from reading folder listings; everything is sorted by code point, so two machines
  * (or two shards) see the same class in the same order.
  */
-import { readdirSync, type Dirent } from "node:fs";
+import { readdirSync, statSync, type Dirent } from "node:fs";
+import { UsageError } from "../errors.js";
 import { basename, join, resolve } from "node:path";
 
 /** One student's work on one exercise. */
@@ -63,6 +64,13 @@ function holdsExerciseFiles(list: Dirent[]): boolean {
  */
 export function discoverClass(classDir: string, known: readonly string[], selected: readonly string[] = []): ClassPlan {
   const root = resolve(classDir);
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    throw new UsageError(`No folder at ${classDir}. Expected the class folder: one folder per student.`);
+  }
+  if (!isDir) throw new UsageError(`${classDir} is a file. Expected the class folder: one folder per student.`);
   const pool = selected.length > 0 ? selected : known;
   const className = basename(root);
   const students: StudentPlan[] = [];
