@@ -147,9 +147,11 @@ describe("a restart step", () => {
     def whoami():
         return "user=" + session.get("user", "nobody")
 
+    BOOT = int.from_bytes(os.urandom(4), "big")  # new on every start (an isolated app's pid is always 1)
+
     @app.get("/pid")
     def pid():
-        return f"process {os.getpid()}"
+        return f"process {BOOT}"
   `;
   const spec: Spec = {
     id: "restart-test",
