@@ -207,6 +207,16 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "thread-hog",
+    isolatedOnly: true, // without isolation only the memory limit would stop it
+    limits: { memoryMb: 512 },
+    expect(result) {
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
+      // 16 tasks: the app's own thread and 15 more.
+      expect(byId(result).probe.exchanges[0].response?.text).toBe("ok: 15 threads started");
+    },
+  },
+  {
     name: "output-flood",
     limits: { cpuSeconds: 60, requestSeconds: 5 },
     async during(app) {
@@ -314,6 +324,9 @@ async function probeIsolation(): Promise<boolean> {
   return isolationState().available === true;
 }
 const isolated = await probeIsolation();
+// .ci/run sets REQUIRE_ISOLATION where the machine allows namespaces: then a sandbox that does not
+// work is a failure, not a skip.
+if (!isolated && process.env.REQUIRE_ISOLATION) throw new Error(`REQUIRE_ISOLATION is set but apps are not isolated: ${isolationState().reason}`);
 if (!isolated) console.warn(`hostile.test.ts: apps are not isolated here (${isolationState().reason}); the cases that need isolation are skipped.`);
 
 /** A copy of the case outside the repo, with what the app is told about the grader (paths, ports). */

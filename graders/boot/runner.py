@@ -236,6 +236,18 @@ def serve(entry, listen, sandbox=None):
     else:
         server = make_server("127.0.0.1", 0, app, threaded=True)
         address = {"port": server.server_port}
+
+    # Over the process or the memory limit a request's thread cannot start: rather than drop the
+    # connection, answer it in the server's own thread (one request at a time).
+    threaded = server.process_request
+
+    def process_request(request, client_address):
+        try:
+            threaded(request, client_address)
+        except RuntimeError:
+            server.process_request_thread(request, client_address)
+
+    server.process_request = process_request
     for note in sorted(notes):
         send("note", kind=note)
     send("ready", **address)
