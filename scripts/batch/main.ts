@@ -8,6 +8,7 @@ import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
 import { packageRoot } from "../../graders/paths.js";
 import type { StudentRow } from "../../graders/batch/gradebook.js";
 import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
+import { parseSandboxFlags, SANDBOX_FLAG_OPTIONS } from "../cli/sandboxFlags.js";
 import { parseShard } from "../../graders/batch/shard.js";
 
 export interface Io {
@@ -44,15 +45,6 @@ Exit status: 0 every submission graded, 1 some could not be graded (see the stat
 2 bad usage or an invalid spec.
 `;
 
-/** The limit flags and their ranges: the same as autograde's (scripts/cli/args.ts) and the specs'. */
-const LIMIT_FLAGS = {
-  "memory-mb": { limit: "memoryMb", min: 64, max: 8192 },
-  "cpu-seconds": { limit: "cpuSeconds", min: 1, max: 600 },
-  processes: { limit: "processes", min: 4, max: 1024 },
-  "file-size-mb": { limit: "fileSizeMb", min: 1, max: 1024 },
-  "open-files": { limit: "openFiles", min: 16, max: 4096 },
-} as const satisfies Record<string, { limit: keyof AppLimits; min: number; max: number }>;
-const ISOLATION_MODES: readonly IsolationMode[] = ["auto", "required", "off"];
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
@@ -92,8 +84,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         cold: { type: "boolean", default: false },
         specs: { type: "string" },
         reveal: { type: "boolean", default: false },
-        isolation: { type: "string" },
-        ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: "string" as const }])),
+        ...SANDBOX_FLAG_OPTIONS,
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -122,20 +113,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const jobs = values.jobs === undefined ? undefined : positiveInt(values.jobs, "--jobs");
   const timeLimit = values["time-limit"] === undefined ? undefined : positiveNumber(values["time-limit"], "--time-limit");
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-  const isolation = values.isolation as string | undefined;
-  if (isolation !== undefined && !(ISOLATION_MODES as readonly string[]).includes(isolation)) {
-    throw new UsageError(`Unknown isolation mode "${isolation}". Expected one of: ${ISOLATION_MODES.join(", ")}.`);
-  }
-  const limits: Partial<AppLimits> = {};
-  for (const [flag, { limit, min, max }] of Object.entries(LIMIT_FLAGS)) {
-    const text = (values as Record<string, unknown>)[flag] as string | undefined;
-    if (text === undefined) continue;
-    const value = Number(text);
-    if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
-      throw new UsageError(`--${flag} needs a number from ${min} to ${max}, got "${text}".`);
-    }
-    limits[limit] = value;
-  }
+  const { isolation, limits } = parseSandboxFlags(values as Record<string, unknown>);
 
   // Hidden checks come as for autograde; the apps must not be able to read them.
   const { hiddenChecksFromEnv, HIDDEN_SPECS_ENV } = await import("../../graders/spec/hidden.js");
@@ -157,7 +135,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     shard,
     timeLimitSeconds: timeLimit,
     launcher: values.cold ? "cold" : "warm",
-    isolation: isolation as IsolationMode | undefined,
+    isolation,
     limits,
     hidden,
     // On a terminal the note clears the progress bar's line first; the bar is redrawn after it.

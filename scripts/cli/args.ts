@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
+import { parseSandboxFlags, SANDBOX_FLAG_OPTIONS } from "./sandboxFlags.js";
 import { UsageError } from "../../graders/errors.js";
 import { FORMATS, type Format } from "../../graders/report/reporter.js";
 
@@ -26,15 +27,6 @@ export interface CliArgs {
   isolation?: IsolationMode;
 }
 
-/** The limit flags: the limit each sets, and the range a spec may use too (graders/spec/types.ts). */
-const LIMIT_FLAGS = {
-  "memory-mb": { limit: "memoryMb", min: 64, max: 8192 },
-  "cpu-seconds": { limit: "cpuSeconds", min: 1, max: 600 },
-  processes: { limit: "processes", min: 4, max: 1024 },
-  "file-size-mb": { limit: "fileSizeMb", min: 1, max: 1024 },
-  "open-files": { limit: "openFiles", min: 16, max: 4096 },
-} as const satisfies Record<string, { limit: keyof AppLimits; min: number; max: number }>;
-const ISOLATION_MODES = ["auto", "required", "off"] as const satisfies readonly IsolationMode[];
 
 const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format FORMAT[=FILE],...] [--specs DIR] [--reveal] [--isolation MODE] [LIMITS]";
 
@@ -101,8 +93,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         specs: { type: "string" },
         reveal: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
-        isolation: { type: "string" },
-        ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: "string" as const }])),
+        ...SANDBOX_FLAG_OPTIONS,
       },
     });
   } catch (error) {
@@ -112,20 +103,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (positionals.length > 1) {
     throw new UsageError(`Expected at most one folder, got ${positionals.length}: ${positionals.join(" ")}.`);
   }
-  const isolation = values.isolation as string | undefined;
-  if (isolation !== undefined && !(ISOLATION_MODES as readonly string[]).includes(isolation)) {
-    throw new UsageError(`Unknown isolation mode "${isolation}". Expected one of: ${ISOLATION_MODES.join(", ")}.`);
-  }
-  const limits: Partial<AppLimits> = {};
-  for (const [flag, { limit, min, max }] of Object.entries(LIMIT_FLAGS)) {
-    const text = (values as Record<string, unknown>)[flag] as string | undefined;
-    if (text === undefined) continue;
-    const value = Number(text);
-    if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
-      throw new UsageError(`--${flag} needs a number from ${min} to ${max}, got "${text}".`);
-    }
-    limits[limit] = value;
-  }
+  const { isolation, limits } = parseSandboxFlags(values as Record<string, unknown>);
   return {
     path: positionals[0],
     exercise: values.exercise as string | undefined,
@@ -134,7 +112,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     reveal: (values.reveal as boolean | undefined) ?? false,
     help: (values.help as boolean | undefined) ?? false,
     limits,
-    isolation: isolation as IsolationMode | undefined,
+    isolation,
   };
 }
 
