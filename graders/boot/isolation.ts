@@ -10,7 +10,7 @@
  * the fallback is announced once.
  */
 import { randomInt } from "node:crypto";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, chmodSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { packageRoot } from "../paths.js";
@@ -112,7 +112,8 @@ export function prepareSandbox(options: SandboxOptions): Sandbox {
   const mode = options.mode ?? defaultMode();
   let base = process.env.TMPDIR?.replace(/\/+$/, "") || tmpdir();
   if (join(base, "ag-XXXXXX", "sock", "app.sock").length > MAX_SOCKET_PATH) base = "/tmp";
-  const folder = mkdtempSync(join(base, "ag-"));
+  // Its real path: the sandbox mounts the copy at the path the runner is given.
+  const folder = realpathSync(mkdtempSync(join(base, "ag-")));
   try {
     const dir = join(folder, "app");
     cpSync(submission, dir, {

@@ -387,7 +387,7 @@ def build_root(new_root, copy, hidden, limits):
                 return None
         return current
 
-    def bind(source, target_path=None, rw=False):
+    def bind(source, target_path=None):
         target_path = target_path or source
         if inside(target_path, bound):
             return
@@ -397,6 +397,10 @@ def build_root(new_root, copy, hidden, limits):
         mount(source, target, None, MS_BIND | MS_REC)
         bound.append(target_path)
 
+    # Private /tmp and /dev/shm first, so that whatever is bound below /tmp (a venv, say) lands on
+    # top of them rather than under them.
+    size = f"size={max(int(limits['fileSizeMb']), 1)}m,nr_inodes=4096,mode=1777"
+    mount("tmpfs", prepare("/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, size)
     # The system, read-only (made so below, recursively); links such as /bin -> usr/bin as links.
     for path in SYSTEM_DIRS:
         if os.path.islink(path):
@@ -404,17 +408,23 @@ def build_root(new_root, copy, hidden, limits):
             os.symlink(os.readlink(path), new_root + path)
         elif os.path.isdir(path):
             bind(path)
-    # The Python installation and the folders it imports from, except the grader's own.
+    # The Python installation and the folders it imports from, except the grader's own: each at
+    # its real path, and also at the path Python knows it by when that goes through a link.
     prefixes = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix}
-    candidates = {os.path.realpath(p) for p in prefixes}
+    candidates = {}  # path in the new root -> real path on the machine
+    for path in list(prefixes) + [os.path.dirname(sys.executable)]:
+        candidates[os.path.abspath(path)] = os.path.realpath(path)
     for entry in sys.path:
         real = os.path.realpath(entry or ".")
         if os.path.exists(real) and not inside(real, hidden + [copy]):
-            candidates.add(real)
-    candidates.add(os.path.dirname(os.path.realpath(sys.executable)))
-    for path in sorted(candidates, key=len):
-        if path != "/" and not inside(path, [copy]):
-            bind(path)
+            candidates[os.path.abspath(entry or ".")] = real
+    for real in list(candidates.values()):
+        candidates[real] = real
+    # The installation itself is bound even inside a hidden folder (a venv in the grader's folder):
+    # only that folder is, not what is next to it.
+    for target in sorted(candidates, key=len):
+        if target != "/" and not inside(target, [copy]):
+            bind(candidates[target], target)
     # A minimal /dev.
     dev = prepare("/dev")
     mount("tmpfs", dev, "tmpfs", MS_NOSUID, "size=64k,nr_inodes=64,mode=0755")
@@ -423,23 +433,20 @@ def build_root(new_root, copy, hidden, limits):
         mount(f"/dev/{name}", target, None, MS_BIND)
     for name, to in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
         os.symlink(to, f"{dev}/{name}")
-    prepare("/dev/shm")
+    mount("tmpfs", prepare("/dev/shm"), "tmpfs", MS_NOSUID | MS_NODEV, size)
     prepare("/proc")
-    prepare("/tmp")
-    prepare(copy)
+    target = prepare(copy)
+    if target is None:
+        raise SandboxError(f"cannot make a mount point for {copy}")
     # Whatever of the hidden paths a bind mount brought in (the grader installed under /usr, say)
     # is covered by an empty folder.
     for path in hidden:
         if inside(path, bound) and os.path.exists(new_root + path):
             mount("tmpfs", new_root + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,nr_inodes=8,mode=0755")
     read_only(new_root)
-    # The writable places, mounted after the tree went read-only.
-    size = f"size={max(int(limits['fileSizeMb']), 1)}m,nr_inodes=4096,mode=1777"
-    mount("tmpfs", new_root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, size)
-    mount("tmpfs", new_root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, size)
-    target = prepare(copy)  # again: when it is below /tmp, the tmpfs just covered the first one
-    if target is None:
-        raise SandboxError(f"cannot make a mount point for {copy}")
+    # The writable places: /tmp and /dev/shm themselves (not what is bound below them), and the copy.
+    writable(new_root + "/tmp")
+    writable(new_root + "/dev/shm")
     mount(copy, target, None, MS_BIND)
     try:
         mount(None, target, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | locked_flags(copy))
@@ -482,6 +489,21 @@ def read_only(new_root):
     for target in targets:
         if target == new_root or target.startswith(new_root + "/"):
             mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | locked_flags(target))
+
+
+def writable(path):
+    """Make one mount writable again (not the mounts below it)."""
+    fd = os.open(path, os.O_PATH | os.O_DIRECTORY)
+    try:
+        attr = struct.pack("QQQQ", 0, MOUNT_ATTR_RDONLY, 0, 0)
+        buf = ctypes.create_string_buffer(attr, len(attr))
+        if syscall("mount_setattr", fd, b"", AT_EMPTY_PATH, buf, ctypes.c_size_t(len(attr))) == 0:
+            return
+        if ctypes.get_errno() != errno.ENOSYS:
+            check(-1, f"mount_setattr {path}")
+    finally:
+        os.close(fd)
+    mount(None, path, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV)
 
 
 def locked_flags(path):
