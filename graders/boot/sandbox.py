@@ -4,7 +4,7 @@ Both launchers go through it: the cold path (a fresh `python runner.py` per app)
 server (a child forked per submission that calls runner.serve()). Everything here happens in the
 process that is about to import the student's code, so both get the same protection.
 
-    enter(config, report, keep_fds) -> {"isolated": bool, "reason": str}
+    enter(config, report, keep_fds, server_fds) -> {"isolated": bool, "reason": str}
 
 `config` (a dict, JSON from the grader):
     copy      absolute path of the private copy of the submission: the app's folder, writable
