@@ -2,7 +2,6 @@
  * The cold path of booting: one fresh Python process per app (started with execa), in its own
  * process group, running runner.py. What it reports is read by handshake.ts.
  */
-import { execa } from "execa";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
 import type { Sandbox } from "./isolation.js";
@@ -58,7 +57,15 @@ export function baseRunnerEnv(): Record<string, string> {
   return env;
 }
 
+/**
+ * execa, loaded on first use: runs that boot through the warm zygote never pay its import
+ * (~150 ms). One shared promise, so concurrent first launches import it once.
+ */
+let execaModule: Promise<typeof import("execa")> | undefined;
+const loadExeca = () => (execaModule ??= import("execa"));
+
 export async function launch(options: LaunchOptions): Promise<BootOutcome> {
+  const { execa } = await loadExeca();
   const child = execa(options.python, ["-u", RUNNER, ...runnerArgs(options)], {
     cwd: options.dir,
     detached: true, // own process group: stopping kills the app and anything it started

@@ -3,9 +3,12 @@
  * grader exits or is interrupted. (When the grader is SIGKILLed, the runner's PR_SET_PDEATHSIG
  * takes over.)
  */
-import type { ResultPromise } from "execa";
+/** Anything started in its own process group: its pid is the group's id. */
+interface Group {
+  readonly pid?: number;
+}
 
-const live = new Set<ResultPromise>();
+const live = new Set<Group>();
 let installed = false;
 
 function killAll(): void {
@@ -19,7 +22,7 @@ function killAll(): void {
   live.clear();
 }
 
-export function track(child: ResultPromise): void {
+export function track(child: Group): void {
   live.add(child);
   if (installed) return;
   installed = true;
@@ -32,6 +35,6 @@ export function track(child: ResultPromise): void {
   }
 }
 
-export function untrack(child: ResultPromise): void {
+export function untrack(child: Group): void {
   live.delete(child);
 }

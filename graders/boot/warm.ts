@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa, type ResultPromise } from "execa";
+import { spawn, type ChildProcess } from "node:child_process";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
 import { baseRunnerEnv, launch, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
@@ -60,6 +60,24 @@ interface Child {
   drained: Deferred<void>;
 }
 
+/** The zygote process: its pipes, and how it ended. */
+interface Zygote {
+  readonly pid?: number;
+  readonly stdin: ChildProcess["stdin"];
+  readonly stdout: ChildProcess["stdout"];
+  readonly stderr: ChildProcess["stderr"];
+  /** Settles (never rejects) when the process has ended or could not be started. */
+  readonly ended: Promise<{ exitCode?: number; signal?: string }>;
+}
+
+function zygoteProcess(child: ChildProcess): Zygote {
+  const ended = new Promise<{ exitCode?: number; signal?: string }>((resolve) => {
+    child.once("error", () => resolve({})); // could not be started
+    child.once("close", (code, signal) => resolve({ exitCode: code ?? undefined, signal: signal ?? undefined }));
+  });
+  return { pid: child.pid, stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended };
+}
+
 /** One zygote and the socket its children report on. */
 export class WarmServer {
   private readonly children = new Map<number, Child>();
@@ -72,7 +90,7 @@ export class WarmServer {
   private deaths = 0;
 
   private constructor(
-    private readonly proc: ResultPromise,
+    private readonly proc: Zygote,
     private readonly server: Server,
     private readonly dir: string,
     readonly python: string,
@@ -94,17 +112,15 @@ export class WarmServer {
       throw err;
     }
     server.unref();
-    const proc = execa(python, ["-u", ZYGOTE, socketPath], {
-      detached: true,
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "pipe",
-      buffer: false,
-      reject: false,
-      cleanup: false,
-      extendEnv: false, // children inherit it: never the grader's environment
-      env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) },
-    });
+    // node:child_process rather than execa here: the zygote is started first thing in a CLI
+    // run, and importing execa (~150 ms) would delay the one Python start a run pays for.
+    const proc = zygoteProcess(
+      spawn(python, ["-u", ZYGOTE, socketPath], {
+        detached: true, // own process group
+        stdio: ["pipe", "pipe", "pipe"],
+        env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) }, // never the grader's environment
+      }),
+    );
     track(proc);
     const warm = new WarmServer(proc, server, dir, python, options.spawnTimeoutMs ?? SPAWN_TIMEOUT_MS);
     server.on("connection", (socket) => warm.accept(socket));
@@ -160,7 +176,7 @@ export class WarmServer {
       });
       // Control messages may be written to a pipe whose reader is gone: never crash on that.
       this.proc.stdin?.on("error", () => undefined);
-      void this.proc.then((r) => {
+      void this.proc.ended.then((r) => {
         const why = r.signal ? `stopped by ${r.signal}` : `exited with code ${r.exitCode}`;
         this.lost(`the warm server ${why}${this.stderr.trim() ? `: ${this.stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}`);
         if (!started) {
@@ -329,7 +345,7 @@ export class WarmServer {
     } catch {
       // already gone
     }
-    await this.proc.catch(() => undefined);
+    await this.proc.ended;
   }
 
   /** Stops the zygote (its children die with it) and removes its socket folder. */
@@ -344,7 +360,7 @@ export class WarmServer {
         // already gone
       }
     }
-    await this.proc.catch(() => undefined);
+    await this.proc.ended;
     this.lost("the warm server was closed");
   }
 }
