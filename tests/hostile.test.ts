@@ -481,6 +481,25 @@ describe("the grader's side", () => {
     expect(existsSync(join(dir, "boots.txt"))).toBe(false); // written in the private copy only
   });
 
+  test("private folders left by a grader killed with SIGKILL are removed by the next one", () => {
+    const base = mkdtempSync(join(root, "sweep-"));
+    const stat = readProc(process.pid, "stat");
+    const myStart = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const folders = { dead: "ag-Dead00", reused: "ag-Reuse0", mine: "ag-Mine00", unowned: "ag-NoOwnr" };
+    for (const name of Object.values(folders)) cpSync(join(CORPUS, "memory-hog"), join(base, name, "app"), { recursive: true });
+    writeFileSync(join(base, folders.dead, "owner"), "999999999 1\n"); // no such process
+    writeFileSync(join(base, folders.reused, "owner"), `${process.pid} 1\n`); // this pid, but another process
+    writeFileSync(join(base, folders.mine, "owner"), `${process.pid} ${myStart}\n`);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = base;
+    try {
+      prepareSandbox({ submission: join(CORPUS, "memory-hog") }).dispose();
+    } finally {
+      process.env.TMPDIR = saved;
+    }
+    expect(readdirSync(base).sort()).toEqual([folders.mine, folders.unowned].sort());
+  });
+
   test("the channel reader stays bounded whatever is written to the channel", () => {
     const reader = new ChannelReader();
     const junk = Buffer.alloc(1024 * 1024, "x");

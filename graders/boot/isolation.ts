@@ -7,10 +7,11 @@
  * (the app cannot see it), and an empty folder the sandbox mounts its new root on. It is removed
  * when grading ends. Per process: whether this machine can isolate at all, learnt from the first
  * app that tried (the sandbox's own attempt is the probe), so that later apps do not try again and
- * the fallback is announced once.
+ * the fallback is announced once. A grader killed with SIGKILL cannot remove its private folders:
+ * each records its owner, and the next grader to start removes those whose owner is gone.
  */
 import { randomInt } from "node:crypto";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, chmodSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { packageRoot } from "../paths.js";
@@ -112,9 +113,11 @@ export function prepareSandbox(options: SandboxOptions): Sandbox {
   const mode = options.mode ?? defaultMode();
   let base = process.env.TMPDIR?.replace(/\/+$/, "") || tmpdir();
   if (join(base, "ag-XXXXXX", "sock", "app.sock").length > MAX_SOCKET_PATH) base = "/tmp";
+  sweepOnce(base);
   // Its real path: the sandbox mounts the copy at the path the runner is given.
   const folder = realpathSync(mkdtempSync(join(base, "ag-")));
   try {
+    writeFileSync(join(folder, OWNER), `${process.pid} ${startTime(process.pid)}\n`);
     const dir = join(folder, "app");
     cpSync(submission, dir, {
       recursive: true,
@@ -148,6 +151,53 @@ export function prepareSandbox(options: SandboxOptions): Sandbox {
     removeTree(folder);
     throw err;
   }
+}
+
+/** In a private folder (not in the app's copy): "PID START" of the grader that made it. */
+const OWNER = "owner";
+const swept = new Set<string>();
+
+/** Once per process and folder: private folders left by graders that are gone (killed with SIGKILL). */
+function sweepOnce(base: string): void {
+  if (swept.has(base)) return;
+  swept.add(base);
+  let names: string[];
+  try {
+    names = readdirSync(base).filter((n) => /^ag-[A-Za-z0-9]{6}$/.test(n));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    let owner: string;
+    try {
+      owner = readFileSync(join(base, name, OWNER), "utf8");
+    } catch {
+      continue; // not ours, or being made right now
+    }
+    const [pid, start] = owner.trim().split(" ");
+    if (!alive(Number(pid), start ?? "")) removeTree(join(base, name));
+  }
+}
+
+/** The process's start time (clock ticks after boot, from /proc), so that a reused pid is not taken for it. */
+function startTime(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+
+function alive(pid: number, start: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ESRCH") return false;
+  }
+  const now = startTime(pid);
+  return !(start && now && now !== start);
 }
 
 function copied(source: string, top: string): boolean {
