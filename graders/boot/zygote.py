@@ -182,6 +182,10 @@ def become_child(request, channel_fd, output_fd):
         os.chdir(request.get("cwd") or "/")
         reseed()
         sys.argv = [runner.__file__, *request["argv"]]
+        # As on the cold path (where runner.py is __main__), a student's own runner.py must be
+        # importable: forget ours by name (this function holds it) and the folder it came from.
+        sys.modules.pop("runner", None)
+        sys.path[:] = [p for p in sys.path if p != BOOT_DIR]
         runner.main()
         code = 0
     except SystemExit as exc:
