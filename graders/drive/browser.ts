@@ -7,6 +7,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { CookieJar } from "tough-cookie";
+import type { PlannedRequest } from "../plan/plan.js";
 import { visibleText } from "./pageText.js";
 
 /** The jar is keyed on a loopback-style name so it works for TCP ports and Unix sockets alike. */
@@ -21,13 +22,8 @@ export interface Target {
   socketPath?: string;
 }
 
-export interface RequestSpec {
-  method: string;
-  path: string;
-  query?: Record<string, string>;
-  form?: Record<string, string>;
-  headers?: Record<string, string>;
-  followRedirects: boolean;
+/** A planned request, with what only the moment of sending knows. */
+export interface RequestSpec extends PlannedRequest {
   timeoutMs: number;
   /** Tags the request so the app's exception report can be matched to it. */
   requestId: string;
