@@ -72,22 +72,22 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     io.stderr.write(`autograde: note: ignoring ${shown(folder)}: no exercise is named ${JSON.stringify(basename(folder))}.\n`);
   }
 
-  // The pipeline's modules load while the specs are read (file reads overlap); a failure to
-  // load surfaces where it is awaited.
-  const pipeline = import("../../graders/grade.js");
-  pipeline.catch(() => undefined);
-  // Every spec is loaded before any app starts, so a broken spec fails in a second, not after a run.
-  const { hiddenChecksFromEnv, loadSpecWithHidden, HIDDEN_SPECS_ENV } = await import("../../graders/spec/hidden.js");
-  const hidden = hiddenChecksFromEnv(io.env);
-  // The apps run with this process's environment: they must not be able to read the hidden checks.
-  delete process.env[HIDDEN_SPECS_ENV];
-  // One warm Python (Flask imported once) starts now, while the specs load; every app, and every
-  // restart a check asks for, is then a fork of it instead of a new interpreter. Cold boots remain
-  // the fallback inside the launcher.
-  // (After the pipeline's import: two dynamic imports racing for execa trip jest's ESM loader.)
-  await pipeline;
+  // One warm Python (Flask imported once) starts first, so that its start overlaps everything
+  // below; every app, and every restart a check asks for, is then a fork of it instead of a new
+  // interpreter. Cold boots remain the fallback inside the launcher. The zygote gets a clean
+  // environment of its own, never this process's (see the hidden checks below).
+  // (Imported before the pipeline: concurrent dynamic imports of shared modules trip jest's ESM loader.)
   const warm = discovery.targets.length > 0 ? await startWarm() : undefined;
   try {
+    // The pipeline's modules load while the specs are read (file reads overlap); a failure to
+    // load surfaces where it is awaited.
+    const pipeline = import("../../graders/grade.js");
+    pipeline.catch(() => undefined);
+    // Every spec is loaded before any app starts, so a broken spec fails in a second, not after a run.
+    const { hiddenChecksFromEnv, loadSpecWithHidden, HIDDEN_SPECS_ENV } = await import("../../graders/spec/hidden.js");
+    const hidden = hiddenChecksFromEnv(io.env);
+    // The apps must not be able to read the hidden checks.
+    delete process.env[HIDDEN_SPECS_ENV];
     const specs = new Map<string, Spec>();
     for (const { exercise } of discovery.targets) {
       if (!specs.has(exercise)) specs.set(exercise, await loadSpecWithHidden(specFile(specsDir, exercise), hidden));
