@@ -50,7 +50,7 @@ export async function runCheck(check: PlannedCheck, control: AppControl, context
       return { passed: false, exchanges, ...failure, message: `${where}: ${failure.message}`, hint: failure.hint ?? check.hint };
     }
   }
-  return { passed: true, message: passMessage(check), exchanges };
+  return { passed: true, message: check.title, exchanges };
 }
 
 interface StepFailure {
@@ -142,7 +142,8 @@ async function request(
   }
 
   const exception = response.status >= 500 ? await app.exceptionFor(requestId, 300) : undefined;
-  const cookieValue = (await me.cookies()).find((c) => c.name === control.sessionCookie)?.value;
+  const jar = await me.cookies();
+  const cookieValue = jar.find((c) => c.name === control.sessionCookie)?.value;
   const session = cookieValue ? (decodeSession(cookieValue)?.data ?? null) : null;
   exchange.response = {
     status: response.status,
@@ -160,7 +161,7 @@ async function request(
     headers: response.headers,
     setCookies: response.setCookies,
     text: response.text,
-    jar: await me.cookies(),
+    jar,
     session,
     sessionCookie: control.sessionCookie,
     captures,
@@ -218,8 +219,4 @@ export function describeStep(step: PlannedStep): string {
 export function describeRequest(r: PlannedRequest): string {
   const form = r.form ? ` with ${Object.entries(r.form).map(([k, v]) => `${k}=${v}`).join("&")}` : "";
   return `${r.method} ${r.path}${form}`;
-}
-
-function passMessage(check: PlannedCheck): string {
-  return check.title;
 }
