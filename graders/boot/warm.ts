@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
-import { baseRunnerEnv, launch, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
+import { baseRunnerEnv, launch, PYTHON_CWD, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
 import { OutputBuffer } from "./output.js";
 import { track, untrack } from "./reaper.js";
 
@@ -117,6 +117,7 @@ export class WarmServer {
     const proc = zygoteProcess(
       spawn(python, ["-u", ZYGOTE, socketPath], {
         detached: true, // own process group
+        cwd: PYTHON_CWD, // never the grader's working folder (a student's repository, under Classroom)
         stdio: ["pipe", "pipe", "pipe"],
         env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) }, // never the grader's environment
       }),
