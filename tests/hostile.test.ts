@@ -298,6 +298,16 @@ const CASES: Case[] = [
     },
   },
   {
+    // Issue 16 item 4: notes the app writes on the runner's channel are not believed.
+    name: "forged-notes",
+    expect(result) {
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
+      expect(result.notes).toEqual([]);
+      expect(JSON.stringify(result)).not.toContain("hostile-forged-note");
+      expect(JSON.stringify(result)).not.toContain("::notice");
+    },
+  },
+  {
     name: "fake-json",
     expect(result) {
       // The fake "fatal" is not believed (no grader error), nor the fake ready lines.

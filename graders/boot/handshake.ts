@@ -14,7 +14,7 @@ import type { OutputBuffer } from "./output.js";
 export interface RunningApp {
   readonly target: Target;
   /** Advisory notes the runner made while importing (e.g. `app-run-called`). */
-  readonly notes: string[];
+  readonly notes: RunnerNote[];
   readonly output: OutputBuffer;
   /** The exception a request raised, if the runner reported one for that request id. */
   exceptionFor(requestId: string, waitMs: number): Promise<AppException | undefined>;
@@ -30,6 +30,24 @@ export type BootOutcome = { app: RunningApp } | { problem: Problem };
 
 /** The interpreter itself could not be started (missing, not executable): the grader's fault, not the student's. */
 export class LaunchError extends GraderError {}
+
+/**
+ * The note kinds runner.py sends, and the only ones believed: student code can write to the
+ * channel, and a note of its own choosing would reach every report (hidden checks' requests
+ * logged by the app and replayed as notes, for one). The grader words each kind itself.
+ */
+export const RUNNER_NOTES = ["app-run-called"] as const;
+export type RunnerNote = (typeof RUNNER_NOTES)[number];
+
+function isRunnerNote(kind: unknown): kind is RunnerNote {
+  return (RUNNER_NOTES as readonly unknown[]).includes(kind);
+}
+
+/** The runner's notes among the channel's events: known kinds only, each once. */
+export function runnerNotes(events: readonly ChannelEvent[]): RunnerNote[] {
+  const kinds = events.filter((e) => e.event === "note").map((e) => e.kind);
+  return [...new Set(kinds.filter(isRunnerNote))];
+}
 
 export interface ChannelEvent {
   event: "ready" | "problem" | "exception" | "note" | "fatal" | "sandbox" | "limit";
@@ -93,7 +111,7 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
   let stopped: Promise<void> | undefined;
   const app: RunningApp = {
     target: typeof first.socket === "string" ? { baseUrl: "http://student.localhost", socketPath: first.socket } : { baseUrl: `http://127.0.0.1:${first.port as number}` },
-    notes: proc.events.all.filter((e) => e.event === "note").map((e) => String(e.kind)),
+    notes: runnerNotes(proc.events.all),
     output: proc.output,
     async exceptionFor(requestId, waitMs) {
       const e = await proc.events.next((ev) => ev.event === "exception" && ev.request === requestId, waitMs);
