@@ -5,6 +5,7 @@
  */
 import { StringDecoder } from "node:string_decoder";
 import { GraderError } from "../errors.js";
+import { startDeadline } from "../deadline.js";
 import type { AppException, Problem, SourceLocation } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
 import { limitPhrase, recordIsolation, type AppLimits, type Sandbox } from "./isolation.js";
@@ -310,19 +311,22 @@ export class ChannelReader {
     for (const w of waiters) w();
   }
 
-  /** The first event (old or new) that matches, or undefined after `timeoutMs` or when the channel closes. */
+  /**
+   * The first event (old or new) that matches, or undefined when the channel closes or after
+   * `timeoutMs` of the grader's running time (its own stalls do not count; what arrived is read first).
+   */
   async next(match: (e: ChannelEvent) => boolean, timeoutMs: number): Promise<ChannelEvent | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.all.find(match);
-      if (found || this.closed || Date.now() >= deadline) return found;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deadline - Date.now());
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+    const now = this.all.find(match);
+    if (now || this.closed || timeoutMs <= 0) return now;
+    const deadline = startDeadline(timeoutMs, () => this.wake());
+    try {
+      for (;;) {
+        const found = this.all.find(match);
+        if (found || this.closed || deadline.expired) return found;
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    } finally {
+      deadline.cancel();
     }
   }
 }
