@@ -6,6 +6,7 @@
 import { StringDecoder } from "node:string_decoder";
 import { GraderError } from "../errors.js";
 import { startDeadline } from "../deadline.js";
+import type { AppEnding } from "../verdict/fault.js";
 import type { AppException, Problem, SourceLocation } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
 import { limitPhrase, recordIsolation, type AppLimits, type Sandbox } from "./isolation.js";
@@ -21,6 +22,8 @@ export interface RunningApp {
   exceptionFor(requestId: string, waitMs: number): Promise<AppException | undefined>;
   /** Why the process ended, if it has (naming the limit when one stopped it). */
   exitReason(): string | undefined;
+  /** How the process ended, if it has: for the fault classifier (verdict/fault.ts). */
+  ending(): AppEnding | undefined;
   /** Whether the app runs isolated (undefined: no isolation was asked for). */
   readonly isolated?: boolean;
   /** Kills the app and everything it started; calling it again does nothing. */
@@ -94,6 +97,14 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
   if (sandboxed && options.sandbox) recordIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox.config().mode);
   const limits = options.sandbox?.limits;
   const exitReason = () => limitReason(proc, limits) ?? proc.exitReason();
+  let stopped: Promise<void> | undefined;
+  let stoppedWhileRunning = false;
+  const ending = (): AppEnding | undefined => {
+    const reason = exitReason();
+    if (reason === undefined) return undefined;
+    const limit = limitOf(proc, limits);
+    return { reason, ...(limit && { limit }), ...(stoppedWhileRunning && !limit && { byGrader: true }) };
+  };
   const notSpawned = proc.spawnError();
   if (notSpawned) {
     await proc.kill();
@@ -109,7 +120,6 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     return { problem };
   }
 
-  let stopped: Promise<void> | undefined;
   const app: RunningApp = {
     target: typeof first.socket === "string" ? { baseUrl: "http://student.localhost", socketPath: first.socket } : { baseUrl: `http://127.0.0.1:${first.port as number}` },
     notes: runnerNotes(proc.events.all),
@@ -119,8 +129,12 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
       return e ? exceptionFrom(e, limits) : undefined;
     },
     exitReason,
+    ending,
     isolated: options.sandbox ? sandboxed?.isolated === true : undefined,
-    stop: () => (stopped ??= proc.kill()),
+    stop: () => {
+      if (!stopped && proc.exitReason() === undefined) stoppedWhileRunning = true;
+      return (stopped ??= proc.kill());
+    },
   };
   return { app };
 }
@@ -130,12 +144,18 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
  * for it (without isolation there is no runner left to report).
  */
 function limitReason(proc: AppProcess, limits: AppLimits | undefined): string | undefined {
+  const limit = limitOf(proc, limits);
+  const phrase = limit && limits ? limitPhrase(limit, limits) : undefined;
+  return phrase ? `it was stopped for going over ${phrase}` : undefined;
+}
+
+/** The limit that ended the app, by the runner's report or the kernel's signal, if one did. */
+function limitOf(proc: AppProcess, limits: AppLimits | undefined): string | undefined {
   if (!limits) return undefined;
   const reported = proc.events.all.find((e) => e.event === "limit");
   const exited = proc.exitReason() ?? "";
   const limit = reported ? String(reported.limit) : /SIGXCPU/.test(exited) ? "cpu" : /SIGXFSZ/.test(exited) ? "file-size" : undefined;
-  const phrase = limit ? limitPhrase(limit, limits) : undefined;
-  return phrase ? `it was stopped for going over ${phrase}` : undefined;
+  return limit && limitPhrase(limit, limits) ? limit : undefined;
 }
 
 /** Exceptions that mean the app ran into one of its limits, and which one. */
@@ -178,12 +198,13 @@ async function noHandshake(proc: AppProcess, options: HandshakeOptions, exitReas
       locations: [],
     };
   }
-  const limit = proc.events.all.find((e) => e.event === "limit")?.limit ?? (/SIGXCPU/.test(exited) ? "cpu" : /SIGXFSZ/.test(exited) ? "file-size" : undefined);
+  const limit = limitOf(proc, options.sandbox?.limits);
   return {
     kind: "boot-failed",
     message: `The app stopped before it was ready (${exited}).${tail ? `\nIts last output:\n${tail}` : ""}`,
-    hint: typeof limit === "string" && options.sandbox ? LIMIT_HINTS[limit] : undefined,
+    hint: limit ? LIMIT_HINTS[limit] : undefined,
     locations: [],
+    ...(limit && { limit }),
   };
 }
 

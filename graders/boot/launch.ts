@@ -23,6 +23,11 @@ export interface LaunchOptions {
    * Without it the app is a plain process on a loopback port.
    */
   sandbox?: Sandbox;
+  /**
+   * Boot a fresh interpreter, never a fork of a warm server: a retry after an outcome that may
+   * have been the grader's (see verdict/fault.ts) runs on an app that shares nothing with it.
+   */
+  cold?: boolean;
 }
 
 /** The runner's command-line arguments (after runner.py) for an app: the same on every launcher. */

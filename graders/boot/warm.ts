@@ -420,6 +420,10 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
   };
 
   const launchWarm: Launcher = async (options) => {
+    if (options.cold) {
+      stats.cold++;
+      return launch(options);
+    }
     const warm = await get(options.python);
     if (warm?.alive) {
       try {
