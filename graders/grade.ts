@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { lookAtSubmission } from "./boot/inspect.js";
-import type { BootOutcome, RunningApp } from "./boot/handshake.js";
+import type { BootOutcome, RunnerNote, RunningApp } from "./boot/handshake.js";
 import { prepareSandbox, resolveLimits, takeIsolationNote, type AppLimits, type IsolationMode, type Sandbox } from "./boot/isolation.js";
 import { launch, type LaunchOptions } from "./boot/launch.js";
 import { findPython } from "./boot/python.js";
@@ -41,7 +41,7 @@ export interface GradeOptions {
   losses?: () => number;
 }
 
-const NOTES: Record<string, string> = {
+const NOTES: Record<RunnerNote, string> = {
   "app-run-called":
     'Your file calls app.run() at the top level. The grader ignores it, but `flask run` and other tools would hang on it: put it under if __name__ == "__main__":',
 };
@@ -196,7 +196,7 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
     await app.stop();
   }
 
-  const notes = app.notes.map((n) => NOTES[n] ?? n);
+  const notes = app.notes.map((n) => NOTES[n]);
   const errored = verdicts.filter((v) => v.status === "error");
   return {
     ...base,

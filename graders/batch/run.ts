@@ -8,6 +8,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
+import { startDeadline } from "../deadline.js";
 import type { BootOutcome, RunningApp } from "../boot/handshake.js";
 import { defaultMode, type AppLimits, type IsolationMode } from "../boot/isolation.js";
 import { launch } from "../boot/launch.js";
@@ -251,11 +252,12 @@ async function limited(
   let expired = false;
   let onExpire!: () => void;
   const expiry = new Promise<void>((r) => (onExpire = r));
-  const timer = setTimeout(() => {
+  // The grader's own stalls (another submission's work) do not count against this one.
+  const timer = startDeadline(seconds * 1000, () => {
     expired = true;
     for (const app of apps) void app.stop();
     onExpire();
-  }, seconds * 1000);
+  });
 
   const launcher: Launcher = async (launchOptions) => {
     if (expired) return { problem: limitProblem(seconds) };
@@ -295,7 +297,7 @@ async function limited(
     };
     return { result, expired: false }; // already an error: no second try
   } finally {
-    clearTimeout(timer);
+    timer.cancel();
   }
 }
 

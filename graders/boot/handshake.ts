@@ -5,6 +5,7 @@
  */
 import { StringDecoder } from "node:string_decoder";
 import { GraderError } from "../errors.js";
+import { startDeadline } from "../deadline.js";
 import type { AppEnding } from "../verdict/fault.js";
 import type { AppException, Problem, SourceLocation } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
@@ -15,7 +16,7 @@ import type { OutputBuffer } from "./output.js";
 export interface RunningApp {
   readonly target: Target;
   /** Advisory notes the runner made while importing (e.g. `app-run-called`). */
-  readonly notes: string[];
+  readonly notes: RunnerNote[];
   readonly output: OutputBuffer;
   /** The exception a request raised, if the runner reported one for that request id. */
   exceptionFor(requestId: string, waitMs: number): Promise<AppException | undefined>;
@@ -33,6 +34,24 @@ export type BootOutcome = { app: RunningApp } | { problem: Problem };
 
 /** The interpreter itself could not be started (missing, not executable): the grader's fault, not the student's. */
 export class LaunchError extends GraderError {}
+
+/**
+ * The note kinds runner.py sends, and the only ones believed: student code can write to the
+ * channel, and a note of its own choosing would reach every report (hidden checks' requests
+ * logged by the app and replayed as notes, for one). The grader words each kind itself.
+ */
+export const RUNNER_NOTES = ["app-run-called"] as const;
+export type RunnerNote = (typeof RUNNER_NOTES)[number];
+
+function isRunnerNote(kind: unknown): kind is RunnerNote {
+  return (RUNNER_NOTES as readonly unknown[]).includes(kind);
+}
+
+/** The runner's notes among the channel's events: known kinds only, each once. */
+export function runnerNotes(events: readonly ChannelEvent[]): RunnerNote[] {
+  const kinds = events.filter((e) => e.event === "note").map((e) => e.kind);
+  return [...new Set(kinds.filter(isRunnerNote))];
+}
 
 export interface ChannelEvent {
   event: "ready" | "problem" | "exception" | "note" | "fatal" | "sandbox" | "limit";
@@ -103,7 +122,7 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
 
   const app: RunningApp = {
     target: typeof first.socket === "string" ? { baseUrl: "http://student.localhost", socketPath: first.socket } : { baseUrl: `http://127.0.0.1:${first.port as number}` },
-    notes: proc.events.all.filter((e) => e.event === "note").map((e) => String(e.kind)),
+    notes: runnerNotes(proc.events.all),
     output: proc.output,
     async exceptionFor(requestId, waitMs) {
       const e = await proc.events.next((ev) => ev.event === "exception" && ev.request === requestId, waitMs);
@@ -313,19 +332,22 @@ export class ChannelReader {
     for (const w of waiters) w();
   }
 
-  /** The first event (old or new) that matches, or undefined after `timeoutMs` or when the channel closes. */
+  /**
+   * The first event (old or new) that matches, or undefined when the channel closes or after
+   * `timeoutMs` of the grader's running time (its own stalls do not count; what arrived is read first).
+   */
   async next(match: (e: ChannelEvent) => boolean, timeoutMs: number): Promise<ChannelEvent | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.all.find(match);
-      if (found || this.closed || Date.now() >= deadline) return found;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deadline - Date.now());
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+    const now = this.all.find(match);
+    if (now || this.closed || timeoutMs <= 0) return now;
+    const deadline = startDeadline(timeoutMs, () => this.wake());
+    try {
+      for (;;) {
+        const found = this.all.find(match);
+        if (found || this.closed || deadline.expired) return found;
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    } finally {
+      deadline.cancel();
     }
   }
 }

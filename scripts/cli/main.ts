@@ -112,6 +112,9 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
       reporter.onResult(result);
     }
     await warm?.close();
+    const { coldBootNote } = await import("../../graders/boot/warm.js");
+    const coldNote = warm && coldBootNote(warm.stats);
+    if (coldNote) io.stderr.write(`autograde: note: ${coldNote}\n`);
     reporter.onEnd(summarize(results));
     outputs.flush();
     // A submission the grader could not grade has no trustworthy score: say so to CI.
