@@ -14,12 +14,13 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { formatPoints, graderErrorText, problemText, standaloneFeedback } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { checkLocation } from "./where.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export function createJunitReporter(options: ReporterOptions): Reporter {
   return {
     onResult() {},
     onEnd(summary) {
-      options.write(toJunitXml(summary, options));
+      options.write(actionsSafe(toJunitXml(summary, options)));
     },
   };
 }
