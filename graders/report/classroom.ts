@@ -14,6 +14,7 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { graderErrorText, standaloneFeedback } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { checkLocation, qualifiedTitle } from "./where.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export type ClassroomStatus = "pass" | "fail" | "error";
 
@@ -48,7 +49,7 @@ export function createClassroomReporter(options: ReporterOptions): Reporter {
       const report = toClassroomReport(summary, options);
       const json = JSON.stringify(report);
       options.setOutput?.(CLASSROOM_OUTPUT, Buffer.from(json, "utf8").toString("base64"));
-      options.write(`${JSON.stringify(report, null, 2)}\n`);
+      options.write(actionsSafe(`${JSON.stringify(report, null, 2)}\n`));
     },
   };
 }
@@ -70,7 +71,7 @@ function resultTests(result: Result, qualify: boolean, options: { reveal?: boole
   const tests = result.checks.map((verdict) => checkTest(result, verdict, qualify, options));
   // A grader failure that no check reports (it stopped before any) still gets a test of its own.
   if (result.status === "error" && !result.checks.some((v) => v.status === "error")) {
-    const text = graderErrorText(result);
+    const text = actionsSafe(graderErrorText(result));
     tests.push({
       name: `${result.exercise}: could not be graded`,
       status: "error",
@@ -87,9 +88,10 @@ function resultTests(result: Result, qualify: boolean, options: { reveal?: boole
 }
 
 function checkTest(result: Result, verdict: Verdict, qualify: boolean, options: { reveal?: boolean; root?: string }): ClassroomTest {
-  const text = standaloneFeedback(verdict, { reveal: options.reveal, problem: result.problem });
+  // The grading reporter prints these fields line by line into the log the runner reads.
+  const text = actionsSafe(standaloneFeedback(verdict, { reveal: options.reveal, problem: result.problem }));
   const location = checkLocation(result, verdict, options);
-  const name = qualifiedTitle(result, verdict, qualify) + (verdict.advisory ? " (advisory, no points)" : "");
+  const name = actionsSafe(qualifiedTitle(result, verdict, qualify) + (verdict.advisory ? " (advisory, no points)" : ""));
   return {
     name,
     status: verdict.status === "pass" ? "pass" : verdict.status === "error" ? "error" : "fail",

@@ -16,6 +16,7 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { checkFeedback, formatPoints, graderErrorText, isConcealed, problemText, standaloneFeedback } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { qualifiedTitle } from "./where.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export type GradescopeVisibility = "visible" | "hidden" | "after_due_date" | "after_published";
 
@@ -50,7 +51,7 @@ export function createGradescopeReporter(options: ReporterOptions): Reporter {
   return {
     onResult() {},
     onEnd(summary) {
-      options.write(`${JSON.stringify(toGradescopeResults(summary, options), null, 2)}\n`);
+      options.write(actionsSafe(`${JSON.stringify(toGradescopeResults(summary, options), null, 2)}\n`));
     },
   };
 }

@@ -20,6 +20,7 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
 import { graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
 import { mayBeSubmission } from "./ignored.js";
+import { actionsSafe, nameText } from "../verdict/studentText.js";
 
 export interface SubmissionTestsOptions {
   /** Exercise folder or folder of exercise folders. Default: env SUBMISSION, else the package's solutions/. */
@@ -51,7 +52,7 @@ const DEFAULT_TIMEOUT_MS = 180_000;
 export async function submissionTests(options: SubmissionTestsOptions = {}): Promise<void> {
   const plan = await planSubmission(options);
   const reveal = options.reveal ?? revealFromEnv();
-  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${folder}: no exercise has this name.`);
+  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${nameText(folder)}: no exercise has this name.`);
   for (const { target, spec } of plan.exercises) {
     describe(target.exercise, () => {
       let result: Result | undefined;
@@ -135,7 +136,9 @@ export function plannedChecks(spec: Spec): { id: string; title: string }[] {
 
 /** A failed check as jest shows it: the feedback alone, no stack trace into the grader. */
 export class CheckFailure extends Error {
-  constructor(text: string) {
+  constructor(feedback: string) {
+    // Students run `npm test` on GitHub Actions too: the feedback quotes their app.
+    const text = actionsSafe(feedback);
     super(text);
     this.name = "CheckFailure";
     // jest prints `stack`, taking as the message everything before the first "at file:line:col"
@@ -150,7 +153,7 @@ export class CheckFailure extends Error {
  * which a student would read as "the error is in the grader".
  */
 function warn(text: string): void {
-  process.stderr.write(`${text}\n\n`);
+  process.stderr.write(actionsSafe(`${text}\n\n`));
 }
 
 function indent(text: string): string {
