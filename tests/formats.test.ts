@@ -324,19 +324,42 @@ describe("gradescope (results.json)", () => {
     expect(results.output).toContain("Note: Your file calls app.run() at the top level.");
   });
 
-  test("hidden checks: students see pass or fail; the details go to a 0-point test for staff or for after the due date", () => {
-    const results = toGradescopeResults(summarize([result()]));
-    const visible = results.tests.filter((t) => t.visibility === "visible");
-    for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(JSON.stringify(visible)).not.toContain(secret);
-    expect(visible.find((t) => t.name === hidden.title)).toMatchObject({ output: "Hidden check: failed.", max_score: 1 });
-    expect(results.tests.find((t) => t.name === `${hidden.title}: details (staff only)`)).toMatchObject({ visibility: "hidden", score: 0, max_score: 0 });
-    expect(results.tests.find((t) => t.name === `${hidden.title}: details (staff only)`)!.output).toContain("SECRET-EXPECTATION");
-    expect(results.tests.find((t) => t.name === `${later.title}: details (shown after the due date)`)).toMatchObject({ visibility: "after_due_date", max_score: 0 });
+  test("hidden checks: students see pass or fail; staff see the details in extra_data, never in a test", () => {
+    const results = toGradescopeResults(summarize([result({ checks: [pass, fail, hidden, hiddenPass] })]));
+    const text = JSON.stringify(results.tests) + results.output;
+    for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(text).not.toContain(secret);
+    expect(results.tests.find((t) => t.name === hidden.title)).toMatchObject({ output: "Hidden check: failed.", max_score: 1, visibility: "visible" });
+    expect(results.tests).toHaveLength(4);
+    expect(results.extra_data.staff).toEqual([{ number: "1.3", name: hidden.title, details: checkFeedback(hidden, { reveal: true }) }]);
+    expect(results.extra_data.staff[0]!.details).toContain("SECRET-EXPECTATION");
     // A hidden pass needs no details.
     expect(results.tests.filter((t) => t.name.startsWith(hiddenPass.title))).toHaveLength(1);
     const revealed = toGradescopeResults(summarize([result()]), { reveal: true });
     expect(revealed.tests.filter((t) => t.tags.includes("details"))).toHaveLength(0);
+    expect(revealed.extra_data.staff).toEqual([]);
     expect(revealed.tests.find((t) => t.name === hidden.title)!.output).toContain("SECRET-EXPECTATION");
+  });
+
+  // Gradescope's spec: "If test cases are hidden, students will not be able to see their total
+  // score" (gradescope/autograder_samples, docs/specs.md, "Controlling Test Case Visibility").
+  test("the student's total is never hidden unless a spec asked for details released later (after-due-date, after-published)", () => {
+    const published = verdict({ ...hidden, id: "published", title: "Shown when published", visibility: "after-published" });
+    const everyOther = result({ checks: [pass, fail, partial, skip, advisory, hidden, hiddenPass, errored] });
+    for (const summary of [summarize([everyOther, notStarted]), summarize([everyOther, ungradable]), summarize([notStarted])]) {
+      const results = toGradescopeResults(summary);
+      expect(results.visibility).toBe("visible");
+      expect(results.stdout_visibility).toBe("hidden");
+      expect(results.tests.length).toBeGreaterThan(0);
+      expect(results.tests.filter((t) => t.visibility !== "visible")).toEqual([]);
+    }
+    const asked = toGradescopeResults(summarize([result({ checks: [pass, later, published] })]));
+    expect(asked.tests.filter((t) => t.visibility !== "visible").map((t) => [t.name, t.visibility, t.max_score])).toEqual([
+      [`${later.title}: details (shown after the due date)`, "after_due_date", 0],
+      [`${published.title}: details (shown when grades are published)`, "after_published", 0],
+    ]);
+    // Passing them needs no released details: the total stays visible.
+    const passedAll = toGradescopeResults(summarize([result({ checks: [pass, { ...later, status: "pass", points: 1 }] })]));
+    expect(passedAll.tests.every((t) => t.visibility === "visible")).toBe(true);
   });
 
   test("could not grade: a banner first, a failed test saying why, and extra_data.ungradable", () => {
