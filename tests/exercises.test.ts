@@ -31,7 +31,7 @@ interface FixtureExpectation {
   /** One line naming the mistake, used as the test's name. */
   mistake: string;
   /** Checks that must fail, each with a (case-insensitive) piece of its message or hint. Needed unless `passes: all`. */
-  fails?: { check: string; says: string }[];
+  fails?: { check: string; says: string; at?: string }[];
   /** Checks that must still pass, or `all`: a correct submission that must get full marks. */
   passes?: string[] | "all";
   /** The submission cannot be graded at all: the Problem's kind, a piece of its message, and the line it points at. */
@@ -270,13 +270,15 @@ describe.each(exercises.map((e) => [e.id, e] as const))("%s", (_id, exercise) =>
           problems.push(`a note should say "${piece}", but the notes are: ${JSON.stringify(result.notes)}`);
         }
       }
-      for (const { check, says } of fixture.expect.fails ?? []) {
+      for (const { check, says, at } of fixture.expect.fails ?? []) {
         const v = byId.get(check);
         if (!ids.has(check) || !v) problems.push(`${check}: the spec has no such check`);
         else if (v.status !== "fail") problems.push(`${check}: should fail, but is ${v.status} (${v.message})`);
         else if (!`${v.message}\n${v.hint ?? ""}`.toLowerCase().includes(says.toLowerCase())) {
           problems.push(`${check}: the feedback should say "${says}", but it is: ${v.message} | hint: ${v.hint ?? "(none)"}`);
         }
+        const located = v?.location ? `${v.location.file}:${v.location.line}${v.location.label ? ` (${v.location.label})` : ""}` : "nowhere";
+        if (v && at !== undefined && located !== at) problems.push(`${check}: the feedback should point at ${at}, but it points at ${located}`);
       }
       for (const check of fixture.expect.passes === "all" ? [] : (fixture.expect.passes ?? [])) {
         const v = byId.get(check);

@@ -177,8 +177,18 @@ async function request(
   return {
     message: failures.join("; ") + "." + crashLine(exception),
     hint: diagnose({ ...symptom, status: response.status, exception }, context.source),
-    location: exception?.location,
+    location: exception?.location ?? (await answeringView(app, requestId, response.status)),
   };
+}
+
+/**
+ * Where a failure no exception located is worth looking: the view function that answered the
+ * request (none answered a 404 or 405: no route matched).
+ */
+async function answeringView(app: RunningApp, requestId: string, status: number): Promise<SourceLocation | undefined> {
+  if (status === 404 || status === 405) return undefined;
+  const view = await app.viewFor(requestId, 200);
+  return view?.location ? { ...view.location, label: `the view ${view.function || view.endpoint}` } : undefined;
 }
 
 function crashLine(exception: AppException | undefined): string {

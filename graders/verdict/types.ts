@@ -58,6 +58,8 @@ export interface SourceLocation {
   file: string;
   line: number;
   column?: number;
+  /** What is there, when saying it helps the student, e.g. `the view dashboard`. */
+  label?: string;
 }
 
 /** A file of the submission as the static look read it (the entry file), for source-aware hints. */
