@@ -1,7 +1,7 @@
 /**
  * The formats other tools read, each checked against what its consumer expects: GitHub
  * Classroom's runner result (parses, scores add up), Gradescope's results.json (the required
- * fields and values), JUnit XML (validates against graders/report/junit.xsd with xmllint), GitHub
+ * fields and values), JUnit XML (validates against graders/report/junit.xsd with libxml2 as WebAssembly), GitHub
  * workflow commands and the Markdown summary. Then `--format` on the command line: several at
  * once, each to stdout or its file, and what the CLI adds on its own on GitHub Actions.
  *
@@ -9,11 +9,11 @@
  * it before any app starts: fast, no Flask needed beyond finding Python).
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { validateXML } from "xmllint-wasm";
 import { toClassroomReport, createClassroomReporter, type ClassroomReport } from "../graders/report/classroom.js";
 import { checkFeedback } from "../graders/report/feedback.js";
 import { resultAnnotations, totalAnnotation, workflowCommand } from "../graders/report/github.js";
@@ -322,55 +322,94 @@ describe("gradescope (results.json)", () => {
 // ---------------------------------------------------------------- junit
 
 describe("junit", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "autograde-junit-"));
-    // The machine set-up: .ci/run installs libxml2-utils when xmllint is missing.
-    const found = spawnSync("xmllint", ["--version"], { stdio: "ignore" });
-    if (found.error) throw new Error("xmllint is missing: apt-get install libxml2-utils (.ci/run does it)");
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // libxml2's xmllint as WebAssembly (npm: xmllint-wasm): nothing to install beyond `npm ci`.
+  // Our own schema, and test schemas restating Jenkins xUnit's junit-10.xsd and the Ant JUnit
+  // schema (no npm package ships them; tests/schemas/README.md says where each rule comes from).
+  const SCHEMAS = {
+    own: XSD,
+    jenkins: join(root, "tests", "schemas", "jenkins-xunit-junit-10.xsd"),
+    ant: join(root, "tests", "schemas", "ant-junit.xsd"),
+  };
+  type SchemaName = keyof typeof SCHEMAS;
+  const NOW = new Date("2026-12-01T14:05:06.789Z");
 
-  function validate(xml: string): { ok: boolean; errors: string } {
-    const file = join(dir, `report-${Math.random().toString(36).slice(2)}.xml`);
-    writeFileSync(file, xml);
-    const run = spawnSync("xmllint", ["--noout", "--schema", XSD, file], { encoding: "utf8" });
-    return { ok: run.status === 0, errors: run.stderr };
+  async function validate(xml: string, schema: SchemaName = "own"): Promise<{ ok: boolean; errors: string }> {
+    const run = await validateXML({ xml: { fileName: "report.xml", contents: xml }, schema: readFileSync(SCHEMAS[schema], "utf8") });
+    return { ok: run.valid, errors: run.rawOutput };
   }
 
-  test.each([
-    ["every kind of check, awkward characters included", graded],
-    ["a submission that could not be graded", withError],
-    ["nothing graded", summarize([])],
-  ])("validates against junit.xsd: %s", (_name, summary) => {
-    const { ok, errors } = validate(toJunitXml(summary, { root: ROOT }));
-    expect(errors).toMatch(/ validates\n$/);
-    expect(ok).toBe(true);
+  describe.each(["own", "jenkins", "ant"] as const)("against the %s schema", (schema) => {
+    test.each([
+      ["every kind of check, awkward characters included", graded],
+      ["a submission that could not be graded", withError],
+      ["nothing graded", summarize([])],
+    ])("junit validates: %s", async (_name, summary) => {
+      const { ok, errors } = await validate(toJunitXml(summary, { root: ROOT }), schema);
+      expect(errors).toMatch(/ validates\n?$/);
+      expect(ok).toBe(true);
+    });
   });
 
-  test("the schema is strict enough to fail a wrong document", () => {
-    const good = toJunitXml(graded, { root: ROOT });
-    expect(validate(good.replace(/ classname="[^"]*"/, "")).ok).toBe(false);
-    expect(validate(good.replace('failures="', 'failures="x')).ok).toBe(false);
-    expect(validate(good.replace("<testsuites ", "<testsuite ").replace("</testsuites>", "</testsuite>")).ok).toBe(false);
+  test("junit-located (file and line) validates against our schema; the strict ones reject those attributes, as documented", async () => {
+    const located = toJunitXml(graded, { root: ROOT, located: true });
+    expect(located).toContain(' file="work/visit-counter/app.py" line="12"');
+    expect((await validate(located)).ok).toBe(true);
+    const jenkins = await validate(located, "jenkins");
+    expect(jenkins.ok).toBe(false);
+    expect(jenkins.errors).toMatch(/attribute 'file' is not allowed/);
+    expect((await validate(located, "ant")).ok).toBe(false);
   });
 
-  test("a suite per exercise, a case per check; failure text is the feedback; counts and points", () => {
-    const xml = toJunitXml(graded, { root: ROOT });
+  test("each schema rejects what its original is known to reject (the test schemas are not looser)", async () => {
+    const good = toJunitXml(graded, { root: ROOT, now: NOW });
+    // Jenkins xUnit: `skipped` on <testsuites>; `file` on <testcase>.
+    expect((await validate(good.replace("<testsuites>", '<testsuites skipped="1">'), "jenkins")).ok).toBe(false);
+    expect((await validate(good.replace("<testcase ", '<testcase file="app.py" '), "jenkins")).ok).toBe(false);
+    // Ant: any attribute on <testsuites>; a suite without timestamp, hostname, id or package;
+    // a zone on the timestamp; <system-out> inside a test case; a missing suite <system-err>.
+    expect((await validate(good.replace("<testsuites>", '<testsuites tests="1">'), "ant")).ok).toBe(false);
+    for (const attribute of ["timestamp", "hostname", "id", "package"]) {
+      expect((await validate(good.replace(new RegExp(` ${attribute}="[^"]*"`), ""), "ant")).ok).toBe(false);
+    }
+    expect((await validate(good.replace('timestamp="2026-12-01T14:05:06"', 'timestamp="2026-12-01T14:05:06Z"'), "ant")).ok).toBe(false);
+    expect((await validate(good.replace(/(<testcase [^>]*)\/>/, "$1><system-out>x</system-out></testcase>"), "ant")).ok).toBe(false);
+    expect((await validate(good.replace(/ {4}<system-err>[^<]*<\/system-err>\n/, ""), "ant")).ok).toBe(false);
+    // Ours: a missing classname, a count that is not a number, a lone <testsuite> as the root.
+    expect((await validate(good.replace(/ classname="[^"]*"/, ""))).ok).toBe(false);
+    expect((await validate(good.replace('failures="', 'failures="x'))).ok).toBe(false);
+    expect((await validate(good.replace("<testsuites>", "<testsuite>").replace("</testsuites>", "</testsuite>"))).ok).toBe(false);
+  });
+
+  test("a suite per exercise, a case per check; failure text is the feedback; counts, points, identity", () => {
+    const xml = toJunitXml(graded, { root: ROOT, now: NOW, hostname: "grader-1" });
+    expect(xml).toContain("<testsuites>\n");
     expect(xml.match(/<testsuite /g)).toHaveLength(2);
     expect(xml.match(/<testcase /g)).toHaveLength(checks.length + notStarted.checks.length);
-    expect(xml).toContain('<testsuite name="visit-counter" tests="9" failures="3" errors="1" skipped="1"');
+    expect(xml).toContain(
+      '<testsuite name="visit-counter" package="visit-counter" id="0" timestamp="2026-12-01T14:05:06" hostname="grader-1" tests="9" failures="3" errors="1" skipped="1"',
+    );
+    expect(xml).toContain('<testsuite name="protected-page" package="protected-page" id="1" ');
     expect(xml).toContain('<property name="score" value="3.5"/>');
     expect(xml).toContain('<property name="maxScore" value="11.5"/>');
-    const failure = /<testcase classname="visit-counter" name="Each visit adds one \| or not" time="0.012" file="work\/visit-counter\/app.py">\n {6}<failure message="([^"]*)" type="check-failed">([^<]*)<\/failure>/.exec(xml)!;
+    const failure = /<testcase classname="visit-counter" name="Each visit adds one \| or not" time="0.012">\n {6}<failure message="([^"]*)" type="check-failed">([^<]*)<\/failure>/.exec(xml)!;
     expect(failure).not.toBeNull();
     const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
     expect(unescape(failure[2]!)).toBe(checkFeedback(fail).replace("\u0001", "\uFFFD"));
-    expect(xml).toContain("<system-out>Points: 0/3</system-out>");
-    // An advisory warning never fails the build: a passed case with the warning in system-out.
-    expect(xml).toMatch(/name="The secret key is hard to guess \(advisory\)" time="0.012">\n {6}<system-out>Warning \(advisory, no points\)/);
+    // Points per check and advisory warnings in the suite's <system-out>; nothing inside a case.
+    const out = /<system-out>([^<]*)<\/system-out>/.exec(xml)![1]!;
+    expect(out).toContain("Points: 3.5/11.5 in total\nPoints: 2/2 The home page opens\nPoints: 0/3 Each visit adds one | or not");
+    expect(out).toContain("Warning (advisory, no points) The secret key is hard to guess (advisory): ");
+    expect(xml).toMatch(/name="The secret key is hard to guess \(advisory\)" time="0.012"\/>/);
     expect(xml).toMatch(/<skipped message="Skipped: it builds on &quot;Each visit adds one&quot;, which did not pass\."\/>/);
+    expect(xml).not.toMatch(/<testcase[^>]*[^/]>\s*<system-out>/);
     expect(xml).not.toContain("SECRET");
+    // No place on a test case in plain junit; junit-located adds file and line where known.
+    expect(xml).not.toMatch(/ (file|line)="/);
+    const located = toJunitXml(graded, { root: ROOT, located: true });
+    expect(located).toContain('name="Each visit adds one | or not" time="0.012" file="work/visit-counter/app.py" line="12">');
+    expect(located).toContain('classname="protected-page" name="A" time="0.012" file="work/protected-page/app.py" line="3">');
+    // A hidden check's place would tell what it tests.
+    expect(located).toMatch(/name="The count survives a restart" time="0.012">/);
   });
 
   test("could not grade: an <error> case, never a silent zero", () => {
@@ -454,7 +493,7 @@ describe("--format", () => {
     [["junit=a.xml,json=a.xml"], /Formats junit and json both write to a\.xml/],
     [["junit,junit=b.xml"], /Format junit is given twice\./],
     [["junit="], /--format junit= needs a file name after "="/],
-    [["xml"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, github, summary\./],
+    [["xml"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, junit-located, github, summary\./],
     [[","], /--format needs a format/],
   ])("%j is a usage error", (values, message) => {
     expect(() => parseFormats(values)).toThrow(message);
@@ -530,6 +569,6 @@ test("--help documents FORMAT=FILE and every format", async () => {
   let stdout = "";
   await main(["--help"], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined }, env: {} });
   expect(stdout).toContain("--format FORMAT[=FILE],...");
-  for (const format of ["pretty", "json", "classroom", "gradescope", "junit", "github", "summary"]) expect(stdout).toMatch(new RegExp(`^  ${format} `, "m"));
+  for (const format of ["pretty", "json", "classroom", "gradescope", "junit", "junit-located", "github", "summary"]) expect(stdout).toMatch(new RegExp(`^  ${format} `, "m"));
   expect(stdout).toContain("AUTOGRADER_HIDDEN_SPECS");
 });

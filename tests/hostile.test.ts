@@ -289,6 +289,25 @@ const CASES: Case[] = [
     },
   },
   {
+    // Issue 16 item 1: modules named like the runner's own (flask.py, resource.py, json.py...)
+    // beside a correct app.py; none may run, least of all before the sandbox is entered.
+    name: "shadow-modules",
+    expect(result) {
+      expect(byId(result).probe.exchanges[0].response?.text).toBe("ok: the real flask");
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
+    },
+  },
+  {
+    // Issue 16 item 4: notes the app writes on the runner's channel are not believed.
+    name: "forged-notes",
+    expect(result) {
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
+      expect(result.notes).toEqual([]);
+      expect(JSON.stringify(result)).not.toContain("hostile-forged-note");
+      expect(JSON.stringify(result)).not.toContain("::notice");
+    },
+  },
+  {
     name: "fake-json",
     expect(result) {
       // The fake "fatal" is not believed (no grader error), nor the fake ready lines.

@@ -5,6 +5,8 @@
  */
 import { StringDecoder } from "node:string_decoder";
 import { GraderError } from "../errors.js";
+import { startDeadline } from "../deadline.js";
+import type { AppEnding } from "../verdict/fault.js";
 import type { AppException, Problem, SourceLocation } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
 import { limitPhrase, recordIsolation, type AppLimits, type Sandbox } from "./isolation.js";
@@ -14,12 +16,14 @@ import type { OutputBuffer } from "./output.js";
 export interface RunningApp {
   readonly target: Target;
   /** Advisory notes the runner made while importing (e.g. `app-run-called`). */
-  readonly notes: string[];
+  readonly notes: RunnerNote[];
   readonly output: OutputBuffer;
   /** The exception a request raised, if the runner reported one for that request id. */
   exceptionFor(requestId: string, waitMs: number): Promise<AppException | undefined>;
   /** Why the process ended, if it has (naming the limit when one stopped it). */
   exitReason(): string | undefined;
+  /** How the process ended, if it has: for the fault classifier (verdict/fault.ts). */
+  ending(): AppEnding | undefined;
   /** Whether the app runs isolated (undefined: no isolation was asked for). */
   readonly isolated?: boolean;
   /** Kills the app and everything it started; calling it again does nothing. */
@@ -30,6 +34,24 @@ export type BootOutcome = { app: RunningApp } | { problem: Problem };
 
 /** The interpreter itself could not be started (missing, not executable): the grader's fault, not the student's. */
 export class LaunchError extends GraderError {}
+
+/**
+ * The note kinds runner.py sends, and the only ones believed: student code can write to the
+ * channel, and a note of its own choosing would reach every report (hidden checks' requests
+ * logged by the app and replayed as notes, for one). The grader words each kind itself.
+ */
+export const RUNNER_NOTES = ["app-run-called"] as const;
+export type RunnerNote = (typeof RUNNER_NOTES)[number];
+
+function isRunnerNote(kind: unknown): kind is RunnerNote {
+  return (RUNNER_NOTES as readonly unknown[]).includes(kind);
+}
+
+/** The runner's notes among the channel's events: known kinds only, each once. */
+export function runnerNotes(events: readonly ChannelEvent[]): RunnerNote[] {
+  const kinds = events.filter((e) => e.event === "note").map((e) => e.kind);
+  return [...new Set(kinds.filter(isRunnerNote))];
+}
 
 export interface ChannelEvent {
   event: "ready" | "problem" | "exception" | "note" | "fatal" | "sandbox" | "limit";
@@ -75,6 +97,14 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
   if (sandboxed && options.sandbox) recordIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox.config().mode);
   const limits = options.sandbox?.limits;
   const exitReason = () => limitReason(proc, limits) ?? proc.exitReason();
+  let stopped: Promise<void> | undefined;
+  let stoppedWhileRunning = false;
+  const ending = (): AppEnding | undefined => {
+    const reason = exitReason();
+    if (reason === undefined) return undefined;
+    const limit = limitOf(proc, limits);
+    return { reason, ...(limit && { limit }), ...(stoppedWhileRunning && !limit && { byGrader: true }) };
+  };
   const notSpawned = proc.spawnError();
   if (notSpawned) {
     await proc.kill();
@@ -90,18 +120,21 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     return { problem };
   }
 
-  let stopped: Promise<void> | undefined;
   const app: RunningApp = {
     target: typeof first.socket === "string" ? { baseUrl: "http://student.localhost", socketPath: first.socket } : { baseUrl: `http://127.0.0.1:${first.port as number}` },
-    notes: proc.events.all.filter((e) => e.event === "note").map((e) => String(e.kind)),
+    notes: runnerNotes(proc.events.all),
     output: proc.output,
     async exceptionFor(requestId, waitMs) {
       const e = await proc.events.next((ev) => ev.event === "exception" && ev.request === requestId, waitMs);
       return e ? exceptionFrom(e, limits) : undefined;
     },
     exitReason,
+    ending,
     isolated: options.sandbox ? sandboxed?.isolated === true : undefined,
-    stop: () => (stopped ??= proc.kill()),
+    stop: () => {
+      if (!stopped && proc.exitReason() === undefined) stoppedWhileRunning = true;
+      return (stopped ??= proc.kill());
+    },
   };
   return { app };
 }
@@ -111,12 +144,18 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
  * for it (without isolation there is no runner left to report).
  */
 function limitReason(proc: AppProcess, limits: AppLimits | undefined): string | undefined {
+  const limit = limitOf(proc, limits);
+  const phrase = limit && limits ? limitPhrase(limit, limits) : undefined;
+  return phrase ? `it was stopped for going over ${phrase}` : undefined;
+}
+
+/** The limit that ended the app, by the runner's report or the kernel's signal, if one did. */
+function limitOf(proc: AppProcess, limits: AppLimits | undefined): string | undefined {
   if (!limits) return undefined;
   const reported = proc.events.all.find((e) => e.event === "limit");
   const exited = proc.exitReason() ?? "";
   const limit = reported ? String(reported.limit) : /SIGXCPU/.test(exited) ? "cpu" : /SIGXFSZ/.test(exited) ? "file-size" : undefined;
-  const phrase = limit ? limitPhrase(limit, limits) : undefined;
-  return phrase ? `it was stopped for going over ${phrase}` : undefined;
+  return limit && limitPhrase(limit, limits) ? limit : undefined;
 }
 
 /** Exceptions that mean the app ran into one of its limits, and which one. */
@@ -159,12 +198,13 @@ async function noHandshake(proc: AppProcess, options: HandshakeOptions, exitReas
       locations: [],
     };
   }
-  const limit = proc.events.all.find((e) => e.event === "limit")?.limit ?? (/SIGXCPU/.test(exited) ? "cpu" : /SIGXFSZ/.test(exited) ? "file-size" : undefined);
+  const limit = limitOf(proc, options.sandbox?.limits);
   return {
     kind: "boot-failed",
     message: `The app stopped before it was ready (${exited}).${tail ? `\nIts last output:\n${tail}` : ""}`,
-    hint: typeof limit === "string" && options.sandbox ? LIMIT_HINTS[limit] : undefined,
+    hint: limit ? LIMIT_HINTS[limit] : undefined,
     locations: [],
+    ...(limit && { limit }),
   };
 }
 
@@ -292,19 +332,22 @@ export class ChannelReader {
     for (const w of waiters) w();
   }
 
-  /** The first event (old or new) that matches, or undefined after `timeoutMs` or when the channel closes. */
+  /**
+   * The first event (old or new) that matches, or undefined when the channel closes or after
+   * `timeoutMs` of the grader's running time (its own stalls do not count; what arrived is read first).
+   */
   async next(match: (e: ChannelEvent) => boolean, timeoutMs: number): Promise<ChannelEvent | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.all.find(match);
-      if (found || this.closed || Date.now() >= deadline) return found;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deadline - Date.now());
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+    const now = this.all.find(match);
+    if (now || this.closed || timeoutMs <= 0) return now;
+    const deadline = startDeadline(timeoutMs, () => this.wake());
+    try {
+      for (;;) {
+        const found = this.all.find(match);
+        if (found || this.closed || deadline.expired) return found;
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    } finally {
+      deadline.cancel();
     }
   }
 }

@@ -19,9 +19,10 @@ import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
+import { startDeadline } from "../deadline.js";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
-import { baseRunnerEnv, launch, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
+import { baseRunnerEnv, launch, PYTHON_CWD, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
 import { OutputBuffer } from "./output.js";
 import { track, untrack } from "./reaper.js";
 
@@ -117,6 +118,7 @@ export class WarmServer {
     const proc = zygoteProcess(
       spawn(python, ["-u", ZYGOTE, socketPath], {
         detached: true, // own process group
+        cwd: PYTHON_CWD, // never the grader's working folder (a student's repository, under Classroom)
         stdio: ["pipe", "pipe", "pipe"],
         env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) }, // never the grader's environment
       }),
@@ -147,11 +149,15 @@ export class WarmServer {
     return new Promise<void>((resolve, reject) => {
       let pending = "";
       let started = false;
-      const timer = setTimeout(() => {
-        void this.close();
-        reject(new WarmUnavailable(`the warm server did not start within ${START_TIMEOUT_MS / 1000} s`));
-      }, START_TIMEOUT_MS);
-      timer.unref();
+      // A deadline, not a timer: after a stall of the grader, the "ready" line that came meanwhile is read first.
+      const timer = startDeadline(
+        START_TIMEOUT_MS,
+        () => {
+          void this.close();
+          reject(new WarmUnavailable(`the warm server did not start within ${START_TIMEOUT_MS / 1000} s`));
+        },
+        { unref: true },
+      );
       this.proc.stderr?.on("data", (chunk: Buffer) => {
         this.stderr = (this.stderr + chunk.toString("utf8")).slice(-4000);
       });
@@ -167,7 +173,7 @@ export class WarmServer {
           }
           if (message.event === "zygote-ready" && !started) {
             started = true;
-            clearTimeout(timer);
+            timer.cancel();
             resolve();
           } else {
             this.onControl(message);
@@ -180,7 +186,7 @@ export class WarmServer {
         const why = r.signal ? `stopped by ${r.signal}` : `exited with code ${r.exitCode}`;
         this.lost(`the warm server ${why}${this.stderr.trim() ? `: ${this.stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}`);
         if (!started) {
-          clearTimeout(timer);
+          timer.cancel();
           reject(new WarmUnavailable(this.dead));
         }
       });
@@ -301,16 +307,16 @@ export class WarmServer {
     // the same, isolation included.
     const request = { op: "spawn", id, nonce: child.nonce, argv: runnerArgs(options), env: runnerEnv(options), cwd: options.dir };
     this.proc.stdin?.write(`${JSON.stringify(request)}\n`);
-    const stuck = setTimeout(() => {
+    const stuck = startDeadline(this.spawnTimeoutMs, () => {
       const why = `the warm server did not answer within ${this.spawnTimeoutMs / 1000} s`;
       child.spawned.reject(new WarmUnavailable(why));
       void this.abandon(why);
-    }, this.spawnTimeoutMs);
+    });
     let pid: number;
     try {
       pid = await child.spawned.promise; // throws WarmUnavailable: the caller boots cold
     } finally {
-      clearTimeout(stuck);
+      stuck.cancel();
     }
     live.add(pid);
 
@@ -414,6 +420,10 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
   };
 
   const launchWarm: Launcher = async (options) => {
+    if (options.cold) {
+      stats.cold++;
+      return launch(options);
+    }
     const warm = await get(options.python);
     if (warm?.alive) {
       try {
@@ -450,6 +460,12 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
       }
     },
   };
+}
+
+/** What to say on stderr when apps of a run booted cold although the warm path was in use; undefined when none did. */
+export function coldBootNote(stats: WarmLauncher["stats"]): string | undefined {
+  if (stats.cold === 0 || stats.fallbackReason === undefined) return undefined;
+  return `${stats.cold} app${stats.cold === 1 ? "" : "s"} started cold, not through the warm server (${stats.fallbackReason}).`;
 }
 
 /**

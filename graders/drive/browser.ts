@@ -7,6 +7,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { CookieJar } from "tough-cookie";
+import { startDeadline } from "../deadline.js";
 import type { PlannedRequest } from "../plan/plan.js";
 import { visibleText } from "./pageText.js";
 
@@ -156,7 +157,7 @@ function rawRequest(target: Target, path: string, method: string, headers: Recor
         size += chunk.length;
       });
       res.on("end", () => {
-        clearTimeout(timer);
+        timer.cancel();
         const flat: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (k !== "set-cookie" && v !== undefined) flat[k] = Array.isArray(v) ? v.join(", ") : v;
         resolve({
@@ -168,11 +169,12 @@ function rawRequest(target: Target, path: string, method: string, headers: Recor
       });
       res.on("error", fail);
     });
-    const timer = setTimeout(() => {
+    // The grader's own stalls do not count, and an answer that arrived during one is read first.
+    const timer = startDeadline(timeoutMs, () => {
       req.destroy(new NoResponse("timeout", `no answer within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
+    });
     function fail(err: Error): void {
-      clearTimeout(timer);
+      timer.cancel();
       reject(err instanceof NoResponse ? err : new NoResponse("connection", `the connection failed (${(err as NodeJS.ErrnoException).code ?? err.message})`));
     }
     req.on("error", fail);

@@ -27,6 +27,8 @@ export interface CheckOutcome {
   hint?: string;
   exchanges: Exchange[];
   location?: SourceLocation;
+  /** A request got no response (for the fault classifier, verdict/fault.ts). */
+  noResponse?: NoResponse["kind"];
 }
 
 let requestCounter = 0;
@@ -57,6 +59,7 @@ interface StepFailure {
   message: string;
   hint?: string;
   location?: SourceLocation;
+  noResponse?: NoResponse["kind"];
 }
 
 async function runStep(
@@ -134,11 +137,12 @@ async function request(
       return {
         message: `${a.request.method} ${a.request.path} got no answer within ${control.requestSeconds} s (the request time limit).`,
         hint: "The view seems stuck: look for an endless loop, input(), or a long time.sleep() in the code that answers this page.",
+        noResponse: err.kind,
       };
     }
     const exception = await app.exceptionFor(requestId, 50);
     const why = app.exitReason() ?? "it closed the connection";
-    return { message: `${a.request.method} ${a.request.path} got no answer: the app stopped (${why}).${exception ? ` Its last error: ${exception.summary}` : ""}`, location: exception?.location };
+    return { message: `${a.request.method} ${a.request.path} got no answer: the app stopped (${why}).${exception ? ` Its last error: ${exception.summary}` : ""}`, location: exception?.location, noResponse: err.kind };
   }
 
   const exception = response.status >= 500 ? await app.exceptionFor(requestId, 300) : undefined;

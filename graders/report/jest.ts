@@ -18,7 +18,7 @@ import { bundledTargets, findTargets, listExercises, specFile, type Target } fro
 import type { Spec } from "../spec/types.js";
 import type { Result, Verdict } from "../verdict/types.js";
 import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
-import { standaloneFeedback } from "./feedback.js";
+import { graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
 import { mayBeSubmission } from "./ignored.js";
 
 export interface SubmissionTestsOptions {
@@ -58,6 +58,7 @@ export async function submissionTests(options: SubmissionTestsOptions = {}): Pro
       beforeAll(async () => {
         result = await gradeExercise({ target, spec });
         for (const note of result.notes) warn(`${target.exercise}: Note: ${note}`);
+        if (result.status === "error") warn(`${target.exercise}: ${graderErrorText(result)}`);
       }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       for (const check of plannedChecks(spec)) {
         test(check.title, () => {
@@ -112,6 +113,12 @@ export function checkOutcome(result: Result, checkId: string, reveal = false): C
     return { kind: "fail", text: `The grader could not grade this submission: ${why}` };
   }
   if (verdict.status === "pass") return { kind: "pass" };
+  // The grader's fault (graders/verdict/fault.ts): jest has no "error" outcome, so the test fails,
+  // saying whose fault it is; a hidden check's own words stay hidden.
+  if (verdict.status === "error") {
+    const detail = isConcealed(verdict, reveal) ? "" : `\n\n${verdict.message}`;
+    return { kind: "fail", text: `${graderErrorText(result)}${detail}` };
+  }
   // An app that did not start fails every scored check with the reason; a warning per advisory
   // check would repeat it without telling anything about what the warning is about.
   if (verdict.advisory && result.problem) return { kind: "pass" };

@@ -81,6 +81,8 @@ export interface Problem {
   subject?: string;
   /** Every place the problem shows (each blank, the syntax error's line). */
   locations: SourceLocation[];
+  /** The limit that stopped the app, when the grader can name it (then the stop is the app's own doing). */
+  limit?: string;
 }
 
 /** The grade of one submission for one exercise. */

@@ -123,6 +123,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
 
   const { runBatch } = await import("../../graders/batch/run.js");
   const { createProgress } = await import("../../graders/batch/progress.js");
+  const { coldBootNote } = await import("../../graders/boot/warm.js");
   const classDir = positionals[0]!;
   const started = Date.now();
   const result = await runBatch({
@@ -146,8 +147,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   for (const row of result.rows) {
     if (row.status === "no submission") io.stderr.write(`batch: note: ${row.student} is not a submission: ${row.reason}.\n`);
   }
-  if (result.boots.fallbackReason && result.boots.cold > 0) {
-    io.stderr.write(`batch: note: ${result.boots.cold} app${result.boots.cold === 1 ? "" : "s"} started cold (${result.boots.fallbackReason}).\n`);
+  const coldNote = coldBootNote(result.boots);
+  if (coldNote) {
+    io.stderr.write(`batch: note: ${coldNote}\n`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const kept = result.reused ? `, ${result.reused} kept from the earlier run` : "";

@@ -63,7 +63,9 @@ Formats:
   classroom    GitHub Classroom runner result (version 1); with GITHUB_OUTPUT set it is also
                published as the step output "result" (base64) for the grading reporter
   gradescope   Gradescope's results.json
-  junit        JUnit XML (GitLab, Jenkins, IDEs)
+  junit        JUnit XML valid for Jenkins (xUnit) and the Ant schema; GitLab and IDEs read it
+  junit-located  the same plus file and line on each test case (GitLab, action-junit-report);
+               strict schemas reject those two attributes
   github       GitHub Actions annotations (workflow commands)
   summary      Markdown summary table
   On GitHub Actions (GITHUB_ACTIONS=true) annotations go to stderr and the summary is appended
@@ -159,7 +161,7 @@ const LINE_FORMATS: ReadonlySet<Format> = new Set<Format>(["pretty", "github"]);
 function exampleFile(format: Format): string {
   const names: Record<Format, string> = {
     pretty: "report.txt", json: "report.json", classroom: "classroom.json", gradescope: "results.json",
-    junit: "report.xml", github: "annotations.txt", summary: "summary.md",
+    junit: "report.xml", "junit-located": "report.xml", github: "annotations.txt", summary: "summary.md",
   };
   return names[format];
 }

@@ -102,6 +102,8 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     for (const target of discovery.targets) {
       const result = await grade(specs.get(target.exercise)!, shown(target.dir), {
         launcher: warm?.launch,
+        // A check spoilt by the warm server's loss is retried cold (graders/verdict/fault.ts).
+        losses: warm?.losses,
         limits: args.limits,
         isolation: args.isolation,
         onNote: (note) => io.stderr.write(`autograde: note: ${note}\n`),
@@ -110,6 +112,9 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
       reporter.onResult(result);
     }
     await warm?.close();
+    const { coldBootNote } = await import("../../graders/boot/warm.js");
+    const coldNote = warm && coldBootNote(warm.stats);
+    if (coldNote) io.stderr.write(`autograde: note: ${coldNote}\n`);
     reporter.onEnd(summarize(results));
     outputs.flush();
     // A submission the grader could not grade has no trustworthy score: say so to CI.
