@@ -261,7 +261,7 @@ describe("analyse: what the grades of the mutants say about a spec", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("npm run verify, end to end on the bundled visit-counter spec", () => {
-  const ONLY = "secret-key-removed,secret-key-guessable,default-plus-one,route-path-changed";
+  const ONLY = "secret-key-removed,secret-key-guessable,default-plus-one,session-global-dict,session-plain-cookie,route-path-changed";
 
   async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
@@ -285,6 +285,8 @@ describe("npm run verify, end to end on the bundled visit-counter spec", () => {
         "secret-key-removed/module",
         "secret-key-guessable/module",
         "default-plus-one/index:visits",
+        "session-global-dict/module",
+        "session-plain-cookie/module",
         "route-path-changed/index:/",
       ]);
       const byId = Object.fromEntries(report.mutants.map((m) => [m.id, m]));
@@ -293,6 +295,10 @@ describe("npm run verify, end to end on the bundled visit-counter spec", () => {
       expect(byId["secret-key-removed/module"]!.failed.map((f) => f.id)).toEqual(["page-answers"]);
       expect(byId["route-path-changed/index:/"]!.status).toBe("caught");
       expect(byId["default-plus-one/index:visits"]!.failed.map((f) => f.id)).toContain("first-visit");
+      // The rewritten mutants behave as they say: plain cookies still count up (only the session
+      // check tells them apart), and a dict shared by every browser mixes two browsers' counts.
+      expect(byId["session-plain-cookie/module"]!.failed.map((f) => f.id)).toEqual(["in-session"]);
+      expect(byId["session-global-dict/module"]!.failed.map((f) => f.id)).toContain("browsers-independent");
       expect(report.checks[0]!.id).toBe("page-answers");
       expect(report.checks[0]!.catches).toContain("secret-key-removed/module");
       expect(first.code).toBe(report.ok ? 0 : 1);

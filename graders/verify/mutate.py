@@ -596,14 +596,11 @@ def routes(module):
     return found
 
 
-def decorated(site_filter):
-    """Route decorators of view functions, as sites whose `function` is the view."""
-    def wanted(node):
-        return route_decorator(node) and site_filter(node)
-    return wanted
-
-
 def in_decorators(module, wanted):
+    """Decorators of top-level functions for which wanted(decorator) is true, as sites of that function.
+
+    (Not sites(): route_decorator alone would also match session.get("key") anywhere.)
+    """
     out = []
     for stmt in module.body:
         if isinstance(stmt, ast.FunctionDef):
