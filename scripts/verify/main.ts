@@ -97,7 +97,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   if (!isDirectory(solution)) {
     throw new UsageError(`No solution folder at ${solution}. Give the reference solution with --solution DIR.`);
   }
-  const marks = readMarks(marksFile(file, spec.id));
+  const read = readMarks(marksFile(file, spec.id));
+  const marks = { ...read, file: shown(root, read.file) };
   const prefixes = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
 
   const progress = io.stderr.isTTY === true;
