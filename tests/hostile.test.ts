@@ -308,6 +308,14 @@ const CASES: Case[] = [
     },
   },
   {
+    // Issue 9 item 7: underscores outside Python code are no blanks.
+    name: "underscored-notes",
+    expect(result) {
+      expect(result.problem).toBeUndefined();
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
+    },
+  },
+  {
     name: "fake-json",
     expect(result) {
       // The fake "fatal" is not believed (no grader error), nor the fake ready lines.
