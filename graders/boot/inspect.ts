@@ -7,6 +7,7 @@ import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { readStudentFile } from "../studentFile.js";
 import type { Problem, SourceLocation, SourceText } from "../verdict/types.js";
+import { nameText } from "../verdict/studentText.js";
 import { findPythonBlanks } from "./pythonBlanks.js";
 
 /** Blanks are Python code (see pythonBlanks.ts): notes.txt saying "Name: ____" is no blank. */
@@ -29,13 +30,14 @@ export interface SubmissionLook {
 export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
   const entryFile = readStudentFile(dir, entry, MAX_FILE_BYTES);
   if (entryFile.kind === "missing" || entryFile.kind === "link" || entryFile.kind === "not-a-file") {
-    const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")) : [];
+    const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")).map(nameText) : [];
+    const where = nameText(dir);
     const what =
       entryFile.kind === "link"
-        ? `${entry} in ${dir} is a symbolic link, and the grader never follows one.`
+        ? `${entry} in ${where} is a symbolic link, and the grader never follows one.`
         : entryFile.kind === "not-a-file"
-          ? `${entry} in ${dir} is not a file.`
-          : `There is no ${entry} in ${dir}.`;
+          ? `${entry} in ${where} is not a file.`
+          : `There is no ${entry} in ${where}.`;
     return {
       problem: {
         kind: "missing-file",
@@ -50,7 +52,8 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
   const blanks = sourceFiles(dir).flatMap((path) => {
     const file = relative(dir, path);
     const text = path === entryPath ? source?.text : readText(dir, file);
-    return text === undefined ? [] : findBlanks(file, text);
+    // File names are student text: they are quoted in the Problem and its locations.
+    return text === undefined ? [] : findBlanks(nameText(file), text);
   });
   if (blanks.length === 0) return { source };
   const where = blanks.map((b) => `${b.file} line ${b.line}`);
