@@ -53,7 +53,7 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
     const file = relative(dir, path);
     const text = path === entryPath ? source?.text : readText(dir, file);
     // File names are student text: they are quoted in the Problem and its locations.
-    return text === undefined ? [] : findBlanks(nameText(file), text);
+    return text === undefined ? [] : findPythonBlanks(nameText(file), text);
   });
   if (blanks.length === 0) return { source };
   const where = blanks.map((b) => `${b.file} line ${b.line}`);
