@@ -7,7 +7,7 @@ import { StringDecoder } from "node:string_decoder";
 import { GraderError } from "../errors.js";
 import { startDeadline } from "../deadline.js";
 import type { AppEnding } from "../verdict/fault.js";
-import type { AppException, Problem, SourceLocation } from "../verdict/types.js";
+import type { AnsweringView, AppException, AppRoute, Problem, SourceLocation } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
 import { limitPhrase, recordIsolation, type AppLimits, type Sandbox } from "./isolation.js";
 import type { OutputBuffer } from "./output.js";
@@ -21,6 +21,10 @@ export interface RunningApp {
   readonly output: OutputBuffer;
   /** The exception a request raised, if the runner reported one for that request id. */
   exceptionFor(requestId: string, waitMs: number): Promise<AppException | undefined>;
+  /** The app's routes (Flask's url_map, the static route left out), when the runner reported them. */
+  readonly routes?: AppRoute[];
+  /** The view function that answered a request, if the runner reported one for that request id. */
+  viewFor(requestId: string, waitMs: number): Promise<AnsweringView | undefined>;
   /** Why the process ended, if it has (naming the limit when one stopped it). */
   exitReason(): string | undefined;
   /** How the process ended, if it has: for the fault classifier (verdict/fault.ts). */
@@ -55,7 +59,7 @@ export function runnerNotes(events: readonly ChannelEvent[]): RunnerNote[] {
 }
 
 export interface ChannelEvent {
-  event: "ready" | "problem" | "exception" | "note" | "fatal" | "sandbox" | "limit";
+  event: "ready" | "problem" | "exception" | "routes" | "endpoint" | "note" | "fatal" | "sandbox" | "limit";
   [field: string]: unknown;
 }
 
@@ -128,6 +132,11 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     async exceptionFor(requestId, waitMs) {
       const e = await proc.events.next((ev) => ev.event === "exception" && ev.request === requestId, waitMs);
       return e ? exceptionFrom(e, limits) : undefined;
+    },
+    routes: routesFrom(proc.events.all.find((e) => e.event === "routes")),
+    async viewFor(requestId, waitMs) {
+      const e = await proc.events.next((ev) => ev.event === "endpoint" && ev.request === requestId, waitMs);
+      return e ? viewFrom(e) : undefined;
     },
     exitReason,
     ending,
@@ -270,10 +279,30 @@ function exceptionFrom(e: ChannelEvent, limits?: AppLimits): AppException {
   };
 }
 
+/** The routes event's list, checked field by field (student code shares the runner's process). */
+function routesFrom(e: ChannelEvent | undefined): AppRoute[] | undefined {
+  if (!e || !Array.isArray(e.routes)) return undefined;
+  return (e.routes as unknown[]).slice(0, 100).flatMap((r) => {
+    const { rule, endpoint, methods } = (r ?? {}) as Record<string, unknown>;
+    if (typeof rule !== "string" || typeof endpoint !== "string" || !Array.isArray(methods)) return [];
+    return [{ rule, endpoint, methods: methods.filter((m): m is string => typeof m === "string") }];
+  });
+}
+
+function viewFrom(e: ChannelEvent): AnsweringView {
+  return {
+    endpoint: String(e.endpoint),
+    function: String(e.function ?? ""),
+    location: typeof e.file === "string" && typeof e.line === "number" ? { file: e.file, line: e.line } : undefined,
+  };
+}
+
 /** Longest channel line kept; the runner's lines are far shorter (an exception's message is the longest). */
 const MAX_LINE_CHARS = 64 * 1024;
 /** Events kept of each kind; the handshake only ever uses the first ready/problem/fatal/sandbox/limit. */
-const MAX_EVENTS: Record<string, number> = { exception: 500, note: 50 };
+const MAX_EVENTS: Record<string, number> = { exception: 500, endpoint: 500, note: 50 };
+/** Per-request events: past the bound, the latest are kept (each is waited for just after its request). */
+const LATEST_KEPT = new Set(["exception", "endpoint"]);
 const MAX_OTHER_EVENTS = 8;
 
 /**
@@ -325,9 +354,8 @@ export class ChannelReader {
     const count = this.counts.get(event.event) ?? 0;
     if (count >= (MAX_EVENTS[event.event] ?? MAX_OTHER_EVENTS)) {
       this.dropped++;
-      if (event.event !== "exception") return;
-      // Exceptions: keep the latest (each is waited for by its request id, just after the request).
-      const oldest = this.all.findIndex((e) => e.event === "exception");
+      if (!LATEST_KEPT.has(event.event)) return;
+      const oldest = this.all.findIndex((e) => e.event === event.event);
       this.all.splice(oldest, 1);
       this.all.push(event);
       return;

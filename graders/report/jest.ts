@@ -11,14 +11,16 @@
  * Test names must exist when jest collects the file, so the specs are loaded before (top-level
  * await); the apps are started in `beforeAll`, once per exercise.
  */
-import { beforeAll, describe, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { resolve } from "node:path";
 import { packageRoot } from "../paths.js";
-import { bundledTargets, findTargets, listExercises, specFile, type Target } from "../targets.js";
+import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Target } from "../targets.js";
 import type { Spec } from "../spec/types.js";
 import type { Result, Verdict } from "../verdict/types.js";
 import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
 import { graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
+import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
+import { findPython } from "../boot/python.js";
 import { mayBeSubmission } from "./ignored.js";
 import { actionsSafe, nameText } from "../verdict/studentText.js";
 
@@ -53,11 +55,15 @@ export async function submissionTests(options: SubmissionTestsOptions = {}): Pro
   const plan = await planSubmission(options);
   const reveal = options.reveal ?? revealFromEnv();
   for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${nameText(folder)}: no exercise has this name.`);
+  // As in the CLI: one warm Python forks every app, started now so that it warms up while jest
+  // collects the tests; stopped after the last test, so that nothing keeps running.
+  const warm = plan.exercises.some((e) => e.spec.kind !== "quiz") ? startWarm() : undefined;
+  afterAll(() => warm?.close());
   for (const { target, spec } of plan.exercises) {
     describe(target.exercise, () => {
       let result: Result | undefined;
       beforeAll(async () => {
-        result = await gradeExercise({ target, spec });
+        result = await gradeExercise({ target, spec }, warm?.launch);
         for (const note of result.notes) warn(`${target.exercise}: Note: ${note}`);
         if (result.status === "error") warn(`${target.exercise}: ${graderErrorText(result)}`);
       }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -81,7 +87,8 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
   const known = listExercises(specsDir);
   const submission = options.submission ?? process.env.SUBMISSION;
   const discovery = submission !== undefined && submission !== ""
-    ? findTargets(submission, known, options.exercise ?? (process.env.EXERCISE || undefined))
+    ? // Relative to where the student typed `npm test` (npm starts jest in the package's root).
+      findTargets(userFolder(submission), known, options.exercise ?? (process.env.EXERCISE || undefined))
     : // The reference solutions by default: the suite then shows that every check can pass.
       bundledTargets(root, known, options.exercise, ["solutions"]);
   // Hidden checks join when the environment holds them (the grading step of CI), as in the CLI.
@@ -95,10 +102,23 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
   return { exercises, ignored: discovery.ignored };
 }
 
-/** Grades one planned exercise with the same pipeline as the CLI. */
-export async function gradeExercise({ target, spec }: PlannedExercise): Promise<Result> {
+/** Grades one planned exercise with the same pipeline as the CLI (cold boots unless a launcher is given). */
+export async function gradeExercise({ target, spec }: PlannedExercise, launcher?: Launcher): Promise<Result> {
   const { grade } = await import("../grade.js");
-  return grade(spec, target.dir);
+  return grade(spec, target.dir, launcher ? { launcher } : {});
+}
+
+/** The warm launcher, started; undefined without Python (grade() then reports it per exercise). */
+function startWarm(): WarmLauncher | undefined {
+  let python: string;
+  try {
+    python = findPython();
+  } catch {
+    return undefined;
+  }
+  const warm = warmLauncher();
+  void warm.prestart(python);
+  return warm;
 }
 
 export type CheckOutcome = { kind: "pass" } | { kind: "warn"; text: string } | { kind: "fail"; text: string };
