@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { grade } from "../graders/grade.js";
 import { createProgress } from "../graders/batch/progress.js";
 import { main } from "../scripts/cli/main.js";
+import { loadSpec } from "../graders/spec/load.js";
 import { runBatch } from "../graders/batch/run.js";
 import { csvField } from "../graders/batch/gradebook.js";
 import { checkOutcome, CheckFailure } from "../graders/report/jest.js";
@@ -217,6 +218,23 @@ describe("a file name as student text", () => {
     for (const [format, output] of Object.entries(renderAll([result])) as [Format, string][]) {
       expect(forgedCommands(format, output)).toEqual([]);
       expect(output).not.toMatch(CONTROL);
+    }
+  }, 60_000);
+});
+
+describe("answers.yaml as student text", () => {
+  test("a forged key and answers with escapes: no control character in the result, no command in any format", async () => {
+    const answers = [
+      `"\\e[2J\\n::notice title=Autograding complete::Points 10/10": a`,
+      `q1: "\\e[H\\e[2JScore: 10/10\\e[8m\\n##[error]forged"`,
+      `q2: "\\n::stop-commands::x\\u202e"`,
+    ].join("\n");
+    const result = await grade(await loadSpec(resolve("specs", "quiz.yaml")), tempApp({ "answers.yaml": `${answers}\n` }));
+    expect(result.checks.find((v) => v.id === "q1")!.message).toContain("Score: 10/10");
+    expect(result.notes.join("\n")).toContain("Autograding complete");
+    expect(strings(result).filter((s) => CONTROL.test(s))).toEqual([]);
+    for (const [format, output] of Object.entries(renderAll([result])) as [Format, string][]) {
+      expect([format, forgedCommands(format, output)]).toEqual([format, []]);
     }
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { Spec } from "../spec/types.js";
 import type { Problem, Result, Verdict } from "../verdict/types.js";
 import { evaluateQuiz, type AnswerEntry } from "./evaluate.js";
+import { nameText, plainData, plainText } from "../verdict/studentText.js";
 
 export const ANSWERS_FILE = "answers.yaml";
 
@@ -27,13 +28,13 @@ export function readAnswers(dir: string, file = ANSWERS_FILE): ReadAnswers {
   let text: string;
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) return { problem: missing(dir, file, `${file} in ${dir} is not a file.`) };
+    if (!stat.isFile()) return { problem: missing(dir, file, `${file} in ${nameText(dir)} is not a file.`) };
     if (stat.size > MAX_BYTES) {
       return { problem: { kind: "syntax", subject: file, message: `${file} is ${Math.round(stat.size / 1024)} KB: far too big for a list of answers.`, hint: FORMAT_HINT, locations: [] } };
     }
     text = readFileSync(path, "utf8");
   } catch {
-    return { problem: missing(dir, file, `There is no ${file} in ${dir}.`) };
+    return { problem: missing(dir, file, `There is no ${file} in ${nameText(dir)}.`) };
   }
   return parseAnswers(text, file);
 }
@@ -85,7 +86,8 @@ export function parseAnswers(text: string, file = ANSWERS_FILE): ReadAnswers {
     const key = isScalar(keyNode) ? String(keyNode.value) : String((keyNode as { toJSON?: () => unknown } | null)?.toJSON?.() ?? keyNode);
     const range = isScalar(keyNode) ? keyNode.range : undefined;
     const value = pair.value === null ? null : isScalar(pair.value) ? pair.value.value : (pair.value as { toJSON(): unknown }).toJSON();
-    return { key, value, line: range ? lines.linePos(range[0]).line : undefined };
+    // Keys and answers are student text, quoted in feedback: made plain where they are read.
+    return { key: plainText(key), value: plainData(value), line: range ? lines.linePos(range[0]).line : undefined };
   });
   return { entries };
 }
@@ -118,7 +120,7 @@ function unclosedLine(text: string): number | undefined {
 function missing(dir: string, file: string, first: string): Problem {
   let others: string[] = [];
   try {
-    others = readdirSync(dir).filter((name) => name !== file && /\.(ya?ml|txt)$/i.test(name));
+    others = readdirSync(dir).filter((name) => name !== file && /\.(ya?ml|txt)$/i.test(name)).map(nameText);
   } catch {
     // no folder at all: the first sentence says enough
   }
