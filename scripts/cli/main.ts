@@ -16,6 +16,7 @@ import type { WarmLauncher } from "../../graders/boot/warm.js";
 import type { Spec } from "../../graders/spec/types.js";
 import type { Result } from "../../graders/verdict/types.js";
 import { parseCliArgs, USAGE, type FormatRequest } from "./args.js";
+import { actionsSafe, nameText } from "../../graders/verdict/studentText.js";
 
 export interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -69,7 +70,8 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     ? findTargets(userFolder(args.path, io.env), known, args.exercise)
     : bundledTargets(root, known, args.exercise);
   for (const folder of discovery.ignored.filter(mayBeSubmission)) {
-    io.stderr.write(`autograde: note: ignoring ${shown(folder)}: no exercise is named ${JSON.stringify(basename(folder))}.\n`);
+    // Folder names are the student's: one line each, odd characters visible.
+    io.stderr.write(actionsSafe(`autograde: note: ignoring ${nameText(shown(folder))}: no exercise is named ${quotedName(basename(folder))}.\n`));
   }
 
   // One warm Python (Flask imported once) starts first, so that its start overlaps everything
@@ -238,6 +240,12 @@ function knownExercises(message: string, context: RunContext): string {
  * The folder as the user would write it: relative to where they are when it is below it (the
  * bundled folders are found as absolute paths), as given otherwise.
  */
+/** A plain name in quotes; any other is quoted already, its odd characters visible. */
+function quotedName(name: string): string {
+  const shownName = nameText(name);
+  return shownName === name ? JSON.stringify(name) : shownName;
+}
+
 function shown(folder: string): string {
   if (!isAbsolute(folder)) return folder;
   const rel = relative(process.cwd(), folder);
