@@ -70,7 +70,7 @@ export function checkRun(argv: readonly string[], env: NodeJS.ProcessEnv): JestR
     // jest's watch mode follows the test files, not the app: the grader's own --watch does.
     const grade = fileURLToPath(new URL("./grade.js", import.meta.url));
     const flags = [...(exercise ? ["--exercise", exercise] : []), ...(values.reveal ? ["--reveal"] : [])];
-    return { args: [grade, userFolder(folder, env), "--watch", ...flags], env: {}, cwd: process.cwd() };
+    return { args: [grade, submission, "--watch", ...flags], env: {}, cwd: root };
   }
   const jest = createRequire(import.meta.url).resolve("jest/bin/jest");
   const config = {
