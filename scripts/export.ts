@@ -187,10 +187,12 @@ function writeGradescope(files: Files, exercises: Exercise[], dependency: string
       ? "These exercises have no hidden checks."
       : options.includeHidden
         ? `\`hidden-checks.yaml\` holds ${hiddenCount} hidden check(s) and is graded with the rest. Students see only whether each ` +
-          "passed; staff see the details in a 0-point test visible only to them (for `after-due-date` checks, shown to students after the due date)."
+          "passed, and their total score; staff see the details in the autograder output (for `after-due-date` and `after-published` checks, " +
+          "also in a 0-point test shown to students after the due date or once grades are published: Gradescope hides their total until then)."
         : `The ${hiddenCount} hidden check(s) are not in this folder. To grade them, copy the file the export wrote beside it ` +
-          `(\`${hiddenFile}\`) into it as \`hidden-checks.yaml\` before zipping. Students then see only whether each passed; staff see the ` +
-          "details in a 0-point test visible only to them (for `after-due-date` checks, shown to students after the due date).";
+          `(\`${hiddenFile}\`) into it as \`hidden-checks.yaml\` before zipping. Students then see only whether each passed, and their total; staff see the ` +
+          "details in the autograder output (for `after-due-date` and `after-published` checks, also in a 0-point test shown to students " +
+          "after the due date or once grades are published: Gradescope hides their total until then).";
   const layout = ids.length === 1 ? `\`${exercises[0]!.spec.kind === "quiz" ? "answers.yaml" : exercises[0]!.spec.entry ?? "app.py"}\` at the top, or in a folder \`${ids[0]}/\`` : `one folder per exercise, named ${ids.map((id) => `\`${id}/\``).join(", ")}`;
   files.text(
     "README.md",

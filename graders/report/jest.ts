@@ -22,6 +22,7 @@ import { graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js"
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
 import { findPython } from "../boot/python.js";
 import { mayBeSubmission } from "./ignored.js";
+import { actionsSafe, nameText } from "../verdict/studentText.js";
 
 export interface SubmissionTestsOptions {
   /** Exercise folder or folder of exercise folders. Default: env SUBMISSION, else the package's solutions/. */
@@ -53,7 +54,7 @@ const DEFAULT_TIMEOUT_MS = 180_000;
 export async function submissionTests(options: SubmissionTestsOptions = {}): Promise<void> {
   const plan = await planSubmission(options);
   const reveal = options.reveal ?? revealFromEnv();
-  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${folder}: no exercise has this name.`);
+  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${nameText(folder)}: no exercise has this name.`);
   // As in the CLI: one warm Python forks every app, started now so that it warms up while jest
   // collects the tests; stopped after the last test, so that nothing keeps running.
   const warm = plan.exercises.some((e) => e.spec.kind !== "quiz") ? startWarm() : undefined;
@@ -155,7 +156,9 @@ export function plannedChecks(spec: Spec): { id: string; title: string }[] {
 
 /** A failed check as jest shows it: the feedback alone, no stack trace into the grader. */
 export class CheckFailure extends Error {
-  constructor(text: string) {
+  constructor(feedback: string) {
+    // Students run `npm test` on GitHub Actions too: the feedback quotes their app.
+    const text = actionsSafe(feedback);
     super(text);
     this.name = "CheckFailure";
     // jest prints `stack`, taking as the message everything before the first "at file:line:col"
@@ -170,7 +173,7 @@ export class CheckFailure extends Error {
  * which a student would read as "the error is in the grader".
  */
 function warn(text: string): void {
-  process.stderr.write(`${text}\n\n`);
+  process.stderr.write(actionsSafe(`${text}\n\n`));
 }
 
 function indent(text: string): string {
