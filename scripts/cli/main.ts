@@ -11,7 +11,7 @@ import { shouldColor } from "../../graders/report/colors.js";
 import { createReporter, fanOut } from "../../graders/report/formats.js";
 import { mayBeSubmission } from "../../graders/report/ignored.js";
 import { summarize, type Reporter, type ReporterOptions } from "../../graders/report/reporter.js";
-import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Discovery } from "../../graders/targets.js";
+import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Discovery, type Target } from "../../graders/targets.js";
 import type { WarmLauncher } from "../../graders/boot/warm.js";
 import type { Spec } from "../../graders/spec/types.js";
 import type { Result } from "../../graders/verdict/types.js";
@@ -31,28 +31,40 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await run(argv, io, context);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`autograde: ${error.message}${knownExercises(error.message, context)}\nRun \`autograde --help\` for usage.\n`);
-      return EXIT.usage;
-    }
-    // The message already names file:line:column and what is wrong; a stack would only hide it.
-    if (error instanceof SpecError) {
-      io.stderr.write(`autograde: invalid spec: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    // A known grader-side failure (e.g. no Python with Flask) is explained by its message.
-    if (error instanceof GraderError) {
-      io.stderr.write(`autograde: ${error.message}\n`);
-      return EXIT.crashed;
-    }
-    io.stderr.write(`autograde: the grader crashed (a bug in the grader, not in your app):\n${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT.crashed;
+    return explain(error, io, context);
   }
 }
 
-/** What a usage message may need from a run that stopped early. */
-interface RunContext {
+/** Says why a run stopped, to stderr; returns the exit status for it. */
+export function explain(error: unknown, io: Io, context: RunContext): number {
+  if (error instanceof UsageError) {
+    io.stderr.write(`autograde: ${error.message}${knownExercises(error.message, context)}\nRun \`autograde --help\` for usage.\n`);
+    return EXIT.usage;
+  }
+  // The message already names file:line:column and what is wrong; a stack would only hide it.
+  if (error instanceof SpecError) {
+    io.stderr.write(`autograde: invalid spec: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  // A known grader-side failure (e.g. no Python with Flask) is explained by its message.
+  if (error instanceof GraderError) {
+    io.stderr.write(`autograde: ${error.message}\n`);
+    return EXIT.crashed;
+  }
+  io.stderr.write(`autograde: the grader crashed (a bug in the grader, not in your app):\n${(error as Error)?.stack ?? String(error)}\n`);
+  return EXIT.crashed;
+}
+
+/** What a usage message may need from a run that stopped early, and what `--watch` shares between runs. */
+export interface RunContext {
   specsDir?: string;
+  /** Set by `--watch` for the runs it starts. */
+  watching?: boolean;
+  /** Watch mode: the warm launcher every run uses, left running after each. */
+  warm?: WarmLauncher;
+  /** Set by a run: the folders it graded, and their results. */
+  targets?: Target[];
+  results?: Result[];
 }
 
 async function run(argv: readonly string[], io: Io, context: RunContext): Promise<number> {
@@ -60,6 +72,10 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   if (args.help) {
     io.stdout.write(USAGE);
     return EXIT.graded;
+  }
+  if (args.watch && !context.watching) {
+    const { watch } = await import("./watch.js");
+    return watch(io, (shared) => run(argv, io, shared));
   }
   const root = packageRoot();
   const specsDir = args.specs !== undefined ? resolve(args.specs) : join(root, "specs");
@@ -79,7 +95,11 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   // interpreter. Cold boots remain the fallback inside the launcher. The zygote gets a clean
   // environment of its own, never this process's (see the hidden checks below).
   // (Imported before the pipeline: concurrent dynamic imports of shared modules trip jest's ESM loader.)
-  const warm = discovery.targets.length > 0 ? await startWarm() : undefined;
+  context.targets = discovery.targets;
+  const warm = context.warm ?? (discovery.targets.length > 0 ? await startWarm() : undefined);
+  if (context.watching) context.warm = warm;
+  // In watch mode the launcher outlives this run.
+  const close = async () => (warm === context.warm ? undefined : warm?.close());
   try {
     // The pipeline's modules load while the specs are read (file reads overlap); a failure to
     // load surfaces where it is awaited.
@@ -114,16 +134,17 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
       results.push(result);
       reporter.onResult(result);
     }
-    await warm?.close();
+    await close();
     const { coldBootNote } = await import("../../graders/boot/warm.js");
     const coldNote = warm && coldBootNote(warm.stats);
     if (coldNote) io.stderr.write(`autograde: note: ${coldNote}\n`);
     reporter.onEnd(summarize(results));
     outputs.flush();
+    context.results = results;
     // A submission the grader could not grade has no trustworthy score: say so to CI.
     return results.some((r) => r.status === "error") ? EXIT.crashed : EXIT.graded;
   } finally {
-    await warm?.close(); // also when a spec is invalid: a live zygote would keep this process running
+    await close(); // also when a spec is invalid: a live zygote would keep this process running
   }
 }
 
