@@ -17,7 +17,7 @@ import { validateXML } from "xmllint-wasm";
 import { toClassroomReport, createClassroomReporter, type ClassroomReport } from "../graders/report/classroom.js";
 import { checkFeedback } from "../graders/report/feedback.js";
 import { reporterFigures } from "./support/classroomReporter.js";
-import { resultAnnotations, totalAnnotation, workflowCommand } from "../graders/report/github.js";
+import { plannedAnnotations, resultAnnotations, totalAnnotation, workflowCommand } from "../graders/report/github.js";
 import { toGradescopeResults } from "../graders/report/gradescope.js";
 import { toJunitXml } from "../graders/report/junit.js";
 import { summarize, type Summary } from "../graders/report/reporter.js";
@@ -507,6 +507,32 @@ describe("GitHub annotations", () => {
   test("a submission the grader could not grade is an error annotation", () => {
     expect(resultAnnotations(ungradable)[0]).toMatchObject({ level: "error", title: "login-logout: could not be graded" });
   });
+
+  test("within GitHub's caps (10 errors, 10 warnings per step): each exercise's most useful first, then a pointer to the summary", () => {
+    // Four exercises whose apps did not start, with six blanks each: 24 errors, and a note each.
+    const manyBlanks: Problem = { ...blanks, locations: [1, 2, 3, 4, 5, 6].map((line) => ({ file: "app.py", line })) };
+    const exercisesWithBlanks = ["a-one", "b-two", "c-three", "d-four"].map((exercise) =>
+      result({ exercise, submission: `work/${exercise}`, problem: manyBlanks, checks: notStarted.checks }),
+    );
+    const planned = plannedAnnotations(summarize(exercisesWithBlanks), { root: ROOT });
+    const count = (level: string) => planned.filter((a) => a.level === level).length;
+    expect([count("error"), count("warning"), count("notice")]).toEqual([10, 4, 2]);
+    expect(planned.length).toBeLessThanOrEqual(50);
+    // The first four: the whole story of each exercise, at its first blank.
+    expect(planned.slice(0, 4).map((a) => [a.title, a.location?.line])).toEqual(
+      ["a-one", "b-two", "c-three", "d-four"].map((exercise) => [`${exercise}: your app could not start`, 1]),
+    );
+    expect(planned.slice(0, 4).every((a) => a.message.startsWith("Your app could not start"))).toBe(true);
+    // Every exercise is annotated, none crowded out by another's blanks.
+    for (const exercise of ["a-one", "b-two", "c-three", "d-four"]) expect(planned.filter((a) => a.title.startsWith(exercise)).length).toBeGreaterThanOrEqual(3);
+    expect(planned.at(-2)).toEqual(totalAnnotation(summarize(exercisesWithBlanks)));
+    expect(planned.at(-1)).toMatchObject({ level: "notice", title: "Autograding: more in the summary" });
+    expect(planned.at(-1)!.message).toMatch(/^14 more problems are not annotated here .*step summary/);
+    // Under the caps: everything, the total last, no pointer.
+    const few = plannedAnnotations(graded, { root: ROOT });
+    expect(few.filter((a) => a.level !== "notice")).toHaveLength(resultAnnotations(result(), { root: ROOT }).length + resultAnnotations(notStarted, { root: ROOT }).length);
+    expect(few.at(-1)).toEqual(totalAnnotation(graded));
+  });
 });
 
 describe("Markdown summary", () => {
@@ -607,6 +633,44 @@ describe("--format", () => {
       expect(stderr).toMatch(/^::notice title=Autograding::Points 0\/\d+\n$/m);
       const md = readFileSync(summary, "utf8");
       expect(md.startsWith("# An earlier step\n## Autograding: 0/")).toBe(true);
+    });
+
+    test("a usage error on GitHub Actions still publishes a result: an error with the reason, for the Classroom reporter", async () => {
+      const output = join(dir, "usage-output");
+      writeFileSync(output, "");
+      const { code, stderr } = await cli([join(root, "starter", "visit-counter"), "--format", "xml"], { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: output });
+      expect(code).toBe(2);
+      expect(stderr).toContain('Unknown format "xml"');
+      const published = /^result=(.*)$/m.exec(readFileSync(output, "utf8"))![1]!;
+      const report = JSON.parse(Buffer.from(published, "base64").toString("utf8")) as ClassroomReport;
+      expect(report).toMatchObject({ version: 1, status: "error", max_score: 0 });
+      expect(report.tests).toHaveLength(1);
+      expect(report.tests[0]).toMatchObject({ status: "error", test_code: "" });
+      expect(report.tests[0]!.message).toMatch(/^Unknown format "xml"\. Expected one of: /);
+      // What the reporter makes of it: no points recorded, no NaN.
+      expect(reporterFigures(report)).toMatchObject({ countBased: 0, testsPassed: 0, tests: 1 });
+      expect(reporterFigures(report).notice).toBeUndefined();
+    });
+
+    test("the exported repository's starters on GitHub Actions: at most 10 errors, every exercise annotated, then where the rest are", async () => {
+      const output = join(dir, "starters-output");
+      writeFileSync(output, "");
+      const { code, stderr } = await cli([join("starter"), "--format", "classroom"], { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: output, GITHUB_WORKSPACE: root });
+      expect(code).toBe(0);
+      const commands = stderr.split("\n").filter((line) => line.startsWith("::"));
+      const errors = commands.filter((line) => line.startsWith("::error "));
+      expect(errors.length).toBeLessThanOrEqual(10);
+      expect(commands.filter((line) => line.startsWith("::warning ")).length).toBeLessThanOrEqual(10);
+      for (const exercise of ["login-logout", "protected-page", "theme-cookie", "visit-counter"]) {
+        expect(errors.some((line) => line.includes(`file=starter/${exercise}/app.py,`))).toBe(true);
+      }
+      // More blanks than fit: the total, then the pointer to the step summary.
+      expect(commands.at(-2)).toMatch(/^::notice title=Autograding::Points 0\/\d+$/);
+      expect(commands.at(-1)).toMatch(/^::notice title=Autograding%3A more in the summary::\d+ more problems are not annotated here .*step summary/);
+      // The step outputs for badges and points bars.
+      const outputs = readFileSync(output, "utf8");
+      expect(outputs).toMatch(/^points=0\/\d+$/m);
+      expect(outputs).toMatch(/^max-points=\d+$/m);
     });
 
     test("a file that cannot be written fails the run (exit 1) and says which", async () => {

@@ -8,6 +8,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
 import { packageRoot } from "../../graders/paths.js";
 import { shouldColor } from "../../graders/report/colors.js";
+import { failedRunReport, publishReport } from "../../graders/report/classroom.js";
 import { createReporter, fanOut } from "../../graders/report/formats.js";
 import { mayBeSubmission } from "../../graders/report/ignored.js";
 import { summarize, type Reporter, type ReporterOptions } from "../../graders/report/reporter.js";
@@ -31,20 +32,25 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await run(argv, io, context);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`autograde: ${error.message}${knownExercises(error.message, context)}\nRun \`autograde --help\` for usage.\n`);
+      const reason = `${error.message}${knownExercises(error.message, context)}`;
+      io.stderr.write(`autograde: ${reason}\nRun \`autograde --help\` for usage.\n`);
+      publishFailure(io, context, reason);
       return EXIT.usage;
     }
     // The message already names file:line:column and what is wrong; a stack would only hide it.
     if (error instanceof SpecError) {
       io.stderr.write(`autograde: invalid spec: ${error.message}\n`);
+      publishFailure(io, context, `invalid spec: ${error.message}`);
       return EXIT.usage;
     }
     // A known grader-side failure (e.g. no Python with Flask) is explained by its message.
     if (error instanceof GraderError) {
       io.stderr.write(`autograde: ${error.message}\n`);
+      publishFailure(io, context, error.message);
       return EXIT.crashed;
     }
     io.stderr.write(`autograde: the grader crashed (a bug in the grader, not in your app):\n${(error as Error)?.stack ?? String(error)}\n`);
+    publishFailure(io, context, `the grader crashed (a bug in the grader, not in your app): ${(error as Error)?.message ?? String(error)}`);
     return EXIT.crashed;
   }
 }
@@ -52,6 +58,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 /** What a usage message may need from a run that stopped early. */
 interface RunContext {
   specsDir?: string;
+  /** The reporters have been handed the results (and have published theirs). */
+  reported?: boolean;
+}
+
+/**
+ * On GitHub Actions, a run that stopped before reporting still hands the Classroom reporter a
+ * result: an error with the reason (graders/report/classroom.ts `failedRunReport`).
+ */
+function publishFailure(io: Io, context: RunContext, reason: string): void {
+  const file = io.env.GITHUB_OUTPUT;
+  if (context.reported || !file) return;
+  try {
+    publishReport(failedRunReport(reason), (name, value) => appendFileSync(file, `${name}=${value}\n`));
+  } catch {
+    // The reason is on stderr already; an unwritable output file is not worth hiding it behind.
+  }
 }
 
 async function run(argv: readonly string[], io: Io, context: RunContext): Promise<number> {
@@ -115,6 +137,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     const { coldBootNote } = await import("../../graders/boot/warm.js");
     const coldNote = warm && coldBootNote(warm.stats);
     if (coldNote) io.stderr.write(`autograde: note: ${coldNote}\n`);
+    context.reported = true;
     reporter.onEnd(summarize(results));
     outputs.flush();
     // A submission the grader could not grade has no trustworthy score: say so to CI.
