@@ -179,6 +179,7 @@ function openOutputs(requests: readonly FormatRequest[], io: Io, reveal: boolean
     reveal,
     root: env.GITHUB_WORKSPACE || process.cwd(),
     ...(env.GITHUB_OUTPUT && { setOutput: (name: string, value: string) => appendTo(env.GITHUB_OUTPUT!, `${name}=${value}\n`) }),
+    ...(env.AUTOGRADER_SUBMISSION_METADATA && { submissionMetadata: env.AUTOGRADER_SUBMISSION_METADATA }),
   };
   const reporters: Reporter[] = [];
   const files: { path: string; text: () => string; append?: boolean }[] = [];
