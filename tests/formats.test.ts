@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { validateXML } from "xmllint-wasm";
 import { toClassroomReport, createClassroomReporter, type ClassroomReport } from "../graders/report/classroom.js";
 import { checkFeedback } from "../graders/report/feedback.js";
+import { reporterFigures } from "./support/classroomReporter.js";
 import { resultAnnotations, totalAnnotation, workflowCommand } from "../graders/report/github.js";
 import { toGradescopeResults } from "../graders/report/gradescope.js";
 import { toJunitXml } from "../graders/report/junit.js";
@@ -167,17 +168,30 @@ const ROOT = join(root, "work", "..");
 describe("classroom (GitHub Classroom runner result, version 1)", () => {
   const parse = (summary: Summary, reveal = false): ClassroomReport => JSON.parse(JSON.stringify(toClassroomReport(summary, { reveal, root: ROOT })));
 
-  test("parses, with exactly the documented keys, one test per check", () => {
+  test("parses, with exactly the documented keys; a test per point (here per half point), none for advisory checks", () => {
     const report = parse(graded);
     expect(Object.keys(report).sort()).toEqual(["max_score", "status", "tests", "version"]);
     expect(report.version).toBe(1);
-    expect(report.tests).toHaveLength(checks.length + notStarted.checks.length);
+    // Half marks make the unit 0.5: 13.5 points are 27 tests of 0.5 each.
+    expect(report.tests).toHaveLength(27);
     for (const t of report.tests) {
       expect(Object.keys(t).sort()).toEqual(["duration", "filename", "line_no", "max_score", "message", "name", "score", "status", "test_code"]);
       expect(["pass", "fail", "error"]).toContain(t.status);
-      expect(typeof t.score).toBe("number");
+      expect(t.max_score).toBe(0.5);
+      expect(t.score).toBe(t.status === "pass" ? 0.5 : 0);
       expect(Number.isInteger(t.line_no)).toBe(true);
     }
+    expect(report.tests.some((t) => t.name.includes(advisory.title))).toBe(false);
+    // Whole points: one test per point.
+    expect(parse(summarize([result({ checks: [pass, fail, skip, advisory] })])).tests.map((t) => [t.name, t.status])).toEqual([
+      ["The home page opens [1/2]", "pass"],
+      ["The home page opens [2/2]", "pass"],
+      ["Each visit adds one | or not [1/3]", "fail"],
+      ["Each visit adds one | or not [2/3]", "fail"],
+      ["Each visit adds one | or not [3/3]", "fail"],
+      ["Each browser has its own count [1/2]", "fail"],
+      ["Each browser has its own count [2/2]", "fail"],
+    ]);
   });
 
   test("the test scores add up to the total, partial points included; max_score is the sum of the maxima", () => {
@@ -187,54 +201,63 @@ describe("classroom (GitHub Classroom runner result, version 1)", () => {
     expect(report.max_score).toBe(graded.maxScore);
     expect(report.tests.reduce((s, t) => s + t.max_score, 0)).toBe(graded.maxScore);
     expect(report.tests.find((t) => t.name.endsWith("Half marks"))).toMatchObject({ status: "pass", score: 0.5, max_score: 0.5 });
+    // A check with partial points: its earned parts pass, first.
+    const third = verdict({ id: "third", title: "Partly", status: "fail", points: 1, maxPoints: 3, message: "One of three." });
+    expect(parse(summarize([result({ checks: [third] })])).tests.map((t) => t.status)).toEqual(["pass", "fail", "fail"]);
   });
 
-  test("the reason is in test_code, which the reporter shows on a plain failure; a place when known", () => {
+  test("the reporter's printed figures are the score: (passed ÷ tests) × max_score, tests passed P/T", () => {
+    for (const summary of [graded, summarize([result({ checks: [pass, fail, skip, advisory] })]), summarize([result({ checks: [advisory] })])]) {
+      const figures = reporterFigures(parse(summary));
+      expect(figures.countBased).toBeCloseTo(summary.score, 10);
+      if (summary.maxScore > 0) expect(figures.notice!.totalPoints).toBeCloseTo(summary.score, 10);
+      expect(Number.isNaN(figures.countBased)).toBe(false);
+    }
+  });
+
+  test("the reason is in test_code of a check's first test, which the reporter shows on a plain failure; a place when known", () => {
     const report = parse(graded);
-    const failed = report.tests.find((t) => t.name === "visit-counter › Each visit adds one | or not")!;
-    expect(failed.status).toBe("fail");
-    expect(failed.test_code).toBe(checkFeedback(fail));
-    expect(failed.message).toBe(failed.test_code);
-    expect(failed).toMatchObject({ filename: "work/visit-counter/app.py", line_no: 12 });
+    const parts = report.tests.filter((t) => t.name.startsWith("visit-counter › Each visit adds one | or not ["));
+    expect(parts).toHaveLength(6);
+    expect(parts[0]!.status).toBe("fail");
+    expect(parts[0]!.test_code).toBe(checkFeedback(fail));
+    expect(parts[0]!.message).toBe(parts[0]!.test_code);
+    expect(parts[0]).toMatchObject({ filename: "work/visit-counter/app.py", line_no: 12 });
+    // Said once: the other parts carry no text and no place.
+    for (const part of parts.slice(1)) expect(part).toMatchObject({ test_code: "", message: "", filename: "", line_no: 0 });
     // A pass whose rationale is only its title adds nothing to the name.
-    expect(report.tests[0]).toMatchObject({ status: "pass", score: 2, test_code: "" });
+    expect(report.tests[0]).toMatchObject({ status: "pass", score: 0.5, test_code: "" });
   });
 
-  test("advisory checks are worth 0 of 0 and say so; skips fail with their reason; grader errors are errors", () => {
+  test("skips fail with their reason; a grader error is an error whose text is printed once (message, not test_code)", () => {
     const tests = parse(graded).tests;
-    expect(tests.find((t) => t.name.includes(advisory.title))).toMatchObject({
-      name: "visit-counter › The secret key is hard to guess (advisory, no points)",
-      status: "fail",
-      score: 0,
-      max_score: 0,
-    });
     expect(tests.find((t) => t.name.includes(skip.title))).toMatchObject({ status: "fail", score: 0, test_code: skip.message });
-    expect(tests.find((t) => t.name.includes(errored.title))).toMatchObject({ status: "error", message: errored.message });
+    expect(tests.find((t) => t.name.includes(errored.title))).toMatchObject({ status: "error", message: errored.message, test_code: "" });
   });
 
-  test("an app that did not start: every test carries the Problem and points at the first blank", () => {
+  test("an app that did not start: the first test carries the Problem and points at the first blank", () => {
     const tests = parse(summarize([notStarted])).tests;
     expect(tests[0]!.test_code).toContain("Your app could not start: it still has blanks to fill in.");
     expect(tests[0]!.test_code).toContain("app.py:9:5");
-    expect(tests[0]).toMatchObject({ filename: "work/protected-page/app.py", line_no: 3, name: "A" });
+    expect(tests[0]).toMatchObject({ filename: "work/protected-page/app.py", line_no: 3, name: "A [1/2]" });
   });
 
   test("hidden checks: only passed or failed, no place, unless revealed", () => {
     const tests = parse(graded).tests;
     const text = JSON.stringify(tests);
     for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(text).not.toContain(secret);
-    expect(tests.find((t) => t.name.includes(hidden.title))).toMatchObject({ test_code: "Hidden check: failed.", filename: "", line_no: 0, max_score: 1 });
-    expect(tests.find((t) => t.name.includes(hiddenPass.title))).toMatchObject({ test_code: "Hidden check: passed.", score: 1 });
+    expect(tests.find((t) => t.name.includes(hidden.title))).toMatchObject({ test_code: "Hidden check: failed.", filename: "", line_no: 0 });
+    expect(tests.find((t) => t.name.includes(hiddenPass.title))).toMatchObject({ test_code: "Hidden check: passed.", score: 0.5 });
     const revealed = JSON.stringify(parse(graded, true));
     for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(revealed).toContain(secret);
   });
 
-  test("could not grade: status error and max_score 0 (the classroom records nothing), a test that says why", () => {
+  test("could not grade: status error and max_score 0 (the classroom records nothing), a test that says why, once", () => {
     const report = parse(withError);
     expect(report.status).toBe("error");
     expect(report.max_score).toBe(0);
     const why = report.tests.find((t) => t.name === "login-logout: could not be graded")!;
-    expect(why).toMatchObject({ status: "error", score: 0, max_score: 10 });
+    expect(why).toMatchObject({ status: "error", score: 0, max_score: 10, test_code: "" });
     expect(why.message).toContain("Could not find Python 3.");
     expect(why.message).toContain("not your fault");
     expect(report.tests.reduce((s, t) => s + t.score, 0)).toBeCloseTo(withError.score, 10);
@@ -251,10 +274,15 @@ describe("classroom (GitHub Classroom runner result, version 1)", () => {
     const reporter = createClassroomReporter({ write: (t) => (printed += t), setOutput: (name, value) => outputs.push([name, value]), root: ROOT });
     reporter.onResult(result());
     reporter.onEnd(graded);
-    expect(outputs).toHaveLength(1);
-    expect(outputs[0]![0]).toBe("result");
+    expect(outputs.map(([name]) => name)).toEqual(["result", "points", "max-points"]);
+    // As the older Classroom action's `Points` output: "X/Y", read by points bars and badges.
+    expect(outputs.slice(1)).toEqual([["points", "3.5/13.5"], ["max-points", "13.5"]]);
     expect(outputs[0]![1]).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(JSON.parse(Buffer.from(outputs[0]![1], "base64").toString("utf8"))).toEqual(JSON.parse(printed));
+    // A run that could not be graded publishes no points: no badge shows an unearned zero.
+    const errorOutputs: string[] = [];
+    createClassroomReporter({ write: () => undefined, setOutput: (name) => errorOutputs.push(name) }).onEnd(withError);
+    expect(errorOutputs).toEqual(["result"]);
   });
 });
 
@@ -296,19 +324,42 @@ describe("gradescope (results.json)", () => {
     expect(results.output).toContain("Note: Your file calls app.run() at the top level.");
   });
 
-  test("hidden checks: students see pass or fail; the details go to a 0-point test for staff or for after the due date", () => {
-    const results = toGradescopeResults(summarize([result()]));
-    const visible = results.tests.filter((t) => t.visibility === "visible");
-    for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(JSON.stringify(visible)).not.toContain(secret);
-    expect(visible.find((t) => t.name === hidden.title)).toMatchObject({ output: "Hidden check: failed.", max_score: 1 });
-    expect(results.tests.find((t) => t.name === `${hidden.title}: details (staff only)`)).toMatchObject({ visibility: "hidden", score: 0, max_score: 0 });
-    expect(results.tests.find((t) => t.name === `${hidden.title}: details (staff only)`)!.output).toContain("SECRET-EXPECTATION");
-    expect(results.tests.find((t) => t.name === `${later.title}: details (shown after the due date)`)).toMatchObject({ visibility: "after_due_date", max_score: 0 });
+  test("hidden checks: students see pass or fail; staff see the details in extra_data, never in a test", () => {
+    const results = toGradescopeResults(summarize([result({ checks: [pass, fail, hidden, hiddenPass] })]));
+    const text = JSON.stringify(results.tests) + results.output;
+    for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(text).not.toContain(secret);
+    expect(results.tests.find((t) => t.name === hidden.title)).toMatchObject({ output: "Hidden check: failed.", max_score: 1, visibility: "visible" });
+    expect(results.tests).toHaveLength(4);
+    expect(results.extra_data.staff).toEqual([{ number: "1.3", name: hidden.title, details: checkFeedback(hidden, { reveal: true }) }]);
+    expect(results.extra_data.staff[0]!.details).toContain("SECRET-EXPECTATION");
     // A hidden pass needs no details.
     expect(results.tests.filter((t) => t.name.startsWith(hiddenPass.title))).toHaveLength(1);
     const revealed = toGradescopeResults(summarize([result()]), { reveal: true });
     expect(revealed.tests.filter((t) => t.tags.includes("details"))).toHaveLength(0);
+    expect(revealed.extra_data.staff).toEqual([]);
     expect(revealed.tests.find((t) => t.name === hidden.title)!.output).toContain("SECRET-EXPECTATION");
+  });
+
+  // Gradescope's spec: "If test cases are hidden, students will not be able to see their total
+  // score" (gradescope/autograder_samples, docs/specs.md, "Controlling Test Case Visibility").
+  test("the student's total is never hidden unless a spec asked for details released later (after-due-date, after-published)", () => {
+    const published = verdict({ ...hidden, id: "published", title: "Shown when published", visibility: "after-published" });
+    const everyOther = result({ checks: [pass, fail, partial, skip, advisory, hidden, hiddenPass, errored] });
+    for (const summary of [summarize([everyOther, notStarted]), summarize([everyOther, ungradable]), summarize([notStarted])]) {
+      const results = toGradescopeResults(summary);
+      expect(results.visibility).toBe("visible");
+      expect(results.stdout_visibility).toBe("hidden");
+      expect(results.tests.length).toBeGreaterThan(0);
+      expect(results.tests.filter((t) => t.visibility !== "visible")).toEqual([]);
+    }
+    const asked = toGradescopeResults(summarize([result({ checks: [pass, later, published] })]));
+    expect(asked.tests.filter((t) => t.visibility !== "visible").map((t) => [t.name, t.visibility, t.max_score])).toEqual([
+      [`${later.title}: details (shown after the due date)`, "after_due_date", 0],
+      [`${published.title}: details (shown when grades are published)`, "after_published", 0],
+    ]);
+    // Passing them needs no released details: the total stays visible.
+    const passedAll = toGradescopeResults(summarize([result({ checks: [pass, { ...later, status: "pass", points: 1 }] })]));
+    expect(passedAll.tests.every((t) => t.visibility === "visible")).toBe(true);
   });
 
   test("could not grade: a banner first, a failed test saying why, and extra_data.ungradable", () => {
@@ -520,7 +571,10 @@ describe("--format", () => {
       expect(code).toBe(0);
       expect(stdout).toContain("visit-counter — Visit counter");
       const classroom = JSON.parse(readFileSync(c, "utf8")) as ClassroomReport;
-      expect(classroom.tests.every((t) => t.test_code.includes("it still has blanks to fill in"))).toBe(true);
+      // Each check's first test carries its text (the others are its remaining points).
+      const firsts = classroom.tests.filter((t) => !/\[([2-9]|\d\d+)\/\d+\]$/.test(t.name));
+      expect(firsts.length).toBeGreaterThan(0);
+      expect(firsts.every((t) => t.test_code.includes("it still has blanks to fill in"))).toBe(true);
       expect(readFileSync(join(dir, "r.xml"), "utf8")).toMatch(/^<\?xml/);
       expect(JSON.parse(readFileSync(join(dir, "g.json"), "utf8")).tests.length).toBeGreaterThan(0);
     });

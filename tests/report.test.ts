@@ -420,7 +420,7 @@ describe("targets and the command line", () => {
       targets: [{ exercise: "visit-counter", dir: join(dir, "work", "visit-counter") }],
       ignored: [join(dir, "work", "notes"), join(dir, "work", "specs")],
     });
-    expect(() => findTargets(join(dir, "my-attempt"), known)).toThrow(/pass --exercise ID\. Known exercises: protected-page, visit-counter\./);
+    expect(() => findTargets(join(dir, "my-attempt"), known)).toThrow(/Choose it with --exercise, e\.g\. `npm run grade -- \S+my-attempt --exercise protected-page`.* Known exercises: protected-page, visit-counter\./);
     expect(() => bundledTargets(join(dir, "nowhere"), known)).toThrow(/no bundled solutions\/ or starter\//);
   });
 
@@ -444,7 +444,7 @@ describe("targets and the command line", () => {
   test.each([
     [["--bogus"], /^autograde: Unknown option --bogus\. Expected: autograde \[PATH\] \[--exercise ID\] .*\[--reveal\][^\n]*\. Known exercises: /],
     [["--format"], /Option '--format <value>' argument missing\. Expected: autograde \[PATH\]/],
-    [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, github, summary\./],
+    [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, junit-located, github, summary\./],
     [["a", "b"], /Expected at most one folder, got 2: a b\./],
     [["{dir}/missing", "--specs", "{dir}/specs"], /No folder at \S+missing\. Expected an exercise folder or a folder of exercise folders\. Known exercises: protected-page, visit-counter\./],
     [["{dir}/file.txt", "--specs", "{dir}/specs"], /file\.txt is a file\./],

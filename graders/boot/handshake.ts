@@ -11,6 +11,7 @@ import type { AnsweringView, AppException, AppRoute, Problem, SourceLocation } f
 import type { Target } from "../drive/browser.js";
 import { limitPhrase, recordIsolation, type AppLimits, type Sandbox } from "./isolation.js";
 import type { OutputBuffer } from "./output.js";
+import { nameText, plainText } from "../verdict/studentText.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
 export interface RunningApp {
@@ -197,7 +198,7 @@ function withLimit(type: string, summary: string, limits: AppLimits | undefined)
 async function noHandshake(proc: AppProcess, options: HandshakeOptions, exitReason: () => string | undefined): Promise<Problem> {
   // Give an exiting process a moment so we can tell a crash from a hang.
   await Promise.race([proc.finished, new Promise((r) => setTimeout(r, 50))]);
-  const tail = proc.output.tail(600);
+  const tail = plainText(proc.output.tail(600));
   const exited = exitReason();
   if (!exited) {
     return {
@@ -217,34 +218,48 @@ async function noHandshake(proc: AppProcess, options: HandshakeOptions, exitReas
   };
 }
 
+/**
+ * The channel's fields are student text: the runner relays what the student's code raised (and
+ * that code can write to the channel itself). Each is made plain here, where it enters; file
+ * names are names (one line, odd characters visible).
+ */
+function field(value: unknown): string {
+  return plainText(String(value));
+}
+
+function locationOf(e: ChannelEvent): SourceLocation | undefined {
+  return typeof e.file === "string" && typeof e.line === "number" ? { file: nameText(e.file), line: e.line } : undefined;
+}
+
 function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits): Problem {
-  const at: SourceLocation[] = typeof e.file === "string" && typeof e.line === "number" ? [{ file: e.file, line: e.line }] : [];
+  const location = locationOf(e);
+  const at: SourceLocation[] = location ? [location] : [];
   switch (e.kind) {
     case "syntax":
       return {
         kind: "syntax",
-        message: `Python cannot read ${e.file} line ${e.line}: ${e.message}${e.text ? `\n    ${String(e.text).trim()}` : ""}`,
+        message: `Python cannot read ${nameText(String(e.file))} line ${e.line}: ${field(e.message)}${e.text ? `\n    ${field(e.text).trim()}` : ""}`,
         hint: "Look at that line and the one before it: a missing colon, bracket or quote, or wrong indentation.",
         locations: at,
       };
     case "missing-module":
       return {
         kind: "missing-module",
-        message: `Your app imports the module "${e.module}", which is not installed here.`,
+        message: `Your app imports the module "${field(e.module)}", which is not installed here.`,
         hint: e.own
-          ? `A file ${e.module}.py exists in your folder: check that the import's spelling matches it.`
+          ? `A file ${field(e.module)}.py exists in your folder: check that the import's spelling matches it.`
           : `Check the spelling of the import. Only Flask and the Python standard library are available to graded apps.`,
         locations: at,
       };
     case "no-app":
       return {
         kind: "no-app",
-        message: `No Flask app found in ${entry}: ${e.message}`,
+        message: `No Flask app found in ${entry}: ${field(e.message)}`,
         hint: 'Create the app at the top level of the file with app = Flask(__name__).',
         locations: [],
       };
     default: {
-      const { summary, limit } = withLimit(String(e.type), String(e.summary), limits);
+      const { summary, limit } = withLimit(field(e.type), field(e.summary), limits);
       return {
         kind: "import-crash",
         message: `Your app crashed while starting: ${summary}${at.length ? ` (${at[0].file} line ${at[0].line})` : ""}`,
@@ -257,10 +272,10 @@ function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits): Proble
 
 function exceptionFrom(e: ChannelEvent, limits?: AppLimits): AppException {
   return {
-    type: String(e.type),
-    message: String(e.message),
-    summary: withLimit(String(e.type), String(e.summary), limits).summary,
-    location: typeof e.file === "string" && typeof e.line === "number" ? { file: e.file, line: e.line } : undefined,
+    type: field(e.type),
+    message: field(e.message),
+    summary: withLimit(field(e.type), field(e.summary), limits).summary,
+    location: locationOf(e),
   };
 }
 

@@ -9,6 +9,7 @@ import type { AppException, Exchange, SourceLocation, SourceText, StepAction } f
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
+import { plainData } from "../verdict/studentText.js";
 
 /** What a check needs from the app's owner: the live app, and a way to start it again. */
 export interface AppControl {
@@ -162,7 +163,8 @@ async function request(
   const exception = response.status >= 500 ? await app.exceptionFor(requestId, 300) : undefined;
   const jar = await me.cookies();
   const cookieValue = jar.find((c) => c.name === control.sessionCookie)?.value;
-  const session = cookieValue ? (decodeSession(cookieValue)?.data ?? null) : null;
+  // What the app stored is student text: evaluated and quoted as plain text.
+  const session = cookieValue ? plainData(decodeSession(cookieValue)?.data ?? null) : null;
   exchange.response = {
     status: response.status,
     location: response.location,

@@ -3,11 +3,14 @@
  * check with its score and max_score, `passed` or `failed`, the feedback as output, and a
  * visibility.
  *
- * Hidden checks follow the rule of every format (students learn only whether they passed), using
- * Gradescope's own visibilities for the rest: the scored test is visible with the short text, and
- * when it did not pass, a second test worth 0 of 0 carries the full feedback, `hidden` (staff
- * only) for a hidden check and `after_due_date` for an after-due-date one. With `--reveal`, the
- * scored test carries the full feedback and there is no second test.
+ * Hidden checks follow the rule of every format (students learn only whether they passed): the
+ * scored test is visible with the short text. Gradescope hides a student's total score while any
+ * test is not shown to them, so the full feedback of a `hidden` check that did not pass is never a
+ * test: it goes to `extra_data.staff` (run_autograder prints it to its output, which only staff
+ * see). An `after-due-date` or `after-published` check is the teacher asking for its details to
+ * be released later: a second test worth 0 of 0 carries them, `after_due_date` or
+ * `after_published`, and Gradescope hides the total until then. With `--reveal`, the scored test
+ * carries the full feedback and there is nothing more.
  *
  * A submission the grader could not grade gets a failed test saying so, a banner at the top of
  * the output, and `extra_data.ungradable`, so the zero cannot pass for a grade in silence.
@@ -16,6 +19,7 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { checkFeedback, formatPoints, graderErrorText, isConcealed, problemText, standaloneFeedback } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { qualifiedTitle } from "./where.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export type GradescopeVisibility = "visible" | "hidden" | "after_due_date" | "after_published";
 
@@ -43,14 +47,21 @@ export interface GradescopeResults {
   /** The autograder's stdout (the pretty report) is for staff. */
   stdout_visibility: GradescopeVisibility;
   tests: GradescopeTest[];
-  extra_data: { maxScore: number; ungradable: string[] };
+  extra_data: { maxScore: number; ungradable: string[]; staff: StaffDetails[] };
+}
+
+/** The full feedback of a concealed check that did not pass, for staff. */
+export interface StaffDetails {
+  number: string;
+  name: string;
+  details: string;
 }
 
 export function createGradescopeReporter(options: ReporterOptions): Reporter {
   return {
     onResult() {},
     onEnd(summary) {
-      options.write(`${JSON.stringify(toGradescopeResults(summary, options), null, 2)}\n`);
+      options.write(actionsSafe(`${JSON.stringify(toGradescopeResults(summary, options), null, 2)}\n`));
     },
   };
 }
@@ -58,10 +69,11 @@ export function createGradescopeReporter(options: ReporterOptions): Reporter {
 export function toGradescopeResults(summary: Summary, options: { reveal?: boolean } = {}): GradescopeResults {
   const qualify = summary.results.length > 1;
   const tests: GradescopeTest[] = [];
+  const staff: StaffDetails[] = [];
   summary.results.forEach((result, r) => {
     let n = 0;
     const number = () => `${r + 1}.${++n}`;
-    for (const verdict of result.checks) tests.push(...checkTests(result, verdict, qualify, number, options.reveal ?? false));
+    for (const verdict of result.checks) tests.push(...checkTests(result, verdict, qualify, number, options.reveal ?? false, staff));
     if (result.status === "error" && !result.checks.some((v) => v.status === "error")) {
       tests.push({
         score: 0,
@@ -86,11 +98,21 @@ export function toGradescopeResults(summary: Summary, options: { reveal?: boolea
     visibility: "visible",
     stdout_visibility: "hidden",
     tests,
-    extra_data: { maxScore: summary.maxScore, ungradable: ungradable.map((r) => r.exercise) },
+    extra_data: { maxScore: summary.maxScore, ungradable: ungradable.map((r) => r.exercise), staff },
   };
 }
 
-function checkTests(result: Result, verdict: Verdict, qualify: boolean, number: () => string, reveal: boolean): GradescopeTest[] {
+/** When Gradescope shows students a concealed check's details (and hides their total until then). */
+const RELEASE: Partial<Record<Verdict["visibility"], GradescopeVisibility>> = {
+  "after-due-date": "after_due_date",
+  "after-published": "after_published",
+};
+const RELEASE_LABEL: Partial<Record<Verdict["visibility"], string>> = {
+  "after-due-date": "shown after the due date",
+  "after-published": "shown when grades are published",
+};
+
+function checkTests(result: Result, verdict: Verdict, qualify: boolean, number: () => string, reveal: boolean, staff: StaffDetails[]): GradescopeTest[] {
   const name = qualifiedTitle(result, verdict, qualify) + (verdict.advisory ? " (advisory, no points)" : "");
   const tags = [result.exercise, ...(verdict.advisory ? ["advisory"] : []), ...(verdict.visibility !== "visible" ? [verdict.visibility] : [])];
   const scored: GradescopeTest = {
@@ -105,19 +127,24 @@ function checkTests(result: Result, verdict: Verdict, qualify: boolean, number: 
     visibility: "visible",
   };
   if (verdict.status === "pass" || !isConcealed(verdict, reveal)) return [scored];
-  const later = verdict.visibility === "after-due-date";
-  const details: GradescopeTest = {
-    score: 0,
-    max_score: 0,
-    status: "failed",
-    name: `${name}: details (${later ? "shown after the due date" : "staff only"})`,
-    number: number(),
-    output: checkFeedback(verdict, { reveal: true, problem: result.problem }),
-    output_format: "text",
-    tags: [...tags, "details"],
-    visibility: later ? "after_due_date" : "hidden",
-  };
-  return [scored, details];
+  const details = checkFeedback(verdict, { reveal: true, problem: result.problem });
+  staff.push({ number: scored.number, name, details });
+  const release = RELEASE[verdict.visibility];
+  if (!release) return [scored];
+  return [
+    scored,
+    {
+      score: 0,
+      max_score: 0,
+      status: "failed",
+      name: `${name}: details (${RELEASE_LABEL[verdict.visibility]})`,
+      number: number(),
+      output: details,
+      output_format: "text",
+      tags: [...tags, "details"],
+      visibility: release,
+    },
+  ];
 }
 
 /** The text above the tests: each exercise's score, why an app could not start, notes, grader failures first. */

@@ -92,7 +92,7 @@ export interface Verdict {
   points: number;
   maxPoints: number;
   advisory: boolean;
-  visibility: "visible" | "hidden" | "after-due-date";
+  visibility: "visible" | "hidden" | "after-due-date" | "after-published";
   /** The rationale a student reads: what was expected and what happened. */
   message: string;
   /** A help line a beginner can act on. */
