@@ -235,7 +235,7 @@ async function gradeCheck(
   try {
     const outcome = await runCheck(check, control, context);
     const v = verdict(check, outcome.passed ? "pass" : "fail", outcome.message, started);
-    return { verdict: { ...v, hint: outcome.passed ? undefined : outcome.hint, exchanges: outcome.exchanges, location: outcome.location }, outcome };
+    return { verdict: { ...v, hint: outcome.passed ? undefined : outcome.hint, exchanges: outcome.exchanges, actions: outcome.actions, location: outcome.location }, outcome };
   } catch (err) {
     control.taint();
     const message = (err as Error).message;
