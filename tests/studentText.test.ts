@@ -70,6 +70,10 @@ describe("the functions", () => {
     let bottom: unknown = (cleaned as { deep: unknown }).deep;
     while (Array.isArray(bottom)) bottom = bottom[0];
     expect(bottom).toBe("[2Jbottom");
+    const withProto = plainData(JSON.parse('{"__proto__": {"admin": true}, "user": "\\u001b[8malice"}') as Record<string, unknown>);
+    expect(Object.keys(withProto)).toEqual(["__proto__", "user"]);
+    expect((withProto as { admin?: boolean }).admin).toBeUndefined();
+    expect(withProto.user).toBe("[8malice");
   });
 
   test("nameText keeps plain names and shows any other on one line, its odd characters visible", () => {
