@@ -18,16 +18,16 @@ const SETTLE_MS = 50;
 const CLEAR = "\u001b[2J\u001b[3J\u001b[H";
 
 /** Runs `gradeOnce` now and after every change, until SIGINT/SIGTERM; returns the last exit status. */
-export async function watch(io: Io, gradeOnce: (context: RunContext) => Promise<number>): Promise<number> {
-  // Each run reads the environment afresh (the hidden checks are removed from what it is given).
+export async function watch(io: Io, gradeOnce: (context: RunContext, io: Io) => Promise<number>): Promise<number> {
+  // Each run gets the environment as it was at the start: a run removes the hidden checks from
+  // the process's environment, and every run must add them again.
   const env = { ...io.env };
   const context: RunContext = { watching: true };
-  const runIo: Io = { ...io, env };
   const once = async (): Promise<number> => {
-    runIo.env = { ...env };
+    const runIo: Io = { ...io, env: { ...env } };
     context.results = undefined;
     try {
-      return await gradeOnce(context);
+      return await gradeOnce(context, runIo);
     } catch (error) {
       return explain(error, runIo, context);
     }
