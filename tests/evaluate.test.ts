@@ -365,9 +365,8 @@ describe("hints", () => {
 
   test("KeyError names the key and suggests .get()", () => {
     const hint = diagnose(symptom({ status: 500, exception: exception("KeyError", "'visits'") }));
-    expect(hint).toContain("read 'visits' from a dictionary");
+    expect(hint).toContain("reads 'visits' with square brackets");
     expect(hint).toContain(".get('visits')");
-    expect(hint).toContain(".pop('visits', None)");
   });
 
   test("a view without return", () => {
@@ -380,7 +379,7 @@ describe("hints", () => {
 
   test("405 names the route and the method", () => {
     expect(diagnose(symptom({ method: "POST", path: "/login", status: 405 }))).toBe(
-      'The route /login does not accept POST. Add methods=["GET", "POST"] to its @app.route(...).',
+      'The route /login does not accept POST. Allow it in the route: @app.route("/login", methods=["POST"]).',
     );
   });
 

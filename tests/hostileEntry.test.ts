@@ -7,7 +7,7 @@
  * (tests/hostile.test.ts runs the same case through grade() on both launchers.)
  */
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
@@ -17,10 +17,17 @@ import { findPython } from "../graders/boot/python.js";
 import { packageFile } from "../graders/paths.js";
 import type { Spec } from "../graders/spec/types.js";
 import { main } from "../scripts/cli/main.js";
+import { closedAncestor, readablePython } from "./support/readablePython.js";
 
 const root = mkdtempSync(join(tmpdir(), "hostile-entry-"));
+chmodSync(root, 0o711); // like /tmp: an unprivileged app (plain mode as root) passes through to its folder
 process.env.TMPDIR = root;
-const python = findPython();
+const installed = findPython();
+const asRoot = process.getuid?.() === 0;
+// Without isolation a root grader runs the app as an unprivileged user, who must be able to read
+// the Python installation: batch is given one (see the helper); the CLI finds its own.
+const python = asRoot ? readablePython(installed, root) : installed;
+const cliPythonUnreadable = asRoot && closedAncestor(installed) !== undefined;
 
 const hello = { status: 200, text: { contains: "hello" } };
 const SPEC: Spec = {
@@ -65,6 +72,12 @@ describe.each(["auto", "off"] as const)("shadowing modules never run (isolation 
       env: {},
     });
     expect(markersFound(dir, marker)).toEqual([]);
+    if (isolation === "off" && cliPythonUnreadable) {
+      // No unprivileged user can run this Python: the grader's error, before any student code.
+      expect(code).toBe(1);
+      expect(stdout + stderr).toContain("who cannot read");
+      return;
+    }
     expect({ code, stderr: code === 0 ? "" : stderr }).toEqual({ code: 0, stderr: "" });
     const report = JSON.parse(stdout) as { score: number; maxScore: number };
     expect([report.score, report.maxScore]).toEqual([2, 2]);

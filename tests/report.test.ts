@@ -420,7 +420,7 @@ describe("targets and the command line", () => {
       targets: [{ exercise: "visit-counter", dir: join(dir, "work", "visit-counter") }],
       ignored: [join(dir, "work", "notes"), join(dir, "work", "specs")],
     });
-    expect(() => findTargets(join(dir, "my-attempt"), known)).toThrow(/pass --exercise ID\. Known exercises: protected-page, visit-counter\./);
+    expect(() => findTargets(join(dir, "my-attempt"), known)).toThrow(/Choose it with --exercise, e\.g\. `npm run grade -- \S+my-attempt --exercise protected-page`.* Known exercises: protected-page, visit-counter\./);
     expect(() => bundledTargets(join(dir, "nowhere"), known)).toThrow(/no bundled solutions\/ or starter\//);
   });
 

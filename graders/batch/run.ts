@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { startDeadline } from "../deadline.js";
 import type { BootOutcome, RunningApp } from "../boot/handshake.js";
-import type { AppLimits, IsolationMode } from "../boot/isolation.js";
+import { defaultMode, type AppLimits, type IsolationMode } from "../boot/isolation.js";
 import { launch } from "../boot/launch.js";
 import { findPython } from "../boot/python.js";
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
@@ -24,7 +24,18 @@ import { discoverClass, type ClassPlan, type Submission } from "./discover.js";
 import type { StudentRow } from "./gradebook.js";
 import { writeOutputs } from "./outputs.js";
 import { formatShard, inShard, type Shard } from "./shard.js";
-import { fingerprint, readManifest, readRecords, recordKey, writeManifest, writeRecord, type Manifest, type SubmissionRecord } from "./store.js";
+import {
+  fingerprint,
+  graderVersion,
+  readManifest,
+  readRecords,
+  recordKey,
+  writeManifest,
+  writeRecord,
+  type GradingSettings,
+  type Manifest,
+  type SubmissionRecord,
+} from "./store.js";
 
 export const DEFAULT_TIME_LIMIT_SECONDS = 60;
 /** After the time limit, how long grade() may take to wind down before it counts as a grader fault. */
@@ -146,12 +157,14 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
   }
   writeManifest(out, manifest);
 
+  const timeLimit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
+  const settings: GradingSettings = { grader: graderVersion(), limits: options.limits ?? {}, isolation: options.isolation ?? defaultMode(), timeLimitSeconds: timeLimit };
   const earlier = options.resume ? readRecords(out) : new Map<string, SubmissionRecord>();
   const records = new Map<string, SubmissionRecord>();
   const todo: { sub: Submission; fingerprint: string }[] = [];
   for (const s of students) {
     for (const sub of s.submissions) {
-      const fp = fingerprint(specs.get(sub.exercise)!.text, sub.dir);
+      const fp = fingerprint(specs.get(sub.exercise)!.text, sub.dir, settings);
       const key = recordKey(sub.student, sub.exercise);
       const kept = earlier.get(key);
       // A grader fault is worth another try; a graded submission is never graded twice.
@@ -165,7 +178,6 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
   options.progress?.begin({ total: todo.length + reused, reused, jobs });
 
   const stragglers = new Set<Promise<unknown>>();
-  const timeLimit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
   const gradeOptions: GradeOptions = { python, isolation: options.isolation, limits: options.limits, onNote: options.onNote, losses: warm?.losses };
 
   try {

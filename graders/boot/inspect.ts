@@ -6,6 +6,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Problem, SourceLocation, SourceText } from "../verdict/types.js";
+import { nameText } from "../verdict/studentText.js";
 
 const SCANNED = /\.(py|html|jinja2?|txt)$/;
 const SKIPPED_DIRS = new Set(["node_modules", ".git", "__pycache__", ".venv", "venv", "env"]);
@@ -29,11 +30,11 @@ export interface SubmissionLook {
 export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
   const entryPath = join(dir, entry);
   if (!existsSync(entryPath)) {
-    const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")) : [];
+    const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")).map(nameText) : [];
     return {
       problem: {
         kind: "missing-file",
-        message: `There is no ${entry} in ${dir}.${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
+        message: `There is no ${entry} in ${nameText(dir)}.${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
         hint: `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
         locations: [],
       },
@@ -43,7 +44,8 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
   const blanks = sourceFiles(dir).flatMap((file) => {
     const text = readFileSync(file, "utf8");
     if (file === entryPath) source = { file: relative(dir, file), text };
-    return findBlanks(relative(dir, file), text);
+    // File names are student text: they are quoted in the Problem and its locations.
+    return findBlanks(nameText(relative(dir, file)), text);
   });
   source ??= readEntry(dir, entry);
   if (blanks.length === 0) return { source };

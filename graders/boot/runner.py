@@ -6,7 +6,7 @@ Talks to the grader over a private channel: the stdout it was started with. With
 config (AUTOGRADER_SANDBOX, see sandbox.py) the app is isolated before any student code runs. Before any student
 code runs, that descriptor is duplicated and fd 1 is pointed at stderr, so a student's print()
 lands in the captured output and can never look like a message from this runner. Each message
-is one line of JSON with an "event": ready, problem, exception, note, or fatal (the grader's
+is one line of JSON with an "event": ready, problem, exception, routes, endpoint, note, or fatal (the grader's
 environment cannot run any app, e.g. Flask is not installed: not the student's fault).
 """
 
@@ -180,6 +180,37 @@ def report_request_exceptions(app, root):
     got_request_exception.connect(on_exception, app, weak=False)
 
 
+def report_routes_and_endpoints(app, root):
+    """Tell the grader the app's routes (once), and which view answered each request, tagged with
+    the grader's request id: hints can then name a missing route and point a failed check at the
+    view function that answered (its file and first line, when it is in the submission)."""
+    import inspect
+
+    from flask import request, request_finished
+
+    routes = [
+        {"rule": rule.rule, "endpoint": rule.endpoint, "methods": sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})}
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+    ]
+    send("routes", routes=routes[:100])
+
+    def on_finished(sender, response, **extra):
+        try:  # never let the report break the student's response
+            endpoint = request.endpoint
+            view = inspect.unwrap(app.view_functions[endpoint])  # through functools.wraps decorators
+            code = getattr(view, "__code__", None)
+            path = os.path.abspath(code.co_filename) if code else ""
+            where = {"file": os.path.relpath(path, root), "line": code.co_firstlineno} if path.startswith(root + os.sep) else {}
+            name = str(getattr(view, "__name__", ""))
+        except Exception:
+            return
+        send("endpoint", request=request.headers.get("X-Autograder-Request", ""), endpoint=str(endpoint),
+             function=name, **where)
+
+    request_finished.connect(on_finished, app, weak=False)
+
+
 def load_sandbox():
     """graders/boot/sandbox.py, under a name no student module can take (and not in sys.modules,
     so a student's own sandbox.py is imported as theirs)."""
@@ -272,6 +303,7 @@ def serve(entry, listen, sandbox=None):
 
     module = import_entry(entry, root)
     app = find_app(module)
+    report_routes_and_endpoints(app, root)
     app.debug = False  # the debugger page would hide the error from the grader and the student
     report_request_exceptions(app, root)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log: only the app's output

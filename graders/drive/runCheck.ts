@@ -4,11 +4,12 @@
  */
 import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/plan.js";
 import { capture, evaluate, type Observation } from "../verdict/evaluate.js";
-import { diagnose } from "../verdict/hints.js";
+import { combineHints, diagnose } from "../verdict/hints.js";
 import type { AppException, Exchange, SourceLocation, SourceText } from "../verdict/types.js";
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
+import { plainData } from "../verdict/studentText.js";
 
 /** What a check needs from the app's owner: the live app, and a way to start it again. */
 export interface AppControl {
@@ -49,7 +50,7 @@ export async function runCheck(check: PlannedCheck, control: AppControl, context
     const failure = await runStep(step, browser, control, exchanges, captures, context);
     if (failure) {
       const where = `Step ${index + 1} of ${check.steps.length} (${describeStep(step)})`;
-      return { passed: false, exchanges, ...failure, message: `${where}: ${failure.message}`, hint: failure.hint ?? check.hint };
+      return { passed: false, exchanges, ...failure, message: `${where}: ${failure.message}`, hint: combineHints(check.hint, failure.hint) };
     }
   }
   return { passed: true, message: check.title, exchanges };
@@ -124,7 +125,7 @@ async function request(
     request: { method: a.request.method, path: a.request.path, form: a.request.form, cookies: (await me.cookies()).map((c) => c.name) },
   };
   exchanges.push(exchange);
-  const symptom = { method: a.request.method, path: a.request.path, form: a.request.form };
+  const symptom = { method: a.request.method, path: a.request.path, form: a.request.form, routes: app.routes };
 
   let response;
   try {
@@ -148,7 +149,8 @@ async function request(
   const exception = response.status >= 500 ? await app.exceptionFor(requestId, 300) : undefined;
   const jar = await me.cookies();
   const cookieValue = jar.find((c) => c.name === control.sessionCookie)?.value;
-  const session = cookieValue ? (decodeSession(cookieValue)?.data ?? null) : null;
+  // What the app stored is student text: evaluated and quoted as plain text.
+  const session = cookieValue ? plainData(decodeSession(cookieValue)?.data ?? null) : null;
   exchange.response = {
     status: response.status,
     location: response.location,
@@ -177,8 +179,18 @@ async function request(
   return {
     message: failures.join("; ") + "." + crashLine(exception),
     hint: diagnose({ ...symptom, status: response.status, exception }, context.source),
-    location: exception?.location,
+    location: exception?.location ?? (await answeringView(app, requestId, response.status)),
   };
+}
+
+/**
+ * Where a failure no exception located is worth looking: the view function that answered the
+ * request (none answered a 404 or 405: no route matched).
+ */
+async function answeringView(app: RunningApp, requestId: string, status: number): Promise<SourceLocation | undefined> {
+  if (status === 404 || status === 405) return undefined;
+  const view = await app.viewFor(requestId, 200);
+  return view?.location ? { ...view.location, label: `the view ${view.function || view.endpoint}` } : undefined;
 }
 
 function crashLine(exception: AppException | undefined): string {

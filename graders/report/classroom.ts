@@ -20,6 +20,7 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { formatPoints, graderErrorText, standaloneFeedback } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { checkLocation, qualifiedTitle } from "./where.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export type ClassroomStatus = "pass" | "fail" | "error";
 
@@ -59,7 +60,7 @@ export function createClassroomReporter(options: ReporterOptions): Reporter {
         options.setOutput?.("points", `${formatPoints(summary.score)}/${formatPoints(summary.maxScore)}`);
         options.setOutput?.("max-points", formatPoints(summary.maxScore));
       }
-      options.write(`${JSON.stringify(report, null, 2)}\n`);
+      options.write(actionsSafe(`${JSON.stringify(report, null, 2)}\n`));
     },
   };
 }
@@ -79,7 +80,7 @@ export function failedRunReport(reason: string): ClassroomReport {
     version: 1,
     status: "error",
     max_score: 0,
-    tests: [{ ...EMPTY_TEST, name: "autograde could not run", status: "error", message: reason }],
+    tests: [{ ...EMPTY_TEST, name: "autograde could not run", status: "error", message: actionsSafe(reason) }],
   };
 }
 
@@ -126,7 +127,7 @@ function resultTests(result: Result, qualify: boolean, unit: number, options: { 
   const tests = result.checks.filter((v) => !v.advisory && v.maxPoints > 0).flatMap((verdict) => checkTests(result, verdict, qualify, unit, options));
   // A grader failure that no check reports (it stopped before any) still gets a test of its own.
   if (result.status === "error" && !result.checks.some((v) => v.status === "error")) {
-    const text = graderErrorText(result);
+    const text = actionsSafe(graderErrorText(result));
     tests.push({
       ...EMPTY_TEST,
       name: `${result.exercise}: could not be graded`,
@@ -145,9 +146,10 @@ function resultTests(result: Result, qualify: boolean, unit: number, options: { 
  * tests. Its feedback and place go on the first, so that the reporter prints them once.
  */
 function checkTests(result: Result, verdict: Verdict, qualify: boolean, unit: number, options: { reveal?: boolean; root?: string }): ClassroomTest[] {
-  const text = standaloneFeedback(verdict, { reveal: options.reveal, problem: result.problem });
+  // The grading reporter prints these fields line by line into the log the runner reads.
+  const text = actionsSafe(standaloneFeedback(verdict, { reveal: options.reveal, problem: result.problem }));
   const location = checkLocation(result, verdict, options);
-  const name = qualifiedTitle(result, verdict, qualify);
+  const name = actionsSafe(qualifiedTitle(result, verdict, qualify));
   const parts = Math.max(1, Math.round(verdict.maxPoints / unit));
   const earned = Math.round(verdict.points / unit);
   const missed: ClassroomStatus = verdict.status === "error" ? "error" : "fail";

@@ -46,7 +46,7 @@ export function checkFeedback(verdict: Verdict, options: FeedbackOptions = {}): 
 
   const lines = [verdict.message];
   if (verdict.exchanges.length > 0) lines.push("What the grader did:", ...indent(exchangesText(verdict.exchanges)));
-  if (verdict.location) lines.push(`Look at ${formatLocation(verdict.location)}.`);
+  if (verdict.location) lines.push(`Look at ${formatLocation(verdict.location)}${verdict.location.label ? ` (${verdict.location.label})` : ""}.`);
   if (verdict.hint) lines.push(hintLine(verdict.hint));
   return lines.join("\n");
 }

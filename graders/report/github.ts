@@ -16,6 +16,7 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { checkFeedback, formatPoints, graderErrorText, problemText } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { checkLocation, repoLocation, type RepoLocation } from "./where.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export type AnnotationLevel = "error" | "warning" | "notice";
 
@@ -120,11 +121,11 @@ export function totalAnnotation(summary: Summary): Annotation {
 export function workflowCommand(annotation: Annotation): string {
   const properties: string[] = [];
   if (annotation.location) {
-    properties.push(`file=${escapeProperty(annotation.location.path)}`, `line=${annotation.location.line}`);
+    properties.push(`file=${escapeProperty(actionsSafe(annotation.location.path))}`, `line=${annotation.location.line}`);
     if (annotation.location.column) properties.push(`col=${annotation.location.column}`);
   }
-  properties.push(`title=${escapeProperty(annotation.title)}`);
-  return `::${annotation.level} ${properties.join(",")}::${escapeData(annotation.message)}\n`;
+  properties.push(`title=${escapeProperty(actionsSafe(annotation.title))}`);
+  return `::${annotation.level} ${properties.join(",")}::${escapeData(actionsSafe(annotation.message))}\n`;
 }
 
 function escapeData(value: string): string {

@@ -25,6 +25,7 @@ import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { latenessNote, readSubmissionMetadata, submissionTiming, type SubmissionMetadata, type SubmissionTiming } from "./submissionMetadata.js";
 import { fenced } from "./summary.js";
 import { qualifiedTitle } from "./where.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export type GradescopeVisibility = "visible" | "hidden" | "after_due_date" | "after_published";
 
@@ -73,7 +74,7 @@ export function createGradescopeReporter(options: ReporterOptions): Reporter {
     onResult() {},
     onEnd(summary) {
       const submission = options.submissionMetadata !== undefined ? readSubmissionMetadata(options.submissionMetadata) : undefined;
-      options.write(`${JSON.stringify(toGradescopeResults(summary, { ...options, submission }), null, 2)}\n`);
+      options.write(actionsSafe(`${JSON.stringify(toGradescopeResults(summary, { ...options, submission }), null, 2)}\n`));
     },
   };
 }

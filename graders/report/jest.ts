@@ -11,15 +11,18 @@
  * Test names must exist when jest collects the file, so the specs are loaded before (top-level
  * await); the apps are started in `beforeAll`, once per exercise.
  */
-import { beforeAll, describe, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { resolve } from "node:path";
 import { packageRoot } from "../paths.js";
-import { bundledTargets, findTargets, listExercises, specFile, type Target } from "../targets.js";
+import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Target } from "../targets.js";
 import type { Spec } from "../spec/types.js";
 import type { Result, Verdict } from "../verdict/types.js";
 import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
 import { graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
+import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
+import { findPython } from "../boot/python.js";
 import { mayBeSubmission } from "./ignored.js";
+import { actionsSafe, nameText } from "../verdict/studentText.js";
 
 export interface SubmissionTestsOptions {
   /** Exercise folder or folder of exercise folders. Default: env SUBMISSION, else the package's solutions/. */
@@ -51,12 +54,16 @@ const DEFAULT_TIMEOUT_MS = 180_000;
 export async function submissionTests(options: SubmissionTestsOptions = {}): Promise<void> {
   const plan = await planSubmission(options);
   const reveal = options.reveal ?? revealFromEnv();
-  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${folder}: no exercise has this name.`);
+  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${nameText(folder)}: no exercise has this name.`);
+  // As in the CLI: one warm Python forks every app, started now so that it warms up while jest
+  // collects the tests; stopped after the last test, so that nothing keeps running.
+  const warm = plan.exercises.some((e) => e.spec.kind !== "quiz") ? startWarm() : undefined;
+  afterAll(() => warm?.close());
   for (const { target, spec } of plan.exercises) {
     describe(target.exercise, () => {
       let result: Result | undefined;
       beforeAll(async () => {
-        result = await gradeExercise({ target, spec });
+        result = await gradeExercise({ target, spec }, warm?.launch);
         for (const note of result.notes) warn(`${target.exercise}: Note: ${note}`);
         if (result.status === "error") warn(`${target.exercise}: ${graderErrorText(result)}`);
       }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -80,7 +87,8 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
   const known = listExercises(specsDir);
   const submission = options.submission ?? process.env.SUBMISSION;
   const discovery = submission !== undefined && submission !== ""
-    ? findTargets(submission, known, options.exercise ?? (process.env.EXERCISE || undefined))
+    ? // Relative to where the student typed `npm test` (npm starts jest in the package's root).
+      findTargets(userFolder(submission), known, options.exercise ?? (process.env.EXERCISE || undefined))
     : // The reference solutions by default: the suite then shows that every check can pass.
       bundledTargets(root, known, options.exercise, ["solutions"]);
   // Hidden checks join when the environment holds them (the grading step of CI), as in the CLI.
@@ -94,10 +102,23 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
   return { exercises, ignored: discovery.ignored };
 }
 
-/** Grades one planned exercise with the same pipeline as the CLI. */
-export async function gradeExercise({ target, spec }: PlannedExercise): Promise<Result> {
+/** Grades one planned exercise with the same pipeline as the CLI (cold boots unless a launcher is given). */
+export async function gradeExercise({ target, spec }: PlannedExercise, launcher?: Launcher): Promise<Result> {
   const { grade } = await import("../grade.js");
-  return grade(spec, target.dir);
+  return grade(spec, target.dir, launcher ? { launcher } : {});
+}
+
+/** The warm launcher, started; undefined without Python (grade() then reports it per exercise). */
+function startWarm(): WarmLauncher | undefined {
+  let python: string;
+  try {
+    python = findPython();
+  } catch {
+    return undefined;
+  }
+  const warm = warmLauncher();
+  void warm.prestart(python);
+  return warm;
 }
 
 export type CheckOutcome = { kind: "pass" } | { kind: "warn"; text: string } | { kind: "fail"; text: string };
@@ -135,7 +156,9 @@ export function plannedChecks(spec: Spec): { id: string; title: string }[] {
 
 /** A failed check as jest shows it: the feedback alone, no stack trace into the grader. */
 export class CheckFailure extends Error {
-  constructor(text: string) {
+  constructor(feedback: string) {
+    // Students run `npm test` on GitHub Actions too: the feedback quotes their app.
+    const text = actionsSafe(feedback);
     super(text);
     this.name = "CheckFailure";
     // jest prints `stack`, taking as the message everything before the first "at file:line:col"
@@ -150,7 +173,7 @@ export class CheckFailure extends Error {
  * which a student would read as "the error is in the grader".
  */
 function warn(text: string): void {
-  process.stderr.write(`${text}\n\n`);
+  process.stderr.write(actionsSafe(`${text}\n\n`));
 }
 
 function indent(text: string): string {

@@ -23,6 +23,7 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { formatPoints, graderErrorText, problemText, standaloneFeedback } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { checkLocation } from "./where.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export interface JunitOptions {
   reveal?: boolean;
@@ -39,7 +40,7 @@ export function createJunitReporter(options: ReporterOptions, dialect: { located
   return {
     onResult() {},
     onEnd(summary) {
-      options.write(toJunitXml(summary, { ...options, ...dialect }));
+      options.write(actionsSafe(toJunitXml(summary, { ...options, ...dialect })));
     },
   };
 }

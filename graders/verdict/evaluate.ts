@@ -51,7 +51,9 @@ export function evaluate(expect: Expectations | undefined, obs: Observation): st
     ]),
   ];
   if (expect.anyOf && !expect.anyOf.some((alt) => evaluate(alt, obs).length === 0)) {
-    failures.push(`expected ${expect.anyOf.map((alt, i) => alt.because ?? describeAlternative(alt, i)).join(", or ")}; got ${describeResponse(obs)}`);
+    // What came back, as far as the alternatives look at it: the response, and the session when they read it.
+    const seen = expect.anyOf.some((alt) => alt.session) ? `${describeResponse(obs)}, and ${sessionHolds(obs)}` : describeResponse(obs);
+    failures.push(`expected ${expect.anyOf.map((alt, i) => alt.because ?? describeAlternative(alt, i)).join(", or ")}; got ${seen}`);
   }
   return failures;
 }
@@ -168,6 +170,10 @@ function jar(e: JarExpectation, obs: Observation): string[] {
   return e.value !== undefined ? textMatch(`the cookie "${e.name}"`, cookie.value, e.value, obs) : [];
 }
 
+function sessionHolds(obs: Observation): string {
+  return obs.session ? `the session holds ${show(obs.session)}` : `there is no "${obs.sessionCookie}" cookie in the browser`;
+}
+
 function session(e: SessionExpectation | undefined, obs: Observation): string[] {
   if (!e) return [];
   const data = obs.session;
@@ -175,7 +181,7 @@ function session(e: SessionExpectation | undefined, obs: Observation): string[] 
   const failures: string[] = [];
   if (e.present === true && !data) failures.push(`expected a session, but ${none}`);
   if (e.present === false && data && Object.keys(data).length) failures.push(`expected no session, but the session holds ${show(data)}`);
-  const holds = data ? `the session holds ${show(data)}` : none;
+  const holds = sessionHolds(obs);
   for (const key of [e.has ?? []].flat()) if (!data || !(key in data)) failures.push(`expected the session to hold "${key}", but ${holds}`);
   for (const key of [e.lacks ?? []].flat()) if (data && key in data) failures.push(`expected the session not to hold "${key}", but ${holds}`);
   for (const [key, want] of Object.entries(e.equals ?? {})) {

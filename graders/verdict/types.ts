@@ -35,11 +35,31 @@ export interface AppException {
   location?: SourceLocation;
 }
 
+/** A route of the student's app, as Flask's url_map lists it (the runner reports them once). */
+export interface AppRoute {
+  /** e.g. `/login` or `/user/<name>`. */
+  rule: string;
+  endpoint: string;
+  /** Methods it accepts, HEAD and OPTIONS left out, e.g. `["GET", "POST"]`. */
+  methods: string[];
+}
+
+/** The view function that answered a request (Flask's request.endpoint), located when it is the student's. */
+export interface AnsweringView {
+  endpoint: string;
+  /** The function's name, e.g. `dashboard`. */
+  function: string;
+  /** Its first line in the student's files. */
+  location?: SourceLocation;
+}
+
 export interface SourceLocation {
   /** Path relative to the submission folder. */
   file: string;
   line: number;
   column?: number;
+  /** What is there, when saying it helps the student, e.g. `the view dashboard`. */
+  label?: string;
 }
 
 /** A file of the submission as the static look read it (the entry file), for source-aware hints. */

@@ -596,14 +596,11 @@ def routes(module):
     return found
 
 
-def decorated(site_filter):
-    """Route decorators of view functions, as sites whose `function` is the view."""
-    def wanted(node):
-        return route_decorator(node) and site_filter(node)
-    return wanted
-
-
 def in_decorators(module, wanted):
+    """Decorators of top-level functions for which wanted(decorator) is true, as sites of that function.
+
+    (Not sites(): route_decorator alone would also match session.get("key") anywhere.)
+    """
     out = []
     for stmt in module.body:
         if isinstance(stmt, ast.FunctionDef):
@@ -673,10 +670,10 @@ def first_line(stmt):
 
 
 def align_key(stmt):
-    """What pairs a statement of the solution with its mutated self: a function by its name, a block by its header."""
+    """What pairs a statement of the solution with its mutated self: a function by its name, a block by its kind."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return f"{type(stmt).__name__} {stmt.name}"
-    return header(stmt) if isinstance(stmt, BLOCKS) else ast.dump(stmt)
+    return type(stmt).__name__ if isinstance(stmt, BLOCKS) else ast.dump(stmt)
 
 
 def splice(lines, old, new, edits, indent):
@@ -757,6 +754,7 @@ def unified_diff(source, text, file):
 # ---------------------------------------------------------------------------------------------
 # The quiz: answers.yaml, one mutant per other option of each question
 
+QUIZ_SAYS = "I picked another option for this question."
 ANSWER_LINE = re.compile(r"^(?P<id>[A-Za-z0-9_-]+)(?P<sep>\s*:\s*)(?P<answer>[^#\s](?:[^#]*[^#\s])?)(?P<rest>\s*(?:#.*)?)$")
 
 
@@ -815,10 +813,18 @@ def app_mutants(source, file):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("solution")
+    parser.add_argument("solution", nargs="?")
+    parser.add_argument("--list", action="store_true", help="print the operators (name and mistake) and stop")
     parser.add_argument("--entry", default="app.py")
     parser.add_argument("--quiz", help="JSON {question id: [options]}: mutate answers.yaml instead of the app")
     args = parser.parse_args()
+    if args.list:
+        quiz = {"name": "answer-changed", "says": QUIZ_SAYS}
+        json.dump([{"name": op.name, "says": op.says} for op in OPERATORS] + [quiz], sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
+    if args.solution is None:
+        parser.error("the solution folder is required")
     file = "answers.yaml" if args.quiz else args.entry
     try:
         with open(f"{args.solution}/{file}", encoding="utf-8") as f:
@@ -827,7 +833,7 @@ def main():
         sys.exit(f"cannot read the solution's {file}: {error.strerror}")
     if args.quiz:
         mutants = [
-            {"id": f"answer-changed/{qid}:{letter}", "operator": "answer-changed", "says": "I picked another option for this question.",
+            {"id": f"answer-changed/{qid}:{letter}", "operator": "answer-changed", "says": QUIZ_SAYS,
              "where": qid, "routes": None, "source": text, "diff": unified_diff(source, text, file)}
             for qid, letter, text in quiz_mutants(source, json.loads(args.quiz))
         ]

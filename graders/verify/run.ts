@@ -53,31 +53,38 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     const made = await makeMutants(python, options.spec, options.solution);
     const mutants = options.only ? made.mutants.filter(options.only) : made.mutants;
 
-    const solution = await gradeOne(options.spec, options.solution, python, warm.launch, warm.losses);
-    if (solution.status !== "graded" || solution.problem || solution.score < solution.maxScore) throw new SolutionNotFullMarks(solution);
-
+    // The solution is graded first in the same pool as the mutants, so that its time overlaps
+    // theirs; when it does not get full marks, no further mutant starts and verify stops.
     const folders = writeMutants(options.solution, { file: made.file, mutants });
     try {
-      const results: Result[] = new Array(mutants.length);
+      const dirs = [options.solution, ...folders.dirs];
+      const results: Result[] = new Array(dirs.length);
       let next = 0;
       let done = 0;
+      let failed: Result | undefined;
       const worker = async () => {
-        while (next < mutants.length) {
+        while (next < dirs.length && !failed) {
           const i = next++;
-          results[i] = await gradeOne(options.spec, folders.dirs[i]!, python, warm.launch, warm.losses);
-          options.onGraded?.(++done, mutants.length);
+          results[i] = await gradeOne(options.spec, dirs[i]!, python, warm.launch, warm.losses);
+          if (i === 0 && !fullMarks(results[0]!)) failed = results[0];
+          else if (i > 0) options.onGraded?.(++done, mutants.length);
         }
       };
-      const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), mutants.length));
+      const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), dirs.length));
       await Promise.all(Array.from({ length: jobs }, worker));
-      const graded: Graded[] = mutants.map((mutant, i) => ({ mutant, result: results[i]! }));
-      return analyse({ spec: options.spec, specFile: options.specFile, solution: options.solution, reference: solution, file: made.file, graded, marks: options.marks });
+      if (failed) throw new SolutionNotFullMarks(failed);
+      const graded: Graded[] = mutants.map((mutant, i) => ({ mutant, result: results[i + 1]! }));
+      return analyse({ spec: options.spec, specFile: options.specFile, solution: options.solution, reference: results[0]!, file: made.file, graded, marks: options.marks });
     } finally {
       folders.dispose();
     }
   } finally {
     await warm.close();
   }
+}
+
+function fullMarks(result: Result): boolean {
+  return result.status === "graded" && !result.problem && result.score === result.maxScore;
 }
 
 /**

@@ -16,7 +16,7 @@ export interface CliArgs {
   /** Exercise folder or folder of exercise folders; none: the package's bundled ones. */
   path?: string;
   exercise?: string;
-  /** Undefined: pretty on a terminal, json otherwise (the caller knows which stdout it has). */
+  /** Undefined: pretty (coloured on a terminal only). */
   formats?: FormatRequest[];
   specs?: string;
   reveal: boolean;
@@ -35,13 +35,14 @@ export const USAGE = `Usage: ${SYNOPSIS}
 Grades a Flask "Sessions & Cookies" exercise by running the app and using it like a browser.
 
   PATH             an exercise folder (named after its exercise, or use --exercise),
-                   or a folder of exercise folders; default: the bundled solutions/ and starter/
+                   or a folder of exercise folders; default: the bundled solutions/ and starter/.
+                   Relative to where you are, also under \`npm run grade -- PATH\`
   --exercise ID    the exercise PATH is a folder of
   --format FORMATS one or more of the formats below, separated by commas or given by repeating
                    --format; FORMAT=FILE writes that format to FILE instead of stdout. Stdout takes
                    pretty and github, and at most one document format (json, classroom,
                    gradescope, junit, summary), printed last so that it stays whole.
-                   Default: pretty on a terminal, json otherwise.
+                   Default: pretty (colours only on a terminal); json only when asked for.
   --specs DIR      folder of exercise specs (<id>.yaml); default: the package's specs/
   --reveal         show the details of hidden checks (for teachers)
   -h, --help       show this help

@@ -12,7 +12,7 @@ import { failedRunReport, publishReport } from "../../graders/report/classroom.j
 import { createReporter, fanOut } from "../../graders/report/formats.js";
 import { mayBeSubmission } from "../../graders/report/ignored.js";
 import { summarize, type Reporter, type ReporterOptions } from "../../graders/report/reporter.js";
-import { bundledTargets, findTargets, listExercises, specFile, type Discovery } from "../../graders/targets.js";
+import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Discovery } from "../../graders/targets.js";
 import type { WarmLauncher } from "../../graders/boot/warm.js";
 import type { Spec } from "../../graders/spec/types.js";
 import type { Result } from "../../graders/verdict/types.js";
@@ -88,7 +88,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   const known = listExercises(specsDir);
 
   const discovery: Discovery = args.path !== undefined
-    ? findTargets(args.path, known, args.exercise)
+    ? findTargets(userFolder(args.path, io.env), known, args.exercise)
     : bundledTargets(root, known, args.exercise);
   for (const folder of discovery.ignored.filter(mayBeSubmission)) {
     io.stderr.write(`autograde: note: ignoring ${shown(folder)}: no exercise is named ${JSON.stringify(basename(folder))}.\n`);
@@ -116,7 +116,8 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     }
     if (hidden) noteHidden(io, hidden.exercises, [...specs.keys()], HIDDEN_SPECS_ENV);
 
-    const outputs = openOutputs(args.formats ?? [{ format: io.stdout.isTTY ? "pretty" : "json" }], io, args.reveal);
+    // Pretty wherever it goes (coloured only on a terminal): JSON only when asked for, as jest and eslint do.
+    const outputs = openOutputs(args.formats ?? [{ format: "pretty" }], io, args.reveal);
     const reporter = outputs.reporter;
     const { grade } = await pipeline;
     reporter.onBegin?.({ total: discovery.targets.length });
