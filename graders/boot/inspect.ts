@@ -34,8 +34,11 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
     return {
       problem: {
         kind: "missing-file",
-        message: `There is no ${entry} in ${nameText(dir)}.${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
-        hint: `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
+        // No folder path: it would show the grading machine's paths to the student.
+        message: `There is no ${entry} in the exercise folder.${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
+        hint: present.length === 1
+          ? `Your app must be in a file named ${entry}, at the top of the exercise folder: rename ${present[0]} to ${entry}.`
+          : `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
         locations: [],
       },
     };

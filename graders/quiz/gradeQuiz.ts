@@ -27,13 +27,13 @@ export function readAnswers(dir: string, file = ANSWERS_FILE): ReadAnswers {
   let text: string;
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) return { problem: missing(dir, file, `${file} in ${dir} is not a file.`) };
+    if (!stat.isFile()) return { problem: missing(dir, file, `${file} in the exercise folder is not a file.`) };
     if (stat.size > MAX_BYTES) {
       return { problem: { kind: "syntax", subject: file, message: `${file} is ${Math.round(stat.size / 1024)} KB: far too big for a list of answers.`, hint: FORMAT_HINT, locations: [] } };
     }
     text = readFileSync(path, "utf8");
   } catch {
-    return { problem: missing(dir, file, `There is no ${file} in ${dir}.`) };
+    return { problem: missing(dir, file, `There is no ${file} in the exercise folder.`) };
   }
   return parseAnswers(text, file);
 }
