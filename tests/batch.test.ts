@@ -217,7 +217,8 @@ describe("a small class", () => {
 
   test("gradebook.csv: one row per student folder, points per exercise, total, percent, status", () => {
     const [header] = csv(join(out, "gradebook.csv"));
-    expect(header).toEqual(["student", "visit-counter", "protected-page", "total", "percent", "status", "note"]);
+    // visit-counter-bob follows GitHub Classroom's <assignment>-<login> naming: a login column.
+    expect(header).toEqual(["student", "login", "visit-counter", "protected-page", "total", "percent", "status", "note"]);
     const rows = gradebookRows(out);
     expect(Object.keys(rows)).toEqual(["alice", "carol", "dave", "erin", "visit-counter-bob"]);
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { results: { student: string; exercise: string; maxScore: number }[] };
@@ -225,7 +226,12 @@ describe("a small class", () => {
     const both = max("visit-counter") + max("protected-page");
 
     expect(rows.alice).toMatchObject({ "visit-counter": String(max("visit-counter")), "protected-page": String(max("protected-page")), total: String(both), percent: "100.0", status: "graded", note: "" });
-    expect(rows.carol).toMatchObject({ "visit-counter": "0", "protected-page": "", total: "0", percent: "0.0", status: "graded", note: "no folder for protected-page" });
+    expect(rows.carol).toMatchObject({ login: "", "visit-counter": "0", "protected-page": "", total: "0", percent: "0.0", status: "graded" });
+    expect(rows.carol!.note).toContain("visit-counter: did not start: Python cannot read app.py line 3");
+    expect(rows.carol!.note).toContain("no folder for protected-page");
+    expect(rows["visit-counter-bob"]!.login).toBe("bob");
+    // Every row below full marks says why.
+    for (const row of Object.values(rows)) if (row.percent !== "100.0") expect(row.note).not.toBe("");
     expect(rows.dave).toMatchObject({ "visit-counter": "", "protected-page": "", total: "", percent: "", status: "no submission" });
     expect(rows.dave!.note).toContain("not a submission");
     // Its time limit (3 s) ran out twice before the request limit (5 s) could show the hang: the
@@ -276,6 +282,12 @@ describe("a small class", () => {
     expect(html).toContain('id="score-distribution"');
     expect(html).toContain('id="pass-rate-visit-counter"');
     expect(html).toContain('id="hints"');
+    // Every student, with a link to their feedback file; filters by status with CSS only.
+    const byName = /<tbody class="by-name">(.*?)<\/tbody>/.exec(html)?.[1] ?? "";
+    expect((byName.match(/<tr /g) ?? []).length).toBe(5);
+    for (const student of ["alice", "carol", "dave", "erin", "visit-counter-bob"]) expect(byName).toContain(`<a href="feedback/${student}.md">`);
+    expect(byName).toMatch(/<tr class="s-error">.*?erin.*?could not grade/);
+    expect(html).toContain('id="filter-error"');
     expect(html).not.toMatch(/<script|<link|src=|url\(|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   });
 
@@ -299,6 +311,10 @@ describe("a small class", () => {
     expect(shot.stdout).toContain('<svg id="score-distribution"');
     expect((shot.stdout.match(/<rect class="hist"/g) ?? []).length).toBeGreaterThan(10);
     expect(shot.stdout).toContain('class="pass"');
+    // The students' table, as Chromium parsed it: a row per student in the shown order, each linking its feedback.
+    const shown = /<tbody class="by-name">(.*?)<\/tbody>/s.exec(shot.stdout)?.[1] ?? "";
+    expect((shown.match(/<tr /g) ?? []).length).toBe(5);
+    expect((shown.match(/href="feedback\/[^"]+\.md"/g) ?? []).length).toBe(5);
     const pixels = decodePng(readFileSync(png));
     expect(pixels.width).toBe(1000);
     // Not blank: many pixels that are not the white page, among them the charts' blue bars.
