@@ -8,7 +8,7 @@ import { GraderError } from "../errors.js";
 import { startDeadline } from "../deadline.js";
 import type { AppException, Problem, SourceLocation } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
-import { limitPhrase, recordIsolation, type AppLimits, type Sandbox } from "./isolation.js";
+import { limitPhrase, settleIsolation, type AppLimits, type Sandbox } from "./isolation.js";
 import type { OutputBuffer } from "./output.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
@@ -73,7 +73,13 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
   };
   const first = await proc.events.next((e) => isReady(e) || e.event === "problem" || isFatal(e), options.bootSeconds * 1000);
   const sandboxed = proc.events.all.find((e) => e.event === "sandbox");
-  if (sandboxed && options.sandbox) recordIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox.config().mode);
+  if (sandboxed && options.sandbox) {
+    const fault = await settleIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox, options.python);
+    if (fault) {
+      await proc.kill();
+      throw new LaunchError(`The grader could not isolate the app: ${fault}.`);
+    }
+  }
   const limits = options.sandbox?.limits;
   const exitReason = () => limitReason(proc, limits) ?? proc.exitReason();
   const notSpawned = proc.spawnError();
