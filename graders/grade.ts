@@ -4,14 +4,16 @@
  */
 import { resolve } from "node:path";
 import { lookAtSubmission } from "./boot/inspect.js";
-import type { BootOutcome, RunningApp } from "./boot/handshake.js";
+import type { BootOutcome, RunnerNote, RunningApp } from "./boot/handshake.js";
 import { prepareSandbox, resolveLimits, takeIsolationNote, type AppLimits, type IsolationMode, type Sandbox } from "./boot/isolation.js";
 import { launch, type LaunchOptions } from "./boot/launch.js";
 import { SubmissionTooBig } from "./boot/privateCopy.js";
 import { findPython } from "./boot/python.js";
-import type { AppControl, CheckContext } from "./drive/runCheck.js";
+import type { AppControl, CheckContext, CheckOutcome } from "./drive/runCheck.js";
+import { GraderError } from "./errors.js";
 import { blockingNeed, plan, type Plan, type PlannedCheck } from "./plan/plan.js";
 import type { Spec } from "./spec/types.js";
+import { blameCheck, blameProblem, bootNotSettled, checksNotGraded, couldNotGrade, firstDecision, settle, type Blame, type CheckEvidence, type Doubt } from "./verdict/fault.js";
 import type { Problem, Result, Verdict } from "./verdict/types.js";
 
 export interface GradeOptions {
@@ -33,9 +35,14 @@ export interface GradeOptions {
   limits?: Partial<AppLimits>;
   /** Told, once per process, what concerns the grading as a whole (e.g. that apps run without isolation here). */
   onNote?: (message: string) => void;
+  /**
+   * How many times the launcher has lost a warm server so far (WarmLauncher.losses): a check that
+   * did not pass while this changed is the grader's fault, and is tried again on a cold app.
+   */
+  losses?: () => number;
 }
 
-const NOTES: Record<string, string> = {
+const NOTES: Record<RunnerNote, string> = {
   "app-run-called":
     'Your file calls app.run() at the top level. The grader ignores it, but `flask run` and other tools would hang on it: put it under if __name__ == "__main__":',
 };
@@ -83,34 +90,43 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
 
 async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, options: GradeOptions, context: CheckContext, started: number): Promise<Result> {
   const launcher = options.launcher ?? launch;
-  const bootOnce = async () => {
-    const outcome = await launcher({ python, dir: sandbox.dir, entry: p.entry, bootSeconds: p.bootSeconds, sandbox });
+  const losses = options.losses ?? (() => 0);
+  const bootOnce = async (cold: boolean) => {
+    const outcome = await launcher({ python, dir: sandbox.dir, entry: p.entry, bootSeconds: p.bootSeconds, sandbox, ...(cold && { cold }) });
     const note = takeIsolationNote();
     if (note) options.onNote?.(note);
     return outcome;
   };
   // A boot that throws is the grader's or the machine's fault (no interpreter, no Flask, no
-  // resources): tried once more before it counts. An app that does not start is a Problem instead.
-  const boot = async (): Promise<BootOutcome> => {
+  // resources): tried once more, cold, before it counts. An app that does not start is a Problem.
+  const boot = async (cold = false): Promise<BootOutcome> => {
     try {
-      return await bootOnce();
+      return await bootOnce(cold);
     } catch {
-      return bootOnce();
+      return bootOnce(true);
     }
   };
   const booting = boot();
   // The browsers' modules (tough-cookie and friends) load while Python starts, not before.
   const [first, { runCheck }] = await Promise.all([booting, import("./drive/runCheck.js")]);
-  if ("problem" in first) return notStarted(base, p, first.problem, started);
+  const settled = await settleBoot(first, boot);
+  if ("problem" in settled) return notStarted(base, p, settled.problem, started);
+  let app = settled.app;
 
-  let app: RunningApp = first.app;
   let tainted = false;
+  /** Boots during a retry are cold: the retry shares nothing with the attempt it checks. */
+  let cold = false;
+  /** Why a restart within the current attempt gave no app. */
+  let restartProblem: Problem | undefined;
   const control: AppControl = {
     current: () => app,
     async restart() {
       await app.stop();
-      const again = await boot(); // throws on a grader fault: the check is an error, and is retried
-      if ("problem" in again) return again.problem.message;
+      const again = await boot(cold); // throws on a grader fault: the check is an error, and is retried
+      if ("problem" in again) {
+        restartProblem = again.problem;
+        return again.problem.message;
+      }
       app = again.app;
       return undefined;
     },
@@ -119,9 +135,11 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
     requestSeconds: p.requestSeconds,
   };
 
-  const verdicts: Verdict[] = [];
-  const attempt = async (check: PlannedCheck): Promise<Verdict> => {
-    if (tainted) {
+  const attempt = async (check: PlannedCheck, retry: boolean): Promise<Attempt> => {
+    cold = retry;
+    restartProblem = undefined;
+    const lossesBefore = losses();
+    if (tainted || retry) {
       tainted = false;
       const restarted = Date.now();
       let why: string | undefined;
@@ -129,20 +147,44 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
         why = await control.restart();
       } catch (err) {
         tainted = true;
-        return verdict(check, "error", (err as Error).message, restarted);
+        const message = (err as Error).message;
+        return { verdict: verdict(check, "error", message, restarted), blame: blameCheck({ passed: false, threw: message }) };
       }
-      if (why) return verdict(check, "fail", `Not tested: the app could not be started again (${why}).`, restarted);
+      if (why) {
+        tainted = true;
+        const v = verdict(check, "fail", `Not tested: the app could not be started again (${why}).`, restarted);
+        return { verdict: v, blame: blameCheck({ passed: false, restartProblem }) };
+      }
     }
-    return gradeCheck(check, verdicts, control, runCheck, context);
+    const { verdict: v, outcome, threw } = await gradeCheck(check, verdicts, control, runCheck, context);
+    if (v.status === "skip") return { verdict: v, blame: { kind: "final" } };
+    const evidence: CheckEvidence = {
+      passed: v.status === "pass",
+      threw,
+      noResponse: outcome?.noResponse,
+      ending: outcome?.noResponse ? control.current().ending() : undefined,
+      warmLost: losses() !== lossesBefore,
+      restartProblem,
+    };
+    return { verdict: v, blame: blameCheck(evidence) };
   };
+
+  const verdicts: Verdict[] = [];
+  const confirmed = new Set<Doubt>();
   try {
     for (const check of p.checks) {
-      let v = await attempt(check);
-      if (v.status === "error") {
-        // The grader's fault, not the student's: once more, on a fresh app.
+      const first = await attempt(check, false);
+      let v = first.verdict;
+      if (firstDecision(first.blame, confirmed).do === "retry") {
         tainted = true;
-        const again = await attempt(check);
-        v = again.status === "error" ? { ...again, message: couldNotGrade(again.message) } : again;
+        const second = await attempt(check, true);
+        const settled = settle(first.blame, second.blame);
+        if (settled.is === "graded") {
+          v = second.verdict;
+          if (settled.confirmed) confirmed.add(settled.confirmed);
+        } else {
+          v = { ...second.verdict, status: "error", points: 0, hint: undefined, message: couldNotGrade(settled.cause) };
+        }
       }
       verdicts.push(v);
     }
@@ -150,17 +192,37 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
     await app.stop();
   }
 
-  const notes = app.notes.map((n) => NOTES[n] ?? n);
+  const notes = app.notes.map((n) => NOTES[n]);
   const errored = verdicts.filter((v) => v.status === "error");
   return {
     ...base,
     notes,
     ...scoreOf(verdicts, p),
     status: errored.length ? "error" : "graded",
-    error: errored.length ? `Could not grade ${errored.map((v) => `"${v.title}"`).join(", ")}: the grader failed twice (not the app).` : undefined,
+    error: errored.length ? checksNotGraded(errored.map((v) => v.title)) : undefined,
     checks: verdicts,
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * The first boot's outcome, judged: an app, or a problem that is the student's. A problem the
+ * machine may have caused (a boot that timed out or ended without a named limit) is booted once
+ * more, cold; if the two problems differ, the grader cannot hold the app to either (GraderError).
+ */
+async function settleBoot(first: BootOutcome, boot: (cold: boolean) => Promise<BootOutcome>): Promise<BootOutcome> {
+  if (!("problem" in first)) return first;
+  const blame = blameProblem(first.problem);
+  if (blame.kind === "final") return first;
+  const again = await boot(true);
+  if (!("problem" in again) || settle(blame, blameProblem(again.problem)).is === "graded") return again;
+  throw new GraderError(bootNotSettled(first.problem.message, again.problem.message));
+}
+
+/** One attempt at a check: its verdict, and whose fault it is if it did not pass. */
+interface Attempt {
+  verdict: Verdict;
+  blame: Blame;
 }
 
 async function gradeCheck(
@@ -169,27 +231,23 @@ async function gradeCheck(
   control: AppControl,
   runCheck: typeof import("./drive/runCheck.js").runCheck,
   context: CheckContext,
-): Promise<Verdict> {
+): Promise<{ verdict: Verdict; outcome?: CheckOutcome; threw?: string }> {
   const started = Date.now();
   const blocker = blockingNeed(
     check,
     new Map(done.map((v) => [v.id, v.status])),
     new Map(done.map((v) => [v.id, v.title])),
   );
-  if (blocker) return verdict(check, "skip", `Skipped: it builds on "${blocker}", which did not pass.`, started);
+  if (blocker) return { verdict: verdict(check, "skip", `Skipped: it builds on "${blocker}", which did not pass.`, started) };
   try {
     const outcome = await runCheck(check, control, context);
     const v = verdict(check, outcome.passed ? "pass" : "fail", outcome.message, started);
-    return { ...v, hint: outcome.passed ? undefined : outcome.hint, exchanges: outcome.exchanges, location: outcome.location };
+    return { verdict: { ...v, hint: outcome.passed ? undefined : outcome.hint, exchanges: outcome.exchanges, actions: outcome.actions, location: outcome.location }, outcome };
   } catch (err) {
     control.taint();
-    return verdict(check, "error", (err as Error).message, started);
+    const message = (err as Error).message;
+    return { verdict: verdict(check, "error", message, started), threw: message };
   }
-}
-
-/** How a check the grader could not run reads, in every output format. */
-function couldNotGrade(reason: string): string {
-  return `Could not grade this check: the grader failed twice (not your app). ${reason}`;
 }
 
 function verdict(check: PlannedCheck, status: Verdict["status"], message: string, started: number): Verdict {

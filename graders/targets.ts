@@ -3,11 +3,12 @@
  * (exercise, folder) pairs. One rule set for the CLI, the jest helper and, later, batch grading,
  * so a folder grades the same everywhere.
  *
- * A folder is one exercise folder when `--exercise` says so or when it is named after an
- * exercise; otherwise it is a folder of exercise folders, each named after its exercise.
+ * A folder is one exercise folder when `--exercise` says so, when it records its exercise (the
+ * file EXERCISE_RECORD, written by the export) or when it is named after an exercise; otherwise it
+ * is a folder of exercise folders, each recording or named after its exercise.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { UsageError } from "./errors.js";
 
 export interface Target {
@@ -20,6 +21,29 @@ export interface Discovery {
   targets: Target[];
   /** Subfolders skipped because no exercise has their name: worth telling, never an error. */
   ignored: string[];
+}
+
+/**
+ * The file in an exercise folder that names its exercise (one line: the id). The export writes it
+ * into every exercise folder of a student repository, so the folder grades as that exercise
+ * whatever it is called, and the student never types --exercise.
+ */
+export const EXERCISE_RECORD = ".exercise";
+
+/**
+ * A folder as the user typed it, made relative to where they typed it. `npm run` starts scripts
+ * in the package's root and keeps the user's folder in INIT_CWD; it is trusted only when this
+ * process runs where npm started it (beside npm_package_json), so that a child process started
+ * elsewhere with an inherited environment is not misled. The result is relative to the current
+ * folder when below it (as every other path the grader shows), absolute otherwise.
+ */
+export function userFolder(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  const from = env.INIT_CWD;
+  const pkg = env.npm_package_json;
+  if (isAbsolute(path) || !from || !pkg || resolve(dirname(pkg)) !== process.cwd()) return path;
+  const full = resolve(from, path);
+  const rel = relative(process.cwd(), full);
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? full : rel;
 }
 
 /** Exercise ids known from `<specsDir>/<id>.yaml`, sorted. Reads names only: no spec is parsed. */
@@ -47,15 +71,17 @@ export function findTargets(path: string, known: readonly string[], exercise?: s
     checkKnown(exercise, known);
     return { targets: [{ exercise, dir: path }], ignored: [] };
   }
-  // resolve() so that "." and "solutions/counter/" are named by their real folder name.
-  const name = basename(resolve(path));
-  if (known.includes(name)) return { targets: [{ exercise: name, dir: path }], ignored: [] };
+  const own = exerciseOf(path, known);
+  if (own !== undefined) return { targets: [{ exercise: own, dir: path }], ignored: [] };
 
   const found = exerciseFolders(path, known);
   if (found.targets.length === 0) {
+    const name = basename(resolve(path));
+    const example = known[0] ?? "ID";
     throw new UsageError(
-      `${path} is not named after an exercise and holds no folder named after one. ` +
-        `Name the folder after its exercise, or pass --exercise ID. Known exercises: ${knownList(known)}.`,
+      `${name === basename(path) ? path : `${path} (folder "${name}")`} is not named after an exercise and holds no folder named after one, so the grader ` +
+        `cannot tell which exercise it is. Choose it with --exercise, e.g. \`npm run grade -- ${path} --exercise ${example}\`, ` +
+        `or rename the folder after its exercise. Known exercises: ${knownList(known)}.`,
     );
   }
   return found;
@@ -102,10 +128,29 @@ function exerciseFolders(dir: string, known: readonly string[]): Discovery {
     // Tool folders (.git, .venv, __pycache__, node_modules) are never submissions: no note for them.
     if (!entry.isDirectory() || entry.name.startsWith(".") || entry.name === "__pycache__" || entry.name === "node_modules") continue;
     const sub = join(dir, entry.name);
-    if (known.includes(entry.name)) found.targets.push({ exercise: entry.name, dir: sub });
+    const exercise = exerciseOf(sub, known);
+    if (exercise !== undefined) found.targets.push({ exercise, dir: sub });
     else found.ignored.push(sub);
   }
   return found;
+}
+
+/**
+ * The exercise a folder is for: the one it records, else the one it is named after (resolve(), so
+ * that "." and "solutions/counter/" are named by their real folder name); undefined when neither.
+ */
+function exerciseOf(dir: string, known: readonly string[]): string | undefined {
+  const record = join(dir, EXERCISE_RECORD);
+  if (existsSync(record)) {
+    // A few bytes are enough for an id; a bigger file is not a record (and must not stall us).
+    const recorded = statSync(record).size <= 200 ? readFileSync(record, "utf8").trim() : "";
+    if (!known.includes(recorded)) {
+      throw new UsageError(`${record} should hold the id of this folder's exercise, one of: ${knownList(known)}. Fix it, or delete it and pass --exercise.`);
+    }
+    return recorded;
+  }
+  const name = basename(resolve(dir));
+  return known.includes(name) ? name : undefined;
 }
 
 function knownList(known: readonly string[]): string {

@@ -13,7 +13,13 @@
  * `cores` at a time, like the batch). That cold baseline is measured on a subset and extrapolated
  * (it is linear in the number of submissions); the output says so. Target: 200 in <= 30 s on 2 cores.
  *
- *   npm run bench [-- --case cli|class|all] [--runs 15] [--students 200] [--subset 24]
+ * Case "verify": `npm run verify -- <exercise>` (default visit-counter) on its mutants, --jobs =
+ * cores, a few runs interleaved with the cold floor and with the same run without mutants (what
+ * a run pays once). Reports the wall time, the time per mutant against the floor, and what ~50
+ * mutants would take at that rate. Target: ~50 mutants in <= 10 s
+ * on 2 cores.
+ *
+ *   npm run bench [-- --case cli|class|verify|all] [--runs 15] [--students 200] [--subset 24] [--verify visit-counter]
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, copyFileSync } from "node:fs";
@@ -29,6 +35,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "15" },
     students: { type: "string", default: "200" },
     subset: { type: "string", default: "24" },
+    verify: { type: "string", default: "visit-counter" },
   },
 });
 const runs = Math.max(3, Number(values.runs));
@@ -164,5 +171,53 @@ function checkGradebook(file: string, correct: Map<string, boolean>): void {
   if (wrongLost < rows.filter((r) => !correct.get(r[0]!)).length / 2) throw new Error(`only ${wrongLost} wrong copies lost points`);
 }
 
+/** `npm run verify` on a bundled spec: the mutants graded `cores` at a time, against the cold floor. */
+function verifyCase(): void {
+  const python = findPython();
+  const exercise = values.verify!;
+  const jobs = availableParallelism();
+  const cli = [packageFile("dist/scripts/verify.js"), exercise, "--format", "json", "--jobs", String(jobs)];
+  const verifyOnce = (more: string[] = []): { ms: number; mutants: number } => {
+    const start = process.hrtime.bigint();
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, [...cli, ...more], { encoding: "utf8", cwd: packageFile("."), stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+      // Exit status 1 is "the spec has holes": still a full run, with its report on stdout.
+      out = (error as { stdout?: string }).stdout ?? "";
+      if (!out) throw error;
+    }
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const report = JSON.parse(out) as { counts: { total: number } };
+    return { ms, mutants: report.counts.total };
+  };
+  verifyOnce(); // warm the file cache
+  timeMs(python, ["-c", "import flask"]);
+  const n = Math.max(3, Math.min(runs, 5));
+  const floor: number[] = [];
+  const wall: number[] = [];
+  const fixed: number[] = [];
+  let mutants = 0;
+  for (let i = 0; i < n; i++) {
+    floor.push(timeMs(python, ["-c", "import flask"]));
+    const one = verifyOnce();
+    wall.push(one.ms);
+    mutants = one.mutants;
+    // The same run without mutants (an --only that matches none): what every run pays once.
+    fixed.push(verifyOnce(["--only", "(no mutant)"]).ms);
+  }
+  const ms = median(wall);
+  const base = median(fixed);
+  const perMutant = Math.max(0, ms - base) / mutants;
+  const perJob = perMutant * jobs;
+  const fifty = (base + perMutant * 50) / 1000;
+  console.log(`\nverify ${exercise}: ${mutants} mutants and the solution, --jobs ${jobs} (cores), ${n} runs each (interleaved):`);
+  console.log(`  python -c "import flask"   median ${median(floor).toFixed(0)} ms  (the cold floor, this run)`);
+  console.log(`  npm run verify             median ${(ms / 1000).toFixed(1)} s;  without mutants (zygote, mutate.py, the solution) ${(base / 1000).toFixed(1)} s`);
+  console.log(`    per mutant: ${perMutant.toFixed(0)} ms of wall time = ${(perMutant / median(floor)).toFixed(2)} x the floor; ${perJob.toFixed(0)} ms per job slot = ${(perJob / median(floor)).toFixed(2)} x the floor`);
+  console.log(`    ~50 mutants at this rate: ${fifty.toFixed(1)} s  (target <= 10 s: ${fifty <= 10 ? "met" : "NOT met"})`);
+}
+
 if (values.case === "cli" || values.case === "all") coldCli();
 if (values.case === "class" || values.case === "all") await classCase();
+if (values.case === "verify" || values.case === "all") verifyCase();

@@ -20,7 +20,7 @@ import { GraderError, SpecError, UsageError } from "../graders/errors.js";
 import { packageRoot } from "../graders/paths.js";
 import { loadSpecText } from "../graders/spec/load.js";
 import type { Check, Spec } from "../graders/spec/types.js";
-import { checkKnown, listExercises, specFile } from "../graders/targets.js";
+import { checkKnown, EXERCISE_RECORD, listExercises, specFile } from "../graders/targets.js";
 import { graderManifest, listFiles, packGrader, tarballName } from "./exportPack.js";
 import { hiddenSpecsText, splitSpec } from "./exportSpecs.js";
 
@@ -135,6 +135,8 @@ function studentRepoProblem(spec: Spec, starterDir: string): string | undefined 
 function writeStudentRepo(files: Files, exercises: Exercise[], dependency: string, title: string, starterDir: string): void {
   for (const { id } of exercises) {
     copyStarter(join(starterDir, id), id, files);
+    // The folder says which exercise it is, so that it grades as that one whatever it is called.
+    files.text(`${id}/${EXERCISE_RECORD}`, `${id}\n`);
   }
   const manifest = graderManifest();
   const dev = (manifest.devDependencies ?? {}) as Record<string, string>;
@@ -143,7 +145,10 @@ function writeStudentRepo(files: Files, exercises: Exercise[], dependency: strin
     private: true,
     description: `${title}: a Flask exercise graded by ${manifest.name}.`,
     type: "module",
-    engines: { node: ">=20" },
+    // The Node.js versions the grader supports, and npm's record that jest's file watcher needs no
+    // install script (its binaries come prebuilt), so that `npm install` has nothing to warn about.
+    engines: manifest.engines ?? { node: ">=20" },
+    allowScripts: manifest.allowScripts ?? {},
     scripts: {
       test: "node --experimental-vm-modules node_modules/jest/bin/jest.js",
       grade: "autograde . --specs specs --format pretty",
@@ -182,10 +187,12 @@ function writeGradescope(files: Files, exercises: Exercise[], dependency: string
       ? "These exercises have no hidden checks."
       : options.includeHidden
         ? `\`hidden-checks.yaml\` holds ${hiddenCount} hidden check(s) and is graded with the rest. Students see only whether each ` +
-          "passed; staff see the details in a 0-point test visible only to them (for `after-due-date` checks, shown to students after the due date)."
+          "passed, and their total score; staff see the details in the autograder output (for `after-due-date` and `after-published` checks, " +
+          "also in a 0-point test shown to students after the due date or once grades are published: Gradescope hides their total until then)."
         : `The ${hiddenCount} hidden check(s) are not in this folder. To grade them, copy the file the export wrote beside it ` +
-          `(\`${hiddenFile}\`) into it as \`hidden-checks.yaml\` before zipping. Students then see only whether each passed; staff see the ` +
-          "details in a 0-point test visible only to them (for `after-due-date` checks, shown to students after the due date).";
+          `(\`${hiddenFile}\`) into it as \`hidden-checks.yaml\` before zipping. Students then see only whether each passed, and their total; staff see the ` +
+          "details in the autograder output (for `after-due-date` and `after-published` checks, also in a 0-point test shown to students " +
+          "after the due date or once grades are published: Gradescope hides their total until then).";
   const layout = ids.length === 1 ? `\`${exercises[0]!.spec.kind === "quiz" ? "answers.yaml" : exercises[0]!.spec.entry ?? "app.py"}\` at the top, or in a folder \`${ids[0]}/\`` : `one folder per exercise, named ${ids.map((id) => `\`${id}/\``).join(", ")}`;
   files.text(
     "README.md",

@@ -31,13 +31,18 @@ interface FixtureExpectation {
   /** One line naming the mistake, used as the test's name. */
   mistake: string;
   /** Checks that must fail, each with a (case-insensitive) piece of its message or hint. Needed unless `passes: all`. */
-  fails?: { check: string; says: string }[];
+  fails?: { check: string; says: string; at?: string }[];
   /** Checks that must still pass, or `all`: a correct submission that must get full marks. */
   passes?: string[] | "all";
   /** The submission cannot be graded at all: the Problem's kind, a piece of its message, and the line it points at. */
   problem?: { kind: string; says: string; line?: number };
   /** Pieces of text that the result's notes must hold (each in some note, case-insensitive). */
   notes?: string[];
+  /**
+   * Why this one mistake may fail more than one check with points (e.g. the fixture makes the same
+   * slip in two views). Without it, a fixture fails at most one check with points.
+   */
+  why?: string;
 }
 
 interface Fixture {
@@ -82,6 +87,7 @@ function readExpectation(file: string): FixtureExpectation {
   if (data.notes !== undefined && !(Array.isArray(data.notes) && data.notes.every((n) => typeof n === "string"))) {
     throw new Error(`${where}: "notes" must be a list of texts`);
   }
+  if (data.why !== undefined && (typeof data.why !== "string" || !data.why.trim())) throw new Error(`${where}: "why" must be one line of text`);
   return data as FixtureExpectation;
 }
 
@@ -264,13 +270,15 @@ describe.each(exercises.map((e) => [e.id, e] as const))("%s", (_id, exercise) =>
           problems.push(`a note should say "${piece}", but the notes are: ${JSON.stringify(result.notes)}`);
         }
       }
-      for (const { check, says } of fixture.expect.fails ?? []) {
+      for (const { check, says, at } of fixture.expect.fails ?? []) {
         const v = byId.get(check);
         if (!ids.has(check) || !v) problems.push(`${check}: the spec has no such check`);
         else if (v.status !== "fail") problems.push(`${check}: should fail, but is ${v.status} (${v.message})`);
         else if (!`${v.message}\n${v.hint ?? ""}`.toLowerCase().includes(says.toLowerCase())) {
           problems.push(`${check}: the feedback should say "${says}", but it is: ${v.message} | hint: ${v.hint ?? "(none)"}`);
         }
+        const located = v?.location ? `${v.location.file}:${v.location.line}${v.location.label ? ` (${v.location.label})` : ""}` : "nowhere";
+        if (v && at !== undefined && located !== at) problems.push(`${check}: the feedback should point at ${at}, but it points at ${located}`);
       }
       for (const check of fixture.expect.passes === "all" ? [] : (fixture.expect.passes ?? [])) {
         const v = byId.get(check);
@@ -280,6 +288,22 @@ describe.each(exercises.map((e) => [e.id, e] as const))("%s", (_id, exercise) =>
       expect(problems).toEqual([]);
     });
   });
+
+  // One mistake, one check: a known mistake fails exactly the checks it declares, and costs
+  // points in one of them only (the checks that build on it are skipped, not failed again).
+  const wrong = exercise.fixtures.filter((f) => f.expect.passes !== "all" && !f.expect.problem);
+  if (wrong.length > 0) test.each(wrong.map((f) => [f.name, f] as const))(
+    "%s fails exactly the checks it declares, and one mistake costs one check with points",
+    (_name, fixture) => {
+      const result = resultOf(fixture.dir);
+      const failed = result.checks.filter((v) => v.status === "fail");
+      const declared = [...new Set((fixture.expect.fails ?? []).map((f) => f.check))].sort();
+      expect(failed.map((v) => v.id).sort()).toEqual(declared);
+      const costly = failed.filter((v) => v.maxPoints > 0).map((v) => v.id);
+      if (!fixture.expect.why) expect(costly.length).toBeLessThanOrEqual(1);
+      else expect(costly.length).toBeGreaterThan(1); // a `why` that no longer applies is stale
+    },
+  );
 
   test("every check is failed by at least one known mistake", () => {
     const spec = specOf(exercise);

@@ -373,7 +373,7 @@ describe("jest outcome", () => {
     expect(checkOutcome(r, passing.id)).toEqual({ kind: "pass" });
     expect(checkOutcome(r, failing.id)).toEqual({ kind: "fail", text: checkFeedback(failing) });
     expect(checkOutcome(r, skipped.id)).toEqual({ kind: "fail", text: skipped.message });
-    expect(checkOutcome(r, advisory.id)).toEqual({ kind: "warn", text: checkFeedback(advisory) });
+    expect(checkOutcome(r, advisory.id)).toEqual({ kind: "warn", text: `${checkFeedback(advisory)}\n(Advisory: a warning only, it costs no points.)` });
     expect(checkOutcome(r, "nope")).toEqual({
       kind: "fail",
       text: 'The grader could not grade this submission: it gave no verdict for check "nope" (a grader bug)',
@@ -386,8 +386,8 @@ describe("jest outcome", () => {
     });
     const withProblem = checkOutcome(result({ problem: blanks, checks: [verdict({ status: "fail" })] }), passing.id);
     expect(withProblem).toEqual({ kind: "fail", text: `Not run: the app did not start.\n\n${problemText(blanks)}` });
-    // Advisory checks of an app that did not start stay quiet: the scored checks already say why.
-    expect(checkOutcome(result({ problem: blanks, checks: [{ ...advisory, message: "Not tested." }] }), advisory.id)).toEqual({ kind: "pass" });
+    // An advisory check that never ran is not shown as passed (jest/points tests: tests/jestReport.test.ts).
+    expect(checkOutcome(result({ problem: blanks, checks: [{ ...advisory, message: "Not tested." }] }), advisory.id).kind).not.toBe("pass");
   });
 });
 
@@ -420,7 +420,7 @@ describe("targets and the command line", () => {
       targets: [{ exercise: "visit-counter", dir: join(dir, "work", "visit-counter") }],
       ignored: [join(dir, "work", "notes"), join(dir, "work", "specs")],
     });
-    expect(() => findTargets(join(dir, "my-attempt"), known)).toThrow(/pass --exercise ID\. Known exercises: protected-page, visit-counter\./);
+    expect(() => findTargets(join(dir, "my-attempt"), known)).toThrow(/Choose it with --exercise, e\.g\. `npm run grade -- \S+my-attempt --exercise protected-page`.* Known exercises: protected-page, visit-counter\./);
     expect(() => bundledTargets(join(dir, "nowhere"), known)).toThrow(/no bundled solutions\/ or starter\//);
   });
 
@@ -444,7 +444,7 @@ describe("targets and the command line", () => {
   test.each([
     [["--bogus"], /^autograde: Unknown option --bogus\. Expected: autograde \[PATH\] \[--exercise ID\] .*\[--reveal\][^\n]*\. Known exercises: /],
     [["--format"], /Option '--format <value>' argument missing\. Expected: autograde \[PATH\]/],
-    [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, github, summary\./],
+    [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, junit-located, github, summary\./],
     [["a", "b"], /Expected at most one folder, got 2: a b\./],
     [["{dir}/missing", "--specs", "{dir}/specs"], /No folder at \S+missing\. Expected an exercise folder or a folder of exercise folders\. Known exercises: protected-page, visit-counter\./],
     [["{dir}/file.txt", "--specs", "{dir}/specs"], /file\.txt is a file\./],

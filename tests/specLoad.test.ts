@@ -134,7 +134,7 @@ describe("loadSpec", () => {
     ["capture reference of the wrong shape", withSteps(`      - request: GET /\n        expect: { text: { number: [1] } }\n`),
       `8:35 "number" must be a number or a capture reference like { capture: name }`],
     ["bad enum", `id: ex\ntitle: T\nchecks:\n  - id: a\n    title: A\n    visibility: hiden\n    steps: [{ restart: true }]\n`,
-      `6:17 "visibility" must be one of "visible", "hidden", "after-due-date" (did you mean "hidden"?)`],
+      `6:17 "visibility" must be one of "visible", "hidden", "after-due-date", "after-published" (did you mean "hidden"?)`],
     ["below the minimum", `id: ex\ntitle: T\nlimits:\n  bootSeconds: 0\nchecks: []\n`, `4:16 "bootSeconds" must be at least 1`],
     ["missing steps", `id: ex\ntitle: T\nchecks:\n  - id: a\n    title: A\n`, `4:5 a check needs "steps"`],
     ["empty steps", `id: ex\ntitle: T\nchecks:\n  - id: a\n    title: A\n    steps:\n`, `6:5 "steps" must be a list (it is empty)`],

@@ -5,11 +5,12 @@
 import { checkFeedback, formatPoints, graderErrorText, problemText } from "../report/feedback.js";
 import type { Result, Verdict } from "../verdict/types.js";
 import type { StudentRow } from "./gradebook.js";
+import { nameText } from "../verdict/studentText.js";
 
 const MARKS: Record<Verdict["status"], string> = { pass: "✅", fail: "❌", skip: "➖", error: "⚠️" };
 
 export function feedbackMarkdown(row: StudentRow, options: { reveal?: boolean } = {}): string {
-  const lines = [`# Feedback for ${escapeInline(row.student)}`, ""];
+  const lines = [`# Feedback for ${escapeInline(nameText(row.student))}`, ""];
   if (row.status === "no submission") {
     lines.push(`No submission was found in your folder: ${escapeInline(row.reason ?? "nothing to grade")}.`, "");
     return lines.join("\n");
@@ -24,7 +25,7 @@ export function feedbackMarkdown(row: StudentRow, options: { reveal?: boolean } 
 
 function resultSection(result: Result, path: string | undefined, options: { reveal?: boolean }): string[] {
   const lines = [`## ${escapeInline(result.title)} (${result.exercise}): ${result.status === "error" ? "not graded" : `${formatPoints(result.score)} / ${formatPoints(result.maxScore)}`}`, ""];
-  if (path) lines.push(`Folder: \`${path.replace(/`/g, "'")}\``, "");
+  if (path) lines.push(`Folder: ${codeSpan(nameText(path))}`, "");
   if (result.status === "error") lines.push(...fenced(graderErrorText(result)), "");
   for (const note of result.notes) lines.push(`> ${escapeInline(note)}`, "");
   if (result.problem) lines.push(...fenced(problemText(result.problem)), "");
@@ -44,6 +45,15 @@ function fenced(text: string): string[] {
   return [`${fence}text`, ...text.split("\n"), fence];
 }
 
+/** Text inside a line of Markdown: one line (a line break could start a heading), nothing read as markup. */
 function escapeInline(text: string): string {
-  return text.replace(/([\\`*_{}[\]<>#|])/g, "\\$1");
+  return text.replace(/[\r\n]+/g, " ").replace(/([\\`*_{}[\]<>#|])/g, "\\$1");
+}
+
+/** One line as inline code, its delimiter longer than any run of backticks in it (CommonMark). */
+function codeSpan(line: string): string {
+  const longest = Math.max(0, ...Array.from(line.matchAll(/`+/g), (m) => m[0].length));
+  const tick = "`".repeat(longest + 1);
+  const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
+  return `${tick}${pad}${line}${pad}${tick}`;
 }

@@ -8,6 +8,7 @@
 import { formatPoints } from "../report/feedback.js";
 import type { Result } from "../verdict/types.js";
 import { recordKey, type Manifest, type SubmissionRecord } from "./store.js";
+import { nameText } from "../verdict/studentText.js";
 
 export type RowStatus = "graded" | "could not grade" | "no submission";
 
@@ -68,7 +69,7 @@ export function buildRows(manifest: Manifest, records: ReadonlyMap<string, Submi
 export function gradebookCsv(manifest: Manifest, rows: readonly StudentRow[]): string {
   const header = ["student", ...manifest.exercises, "total", "percent", "status", "note"];
   const lines = [header, ...rows.map((r) => [
-    r.student,
+    nameText(r.student),
     ...manifest.exercises.map((id) => (r.points[id] === undefined ? "" : formatPoints(r.points[id]!))),
     r.total === undefined ? "" : formatPoints(r.total),
     r.percent === undefined ? "" : formatPercent(r.percent),
@@ -83,7 +84,12 @@ export function formatPercent(value: number): string {
   return (Math.round(value * 10) / 10).toFixed(1);
 }
 
-/** RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/**
+ * RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. A text that
+ * starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`, so a spreadsheet shows it
+ * instead of running it (names and notes are student text); numbers are left as they are.
+ */
+export function csvField(value: string): string {
+  const text = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -9,6 +9,7 @@
 import { formatPoints } from "../report/feedback.js";
 import { formatPercent, type StudentRow } from "./gradebook.js";
 import type { Manifest } from "./store.js";
+import { nameText } from "../verdict/studentText.js";
 
 export interface ClassStats {
   students: number;
@@ -139,7 +140,7 @@ export function reportHtml(manifest: Manifest, rows: readonly StudentRow[]): str
   const troubled = rows.filter((r) => r.status !== "graded");
   if (troubled.length) {
     parts.push(`<section><h2>Not graded</h2><table class="list"><tr><th>student</th><th>status</th><th>why</th></tr>`);
-    for (const r of troubled) parts.push(`<tr class="${r.status === "could not grade" ? "bad" : ""}"><td>${esc(r.student)}</td><td>${esc(r.status)}</td><td>${esc(r.note)}</td></tr>`);
+    for (const r of troubled) parts.push(`<tr class="${r.status === "could not grade" ? "bad" : ""}"><td>${esc(nameText(r.student))}</td><td>${esc(r.status)}</td><td>${esc(r.note)}</td></tr>`);
     parts.push(`</table></section>`);
   }
 

@@ -5,6 +5,7 @@
 import { formatPoints } from "../report/feedback.js";
 import type { Progress } from "./run.js";
 import type { SubmissionRecord } from "./store.js";
+import { actionsSafe, nameText } from "../verdict/studentText.js";
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -59,7 +60,8 @@ export function createProgress(stream: ProgressStream, now: () => number = Date.
       const r = record.result;
       const width = String(total).length;
       const what = r.status === "error" ? `could not grade: ${r.error ?? "grader error"}` : `${formatPoints(r.score)}/${formatPoints(r.maxScore)}`;
-      stream.write(`[${String(reused + done).padStart(width)}/${total}] ${record.path} (${record.exercise}): ${what}\n`);
+      // The path is the student's folder names: shown as one line, odd characters visible.
+      stream.write(actionsSafe(`[${String(reused + done).padStart(width)}/${total}] ${nameText(record.path)} (${record.exercise}): ${what}\n`));
     },
     end() {
       const elapsed = (now() - started) / 1000;

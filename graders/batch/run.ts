@@ -1,7 +1,7 @@
 /**
  * Grading a class: discover the student folders, keep this shard's, grade what is missing with
  * `jobs` submissions at a time, write each result the moment it is known, then build the report
- * folder's documents. Every submission has a time limit, so a hang costs only its own points.
+ * folder's documents. Every submission has a time limit, so a hang costs only its own time.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { startDeadline } from "../deadline.js";
 import type { BootOutcome, RunningApp } from "../boot/handshake.js";
-import type { AppLimits, IsolationMode } from "../boot/isolation.js";
+import { defaultMode, type AppLimits, type IsolationMode } from "../boot/isolation.js";
 import { launch } from "../boot/launch.js";
 import { findPython } from "../boot/python.js";
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
@@ -18,12 +18,24 @@ import { grade, type GradeOptions } from "../grade.js";
 import { loadSpecWithHidden, type HiddenChecks } from "../spec/hidden.js";
 import type { Spec } from "../spec/types.js";
 import { checkKnown, listExercises, specFile } from "../targets.js";
-import type { Problem, Result } from "../verdict/types.js";
+import { timeLimitNotSettled } from "../verdict/fault.js";
+import type { Problem, Result, Verdict } from "../verdict/types.js";
 import { discoverClass, type ClassPlan, type Submission } from "./discover.js";
 import type { StudentRow } from "./gradebook.js";
 import { writeOutputs } from "./outputs.js";
 import { formatShard, inShard, type Shard } from "./shard.js";
-import { fingerprint, readManifest, readRecords, recordKey, writeManifest, writeRecord, type Manifest, type SubmissionRecord } from "./store.js";
+import {
+  fingerprint,
+  graderVersion,
+  readManifest,
+  readRecords,
+  recordKey,
+  writeManifest,
+  writeRecord,
+  type GradingSettings,
+  type Manifest,
+  type SubmissionRecord,
+} from "./store.js";
 
 export const DEFAULT_TIME_LIMIT_SECONDS = 60;
 /** After the time limit, how long grade() may take to wind down before it counts as a grader fault. */
@@ -145,12 +157,14 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
   }
   writeManifest(out, manifest);
 
+  const timeLimit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
+  const settings: GradingSettings = { grader: graderVersion(), limits: options.limits ?? {}, isolation: options.isolation ?? defaultMode(), timeLimitSeconds: timeLimit };
   const earlier = options.resume ? readRecords(out) : new Map<string, SubmissionRecord>();
   const records = new Map<string, SubmissionRecord>();
   const todo: { sub: Submission; fingerprint: string }[] = [];
   for (const s of students) {
     for (const sub of s.submissions) {
-      const fp = fingerprint(specs.get(sub.exercise)!.text, sub.dir);
+      const fp = fingerprint(specs.get(sub.exercise)!.text, sub.dir, settings);
       const key = recordKey(sub.student, sub.exercise);
       const kept = earlier.get(key);
       // A grader fault is worth another try; a graded submission is never graded twice.
@@ -164,8 +178,7 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
   options.progress?.begin({ total: todo.length + reused, reused, jobs });
 
   const stragglers = new Set<Promise<unknown>>();
-  const timeLimit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
-  const gradeOptions: GradeOptions = { python, isolation: options.isolation, limits: options.limits, onNote: options.onNote };
+  const gradeOptions: GradeOptions = { python, isolation: options.isolation, limits: options.limits, onNote: options.onNote, losses: warm?.losses };
 
   try {
     let next = 0;
@@ -173,7 +186,7 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
       while (next < todo.length) {
         const { sub, fingerprint: fp } = todo[next++]!;
         const spec = specs.get(sub.exercise)!.spec;
-        const result = await gradeWithLimit(spec, maxScores[sub.exercise]!, sub, warm?.launch ?? launch, timeLimit, gradeOptions, stragglers, warm);
+        const result = await gradeWithLimit(spec, maxScores[sub.exercise]!, sub, warm?.launch ?? launch, timeLimit, gradeOptions, stragglers);
         const record: SubmissionRecord = { version: 1, student: sub.student, exercise: sub.exercise, path: sub.path, fingerprint: fp, result };
         writeRecord(out, record);
         records.set(recordKey(sub.student, sub.exercise), record);
@@ -199,12 +212,13 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
 
 /**
  * grade() with a time limit. When it passes, the submission's apps are stopped and no new one
- * starts, so grade() winds down at once: the checks not finished fail, the result is the
- * student's (status graded, with a note that names the limit). If grade() still does not finish,
- * that is the grader's fault: status error, "could not grade".
+ * starts, so grade() winds down at once. The limit is the grader's own, and a busy machine can
+ * make it run out: the submission is graded once more, on fresh cold apps with a fresh limit, and
+ * if that runs out too the result is an error ("could not grade"), never a zero for checks that
+ * could not finish. If grade() does not even wind down, that is the grader's fault as well.
  *
- * If the warm server was lost while this submission was graded, it is graded again cold: a dying
- * zygote must not cost a student points.
+ * Every other fault (a lost warm server, a check the machine stalled) is grade()'s to judge
+ * (graders/verdict/fault.ts): it retries that one check on a fresh cold app.
  */
 async function gradeWithLimit(
   spec: Spec,
@@ -214,14 +228,17 @@ async function gradeWithLimit(
   seconds: number,
   options: GradeOptions,
   stragglers: Set<Promise<unknown>>,
-  warm: WarmLauncher | undefined,
 ): Promise<Result> {
-  const lossesBefore = warm?.losses() ?? 0;
-  let result = await limited(spec, maxScore, sub, base, seconds, options, stragglers);
-  if (warm && warm.losses() !== lossesBefore) result = await limited(spec, maxScore, sub, launch, seconds, options, stragglers);
-  return { ...result, submission: sub.path };
+  let attempt = await limited(spec, maxScore, sub, base, seconds, options, stragglers);
+  if (attempt.expired) {
+    const cold: Launcher = (launchOptions) => base({ ...launchOptions, cold: true });
+    attempt = await limited(spec, maxScore, sub, cold, seconds, options, stragglers);
+    if (attempt.expired) return { ...notFinished(attempt.result, seconds), submission: sub.path };
+  }
+  return { ...attempt.result, submission: sub.path };
 }
 
+/** One try at a submission within the time limit: its result, and whether the limit ran out. */
 async function limited(
   spec: Spec,
   maxScore: number,
@@ -230,7 +247,7 @@ async function limited(
   seconds: number,
   options: GradeOptions,
   stragglers: Set<Promise<unknown>>,
-): Promise<Result> {
+): Promise<{ result: Result; expired: boolean }> {
   const apps = new Set<RunningApp>();
   let expired = false;
   let onExpire!: () => void;
@@ -263,13 +280,10 @@ async function limited(
   const grading = grade(spec, sub.dir, { ...options, launcher });
   try {
     const settled = await Promise.race([grading, expiry.then(() => delay(WIND_DOWN_MS))]);
-    if (settled) {
-      if (!expired) return settled;
-      return { ...settled, notes: [limitNote(seconds), ...settled.notes] };
-    }
+    if (settled) return { result: settled, expired };
     stragglers.add(grading);
     void grading.finally(() => stragglers.delete(grading));
-    return {
+    const result: Result = {
       exercise: sub.exercise,
       title: spec.title ?? sub.exercise,
       submission: sub.path,
@@ -281,9 +295,22 @@ async function limited(
       checks: [],
       durationMs: seconds * 1000 + WIND_DOWN_MS,
     };
+    return { result, expired: false }; // already an error: no second try
   } finally {
     timer.cancel();
   }
+}
+
+/**
+ * A result whose time limit ran out twice: status error. What passed stays passed; what did not
+ * is not the student's failure, since the limit may have cut it short.
+ */
+function notFinished(result: Result, seconds: number): Result {
+  if (result.status === "error" && result.checks.length === 0) return result;
+  const checks = result.checks.map((v): Verdict =>
+    v.status === "fail" ? { ...v, status: "error", points: 0, hint: undefined, message: `Not graded: grading stopped at the time limit. ${v.message}` } : v,
+  );
+  return { ...result, status: "error", error: timeLimitNotSettled(seconds), checks, score: checks.reduce((sum, v) => sum + v.points, 0) };
 }
 
 function limitProblem(seconds: number): Problem {
@@ -293,13 +320,6 @@ function limitProblem(seconds: number): Problem {
     hint: "Look for code that never finishes or takes very long: an endless loop, input(), time.sleep(), or a page that keeps the browser waiting.",
     locations: [],
   };
-}
-
-function limitNote(seconds: number): string {
-  return (
-    `Grading stopped at the time limit of ${seconds} s for one submission: your app was stopped, and the checks that had not finished count as failed. ` +
-    "Look for a page that keeps the browser waiting (an endless loop, input(), time.sleep())."
-  );
 }
 
 /** The points an exercise is worth, counted by the engine itself (grading an empty folder starts no app). */

@@ -11,6 +11,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AppLimits, IsolationMode } from "../boot/isolation.js";
+import { packageFile } from "../paths.js";
 import type { Result } from "../verdict/types.js";
 import { byName } from "./discover.js";
 
@@ -46,7 +49,7 @@ export interface SubmissionRecord {
   student: string;
   exercise: string;
   path: string;
-  /** Hash of the spec and the submission's files: a changed submission is graded again on resume. */
+  /** Hash of the spec, the grading settings and the submission's files: on resume, a record whose hash changed is graded again. */
   fingerprint: string;
   result: Result;
 }
@@ -126,10 +129,27 @@ const SKIPPED = new Set([".git", "__pycache__", "node_modules", ".venv", "venv",
 /** Bigger files count by size only: a submission is small, a stray data file need not be read. */
 const HASHED_BYTES = 1024 * 1024;
 
-/** What decides a submission's grade: the spec's text and the submission's files. */
-export function fingerprint(specText: string, dir: string): string {
+/**
+ * How a run grades, besides the spec and the files: a result graded otherwise is stale. The
+ * spec's own limits are in its text; these are the ones over it.
+ */
+export interface GradingSettings {
+  /** graderVersion(): a changed grader may grade differently. */
+  grader: string;
+  /** Limits from the command line, over the spec's. */
+  limits: Partial<AppLimits>;
+  isolation: IsolationMode;
+  /** The per-submission time limit: a result cut by a shorter one may differ. */
+  timeLimitSeconds: number;
+}
+
+/** What decides a submission's grade: the spec's text, how the run grades, and the submission's files. */
+export function fingerprint(specText: string, dir: string, settings: GradingSettings): string {
   const hash = createHash("sha256");
   hash.update(specText);
+  // Keys in a fixed order, so that equal settings always hash the same.
+  const limits = Object.fromEntries(Object.entries(settings.limits).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+  hash.update(`\0settings\0${JSON.stringify([settings.grader, limits, settings.isolation, settings.timeLimitSeconds])}\0`);
   const walk = (folder: string, depth: number) => {
     let names: string[];
     try {
@@ -154,4 +174,33 @@ export function fingerprint(specText: string, dir: string): string {
   };
   walk(dir, 0);
   return hash.digest("hex").slice(0, 32);
+}
+
+let version: string | undefined;
+
+/**
+ * The grader's version: its package version and a hash of its own code (the running modules and
+ * the Python it starts apps with), so that a grader changed without a version bump counts too.
+ */
+export function graderVersion(): string {
+  if (version) return version;
+  const hash = createHash("sha256");
+  const code = (folder: string, depth = 0) => {
+    let names: string[];
+    try {
+      names = readdirSync(folder).sort(byName);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(folder, name);
+      const stat = lstatSync(path);
+      if (stat.isDirectory() && depth < 4) code(path, depth + 1);
+      else if (stat.isFile() && /\.(js|ts|py)$/.test(name)) hash.update(`\0${relative(folder, path)}\0`).update(readFileSync(path));
+    }
+  };
+  code(dirname(dirname(fileURLToPath(import.meta.url)))); // graders/, as it runs (sources or dist/)
+  code(packageFile("graders/boot"));
+  const pkg = JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version?: string };
+  return (version = `${pkg.version ?? "unknown"}+${hash.digest("hex").slice(0, 12)}`);
 }

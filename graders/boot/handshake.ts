@@ -6,21 +6,29 @@
 import { StringDecoder } from "node:string_decoder";
 import { GraderError } from "../errors.js";
 import { startDeadline } from "../deadline.js";
-import type { AppException, Problem, SourceLocation } from "../verdict/types.js";
+import type { AppEnding } from "../verdict/fault.js";
+import type { AnsweringView, AppException, AppRoute, Problem, SourceLocation } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
 import { limitPhrase, settleIsolation, type AppLimits, type Sandbox } from "./isolation.js";
 import type { OutputBuffer } from "./output.js";
+import { nameText, plainText } from "../verdict/studentText.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
 export interface RunningApp {
   readonly target: Target;
   /** Advisory notes the runner made while importing (e.g. `app-run-called`). */
-  readonly notes: string[];
+  readonly notes: RunnerNote[];
   readonly output: OutputBuffer;
   /** The exception a request raised, if the runner reported one for that request id. */
   exceptionFor(requestId: string, waitMs: number): Promise<AppException | undefined>;
+  /** The app's routes (Flask's url_map, the static route left out), when the runner reported them. */
+  readonly routes?: AppRoute[];
+  /** The view function that answered a request, if the runner reported one for that request id. */
+  viewFor(requestId: string, waitMs: number): Promise<AnsweringView | undefined>;
   /** Why the process ended, if it has (naming the limit when one stopped it). */
   exitReason(): string | undefined;
+  /** How the process ended, if it has: for the fault classifier (verdict/fault.ts). */
+  ending(): AppEnding | undefined;
   /** Whether the app runs isolated (undefined: no isolation was asked for). */
   readonly isolated?: boolean;
   /** Kills the app and everything it started; calling it again does nothing. */
@@ -32,8 +40,26 @@ export type BootOutcome = { app: RunningApp } | { problem: Problem };
 /** The interpreter itself could not be started (missing, not executable): the grader's fault, not the student's. */
 export class LaunchError extends GraderError {}
 
+/**
+ * The note kinds runner.py sends, and the only ones believed: student code can write to the
+ * channel, and a note of its own choosing would reach every report (hidden checks' requests
+ * logged by the app and replayed as notes, for one). The grader words each kind itself.
+ */
+export const RUNNER_NOTES = ["app-run-called"] as const;
+export type RunnerNote = (typeof RUNNER_NOTES)[number];
+
+function isRunnerNote(kind: unknown): kind is RunnerNote {
+  return (RUNNER_NOTES as readonly unknown[]).includes(kind);
+}
+
+/** The runner's notes among the channel's events: known kinds only, each once. */
+export function runnerNotes(events: readonly ChannelEvent[]): RunnerNote[] {
+  const kinds = events.filter((e) => e.event === "note").map((e) => e.kind);
+  return [...new Set(kinds.filter(isRunnerNote))];
+}
+
 export interface ChannelEvent {
-  event: "ready" | "problem" | "exception" | "note" | "fatal" | "sandbox" | "limit";
+  event: "ready" | "problem" | "exception" | "routes" | "endpoint" | "note" | "fatal" | "sandbox" | "limit";
   [field: string]: unknown;
 }
 
@@ -82,6 +108,14 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
   }
   const limits = options.sandbox?.limits;
   const exitReason = () => limitReason(proc, limits) ?? proc.exitReason();
+  let stopped: Promise<void> | undefined;
+  let stoppedWhileRunning = false;
+  const ending = (): AppEnding | undefined => {
+    const reason = exitReason();
+    if (reason === undefined) return undefined;
+    const limit = limitOf(proc, limits);
+    return { reason, ...(limit && { limit }), ...(stoppedWhileRunning && !limit && { byGrader: true }) };
+  };
   const notSpawned = proc.spawnError();
   if (notSpawned) {
     await proc.kill();
@@ -97,18 +131,26 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     return { problem };
   }
 
-  let stopped: Promise<void> | undefined;
   const app: RunningApp = {
     target: typeof first.socket === "string" ? { baseUrl: "http://student.localhost", socketPath: first.socket } : { baseUrl: `http://127.0.0.1:${first.port as number}` },
-    notes: proc.events.all.filter((e) => e.event === "note").map((e) => String(e.kind)),
+    notes: runnerNotes(proc.events.all),
     output: proc.output,
     async exceptionFor(requestId, waitMs) {
       const e = await proc.events.next((ev) => ev.event === "exception" && ev.request === requestId, waitMs);
       return e ? exceptionFrom(e, limits) : undefined;
     },
+    routes: routesFrom(proc.events.all.find((e) => e.event === "routes")),
+    async viewFor(requestId, waitMs) {
+      const e = await proc.events.next((ev) => ev.event === "endpoint" && ev.request === requestId, waitMs);
+      return e ? viewFrom(e) : undefined;
+    },
     exitReason,
+    ending,
     isolated: options.sandbox ? sandboxed?.isolated === true : undefined,
-    stop: () => (stopped ??= proc.kill()),
+    stop: () => {
+      if (!stopped && proc.exitReason() === undefined) stoppedWhileRunning = true;
+      return (stopped ??= proc.kill());
+    },
   };
   return { app };
 }
@@ -118,12 +160,18 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
  * for it (without isolation there is no runner left to report).
  */
 function limitReason(proc: AppProcess, limits: AppLimits | undefined): string | undefined {
+  const limit = limitOf(proc, limits);
+  const phrase = limit && limits ? limitPhrase(limit, limits) : undefined;
+  return phrase ? `it was stopped for going over ${phrase}` : undefined;
+}
+
+/** The limit that ended the app, by the runner's report or the kernel's signal, if one did. */
+function limitOf(proc: AppProcess, limits: AppLimits | undefined): string | undefined {
   if (!limits) return undefined;
   const reported = proc.events.all.find((e) => e.event === "limit");
   const exited = proc.exitReason() ?? "";
   const limit = reported ? String(reported.limit) : /SIGXCPU/.test(exited) ? "cpu" : /SIGXFSZ/.test(exited) ? "file-size" : undefined;
-  const phrase = limit ? limitPhrase(limit, limits) : undefined;
-  return phrase ? `it was stopped for going over ${phrase}` : undefined;
+  return limit && limitPhrase(limit, limits) ? limit : undefined;
 }
 
 /** Exceptions that mean the app ran into one of its limits, and which one. */
@@ -156,7 +204,7 @@ function withLimit(type: string, summary: string, limits: AppLimits | undefined)
 async function noHandshake(proc: AppProcess, options: HandshakeOptions, exitReason: () => string | undefined): Promise<Problem> {
   // Give an exiting process a moment so we can tell a crash from a hang.
   await Promise.race([proc.finished, new Promise((r) => setTimeout(r, 50))]);
-  const tail = proc.output.tail(600);
+  const tail = plainText(proc.output.tail(600));
   const exited = exitReason();
   if (!exited) {
     return {
@@ -166,43 +214,58 @@ async function noHandshake(proc: AppProcess, options: HandshakeOptions, exitReas
       locations: [],
     };
   }
-  const limit = proc.events.all.find((e) => e.event === "limit")?.limit ?? (/SIGXCPU/.test(exited) ? "cpu" : /SIGXFSZ/.test(exited) ? "file-size" : undefined);
+  const limit = limitOf(proc, options.sandbox?.limits);
   return {
     kind: "boot-failed",
     message: `The app stopped before it was ready (${exited}).${tail ? `\nIts last output:\n${tail}` : ""}`,
-    hint: typeof limit === "string" && options.sandbox ? LIMIT_HINTS[limit] : undefined,
+    hint: limit ? LIMIT_HINTS[limit] : undefined,
     locations: [],
+    ...(limit && { limit }),
   };
 }
 
+/**
+ * The channel's fields are student text: the runner relays what the student's code raised (and
+ * that code can write to the channel itself). Each is made plain here, where it enters; file
+ * names are names (one line, odd characters visible).
+ */
+function field(value: unknown): string {
+  return plainText(String(value));
+}
+
+function locationOf(e: ChannelEvent): SourceLocation | undefined {
+  return typeof e.file === "string" && typeof e.line === "number" ? { file: nameText(e.file), line: e.line } : undefined;
+}
+
 function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits): Problem {
-  const at: SourceLocation[] = typeof e.file === "string" && typeof e.line === "number" ? [{ file: e.file, line: e.line }] : [];
+  const location = locationOf(e);
+  const at: SourceLocation[] = location ? [location] : [];
   switch (e.kind) {
     case "syntax":
       return {
         kind: "syntax",
-        message: `Python cannot read ${e.file} line ${e.line}: ${e.message}${e.text ? `\n    ${String(e.text).trim()}` : ""}`,
+        message: `Python cannot read ${nameText(String(e.file))} line ${e.line}: ${field(e.message)}${e.text ? `\n    ${field(e.text).trim()}` : ""}`,
         hint: "Look at that line and the one before it: a missing colon, bracket or quote, or wrong indentation.",
         locations: at,
       };
     case "missing-module":
       return {
         kind: "missing-module",
-        message: `Your app imports the module "${e.module}", which is not installed here.`,
+        message: `Your app imports the module "${field(e.module)}", which is not installed here.`,
         hint: e.own
-          ? `A file ${e.module}.py exists in your folder: check that the import's spelling matches it.`
+          ? `A file ${field(e.module)}.py exists in your folder: check that the import's spelling matches it.`
           : `Check the spelling of the import. Only Flask and the Python standard library are available to graded apps.`,
         locations: at,
       };
     case "no-app":
       return {
         kind: "no-app",
-        message: `No Flask app found in ${entry}: ${e.message}`,
+        message: `No Flask app found in ${entry}: ${field(e.message)}`,
         hint: 'Create the app at the top level of the file with app = Flask(__name__).',
         locations: [],
       };
     default: {
-      const { summary, limit } = withLimit(String(e.type), String(e.summary), limits);
+      const { summary, limit } = withLimit(field(e.type), field(e.summary), limits);
       return {
         kind: "import-crash",
         message: `Your app crashed while starting: ${summary}${at.length ? ` (${at[0].file} line ${at[0].line})` : ""}`,
@@ -215,9 +278,27 @@ function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits): Proble
 
 function exceptionFrom(e: ChannelEvent, limits?: AppLimits): AppException {
   return {
-    type: String(e.type),
-    message: String(e.message),
-    summary: withLimit(String(e.type), String(e.summary), limits).summary,
+    type: field(e.type),
+    message: field(e.message),
+    summary: withLimit(field(e.type), field(e.summary), limits).summary,
+    location: locationOf(e),
+  };
+}
+
+/** The routes event's list, checked field by field (student code shares the runner's process). */
+function routesFrom(e: ChannelEvent | undefined): AppRoute[] | undefined {
+  if (!e || !Array.isArray(e.routes)) return undefined;
+  return (e.routes as unknown[]).slice(0, 100).flatMap((r) => {
+    const { rule, endpoint, methods } = (r ?? {}) as Record<string, unknown>;
+    if (typeof rule !== "string" || typeof endpoint !== "string" || !Array.isArray(methods)) return [];
+    return [{ rule, endpoint, methods: methods.filter((m): m is string => typeof m === "string") }];
+  });
+}
+
+function viewFrom(e: ChannelEvent): AnsweringView {
+  return {
+    endpoint: String(e.endpoint),
+    function: String(e.function ?? ""),
     location: typeof e.file === "string" && typeof e.line === "number" ? { file: e.file, line: e.line } : undefined,
   };
 }
@@ -225,7 +306,9 @@ function exceptionFrom(e: ChannelEvent, limits?: AppLimits): AppException {
 /** Longest channel line kept; the runner's lines are far shorter (an exception's message is the longest). */
 const MAX_LINE_CHARS = 64 * 1024;
 /** Events kept of each kind; the handshake only ever uses the first ready/problem/fatal/sandbox/limit. */
-const MAX_EVENTS: Record<string, number> = { exception: 500, note: 50 };
+const MAX_EVENTS: Record<string, number> = { exception: 500, endpoint: 500, note: 50 };
+/** Per-request events: past the bound, the latest are kept (each is waited for just after its request). */
+const LATEST_KEPT = new Set(["exception", "endpoint"]);
 const MAX_OTHER_EVENTS = 8;
 
 /**
@@ -277,9 +360,8 @@ export class ChannelReader {
     const count = this.counts.get(event.event) ?? 0;
     if (count >= (MAX_EVENTS[event.event] ?? MAX_OTHER_EVENTS)) {
       this.dropped++;
-      if (event.event !== "exception") return;
-      // Exceptions: keep the latest (each is waited for by its request id, just after the request).
-      const oldest = this.all.findIndex((e) => e.event === "exception");
+      if (!LATEST_KEPT.has(event.event)) return;
+      const oldest = this.all.findIndex((e) => e.event === event.event);
       this.all.splice(oldest, 1);
       this.all.push(event);
       return;

@@ -2,6 +2,7 @@
  * The cold path of booting: one fresh Python process per app (started with execa), in its own
  * process group, running runner.py. What it reports is read by handshake.ts.
  */
+import { delimiter, dirname, resolve } from "node:path";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
 import type { Sandbox } from "./isolation.js";
@@ -22,6 +23,11 @@ export interface LaunchOptions {
    * Without it the app is a plain process on a loopback port.
    */
   sandbox?: Sandbox;
+  /**
+   * Boot a fresh interpreter, never a fork of a warm server: a retry after an outcome that may
+   * have been the grader's (see verdict/fault.ts) runs on an app that shares nothing with it.
+   */
+  cold?: boolean;
 }
 
 /** The runner's command-line arguments (after runner.py) for an app: the same on every launcher. */
@@ -52,10 +58,27 @@ export function baseRunnerEnv(): Record<string, string> {
   };
   for (const name of PASSED_THROUGH) {
     const value = process.env[name];
-    if (value) env[name] = value;
+    if (value) env[name] = name === "PYTHONPATH" ? absoluteSearchPath(value) : value;
   }
+  if (!env.PYTHONPATH) delete env.PYTHONPATH;
   return env;
 }
+
+/**
+ * PYTHONPATH with its empty and relative entries resolved against the grader's working folder,
+ * as the user meant them: Python would resolve them against its own working folder, which must
+ * never let a submission's sitecustomize.py or flask.py in before the sandbox.
+ */
+function absoluteSearchPath(value: string): string {
+  return value
+    .split(delimiter)
+    .filter((entry) => entry !== "")
+    .map((entry) => resolve(entry))
+    .join(delimiter);
+}
+
+/** The working folder every Python the grader starts begins in: the grader's own, never a submission. */
+export const PYTHON_CWD = dirname(RUNNER);
 
 /**
  * execa, loaded on first use: runs that boot through the warm zygote never pay its import
@@ -67,7 +90,7 @@ const loadExeca = () => (execaModule ??= import("execa"));
 export async function launch(options: LaunchOptions): Promise<BootOutcome> {
   const { execa } = await loadExeca();
   const child = execa(options.python, ["-u", RUNNER, ...runnerArgs(options)], {
-    cwd: options.dir,
+    cwd: PYTHON_CWD, // the runner moves into the app's folder only once isolated (see serve())
     detached: true, // own process group: stopping kills the app and anything it started
     stdin: "ignore",
     stdout: "pipe",

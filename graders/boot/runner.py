@@ -6,15 +6,38 @@ Talks to the grader over a private channel: the stdout it was started with. With
 config (AUTOGRADER_SANDBOX, see sandbox.py) the app is isolated before any student code runs. Before any student
 code runs, that descriptor is duplicated and fd 1 is pointed at stderr, so a student's print()
 lands in the captured output and can never look like a message from this runner. Each message
-is one line of JSON with an "event": ready, problem, exception, note, or fatal (the grader's
+is one line of JSON with an "event": ready, problem, exception, routes, endpoint, note, or fatal (the grader's
 environment cannot run any app, e.g. Flask is not installed: not the student's fault).
 """
 
-import json
 import os
-import signal
 import sys
-import traceback
+
+# os and sys are built in (or frozen): nothing on sys.path can stand in for them. Before anything
+# else is imported, drop every entry a submission could control: '' and relative entries (they
+# mean the working folder, which is the submission's on some launchers), and the grader's own
+# folder (a student's runner.py or sandbox.py must not be taken for ours, nor ours for theirs).
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def grader_path(paths, *submission):
+    """`paths` without '', relative entries, the grader's folder and anything inside `submission`."""
+    banned = [os.path.realpath(p) for p in submission]
+
+    def allowed(p):
+        if not p or not os.path.isabs(p):
+            return False
+        real = os.path.realpath(p)
+        return real != HERE and not any(real == b or real.startswith(b.rstrip(os.sep) + os.sep) for b in banned)
+
+    return [p for p in paths if allowed(p)]
+
+
+sys.path[:] = grader_path(sys.path, os.getcwd())
+
+import json  # noqa: E402  (after the path is cleaned, like every import below)
+import signal  # noqa: E402
+import traceback  # noqa: E402
 
 CHANNEL = None
 
@@ -157,6 +180,37 @@ def report_request_exceptions(app, root):
     got_request_exception.connect(on_exception, app, weak=False)
 
 
+def report_routes_and_endpoints(app, root):
+    """Tell the grader the app's routes (once), and which view answered each request, tagged with
+    the grader's request id: hints can then name a missing route and point a failed check at the
+    view function that answered (its file and first line, when it is in the submission)."""
+    import inspect
+
+    from flask import request, request_finished
+
+    routes = [
+        {"rule": rule.rule, "endpoint": rule.endpoint, "methods": sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})}
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+    ]
+    send("routes", routes=routes[:100])
+
+    def on_finished(sender, response, **extra):
+        try:  # never let the report break the student's response
+            endpoint = request.endpoint
+            view = inspect.unwrap(app.view_functions[endpoint])  # through functools.wraps decorators
+            code = getattr(view, "__code__", None)
+            path = os.path.abspath(code.co_filename) if code else ""
+            where = {"file": os.path.relpath(path, root), "line": code.co_firstlineno} if path.startswith(root + os.sep) else {}
+            name = str(getattr(view, "__name__", ""))
+        except Exception:
+            return
+        send("endpoint", request=request.headers.get("X-Autograder-Request", ""), endpoint=str(endpoint),
+             function=name, **where)
+
+    request_finished.connect(on_finished, app, weak=False)
+
+
 def load_sandbox():
     """graders/boot/sandbox.py, under a name no student module can take (and not in sys.modules,
     so a student's own sandbox.py is imported as theirs)."""
@@ -175,62 +229,87 @@ def sandbox_from_environment():
     return json.loads(text) if text else None
 
 
-def serve(entry, listen, sandbox=None):
-    """Import the student's app and serve it; every outcome is reported on the channel.
-    `listen` is "tcp" (a loopback port the OS picks) or "unix:/abs/path" (a socket file).
-    `sandbox` is the isolation config (see sandbox.py; default: AUTOGRADER_SANDBOX, else none):
-    the app is isolated before any of its code runs."""
-    entry = os.path.abspath(entry)
-    root = os.path.dirname(entry)
-    os.chdir(root)
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != here]  # never the grader's folder
-    sys.path.insert(0, root)
-    sys.argv = [entry]
-
+def import_grader_modules():
+    """Everything the runner and the sandbox use, imported while nothing of the submission is
+    importable: once in sys.modules, a submission's flask.py or resource.py is never looked at.
+    Returns the sandbox module; sends "fatal" and exits when Flask is missing."""
     try:
         import flask  # noqa: F401
+        import flask.cli  # noqa: F401  find_app
+        import werkzeug.serving  # noqa: F401
     except ImportError as exc:
         send("fatal", message=f"Flask is not installed for the Python at {sys.executable} ({exc}).")
         sys.exit(0)
+    import importlib.util  # noqa: F401  import_entry
+    import logging  # noqa: F401
+    import socket  # noqa: F401
 
+    return load_sandbox()  # ctypes, errno, resource, select, struct, signal
+
+
+def bind_listener(listen):
+    """The Unix socket the app is reached on, bound before isolation in a folder the isolated app
+    cannot see (the app only inherits the listening descriptor); None for "tcp"."""
+    if not listen.startswith("unix:"):
+        return None
+    import socket
+
+    path = listen[len("unix:"):]
+    if os.path.exists(path):
+        os.unlink(path)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(64)
+    return listener
+
+
+def enter_sandbox(sandbox_module, config, listener):
+    """Isolate (see sandbox.py) and report how; exits with "fatal" when mode "required" fails."""
+    try:
+        outcome = sandbox_module.enter(
+            config, send, keep_fds=(CHANNEL.fileno(),), server_fds=(listener.fileno(),) if listener else ()
+        )
+    except Exception as exc:  # only with mode "required": the grader's machine, not the student
+        send("fatal", message=f"The app could not be isolated on this machine: {exc}")
+        sys.exit(0)
+    send("sandbox", **outcome)
+
+
+def serve(entry, listen, sandbox=None):
+    """Import the student's app and serve it; every outcome is reported on the channel.
+    `listen` is "tcp" (a loopback port the OS picks) or "unix:/abs/path" (a socket file).
+    `sandbox` is the isolation config (see sandbox.py; default: AUTOGRADER_SANDBOX, else none).
+
+    The order is the defence: (1) the grader's modules are imported while neither the submission
+    nor the working folder is on sys.path, (2) the sandbox is entered, (3) only then does the
+    submission's folder become the working folder and the first entry of sys.path."""
+    entry = os.path.abspath(entry)
+    root = os.path.dirname(entry)
+    sys.path[:] = grader_path(sys.path, root, os.getcwd())
+    sandbox_module = import_grader_modules()
     notes = set()
     neutralise_run(notes)
+    listener = bind_listener(listen)
+    config = sandbox if sandbox is not None else sandbox_from_environment()
+    if config is not None:
+        enter_sandbox(sandbox_module, config, listener)
+
+    os.chdir(root)
+    sys.path.insert(0, root)
+    sys.argv = [entry]
     import logging
 
     from werkzeug.serving import make_server
 
-    # The socket is bound before isolation, in a folder the isolated app cannot see; the app
-    # only inherits the listening descriptor.
-    listener = None
-    if listen.startswith("unix:"):
-        import socket
-
-        path = listen[len("unix:"):]
-        if os.path.exists(path):
-            os.unlink(path)
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(path)
-        listener.listen(64)
-
-    config = sandbox if sandbox is not None else sandbox_from_environment()
-    if config is not None:
-        try:
-            outcome = load_sandbox().enter(
-                config, send, keep_fds=(CHANNEL.fileno(),), server_fds=(listener.fileno(),) if listener else ()
-            )
-        except Exception as exc:  # only with mode "required": the grader's machine, not the student
-            send("fatal", message=f"The app could not be isolated on this machine: {exc}")
-            sys.exit(0)
-        send("sandbox", **outcome)
-
     module = import_entry(entry, root)
     app = find_app(module)
+    report_routes_and_endpoints(app, root)
     app.debug = False  # the debugger page would hide the error from the grader and the student
     report_request_exceptions(app, root)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log: only the app's output
 
     if listener is not None:
+        path = listen[len("unix:"):]
         server = make_server("unix://" + path, 0, app, threaded=True, fd=listener.fileno())
         address = {"socket": path}
     else:

@@ -37,8 +37,12 @@ no_new_privs, switches to an unprivileged uid (when the grader is root), clears 
 and sets the rlimits.
 
 Without namespaces (mode "off", or "auto" on a machine that forbids them) the runner itself
-becomes the app: clean environment, the private copy as working folder, and the rlimits except the
-process count (which the kernel counts per user: it would count the grader's own processes).
+becomes the app: clean environment, the private copy as working folder, and the rlimits. When the
+grader is root, the app first becomes the same unprivileged uid and gid it would have outside a
+namespace (no groups, no capabilities, no_new_privs), its private copy is handed to that uid, and
+the process count is limited too (the uid is the app's alone); as another user the process count
+is not limited (the kernel counts per user: it would count the grader's own processes). An
+unprivileged app still reads what is readable by everyone: see the README's threat model.
 """
 
 import ctypes
@@ -47,6 +51,7 @@ import os
 import resource
 import select
 import signal
+import stat
 import struct
 import sys
 
@@ -172,10 +177,52 @@ def enter(config, report=None, keep_fds=(), server_fds=()):
 
 
 def plain(config, limits):
-    """No namespaces: a clean environment, the private copy, and the limits that are per process."""
-    clean_environment(config["copy"])
-    os.chdir(config["copy"])
-    set_limits(limits, processes=False)
+    """No namespaces: a clean environment, the private copy, and the limits that are per process;
+    as root, an unprivileged uid of the app's own first."""
+    copy = config["copy"]
+    clean_environment(copy)
+    if os.geteuid() != 0:
+        os.chdir(copy)
+        set_limits(limits, processes=False)
+        return
+    uid = outside_id(config)
+    hand_over(copy, uid)
+    drop_privileges(uid)
+    reachable_unprivileged(copy)
+    os.chdir(copy)
+    set_limits(limits, processes=True)
+
+
+def outside_id(config):
+    """The app's uid and gid outside any namespace when the grader is root: the same for every
+    boot of one private folder, never a real user's."""
+    return OUTSIDE_ID_BASE + int(config.get("uid", os.getpid())) % 500_000_000
+
+
+def hand_over(copy, uid):
+    """Make the private copy the app's (uid), and its private folder passable but not listable."""
+    os.chmod(os.path.dirname(copy), 0o711)
+    own(copy, uid, plain=True)
+
+
+def reachable_unprivileged(copy):
+    """After dropping to the app's uid: can it read its folder, the standard library and Flask?
+    If not, no app could run here this way: the grader's machine is at fault, said plainly."""
+    flask = sys.modules.get("flask")
+    needed = [
+        (copy, "set TMPDIR to a folder every user can pass through, such as /tmp"),
+        (os.path.dirname(os.__file__), "install Python where every user can read it (e.g. /usr)"),
+    ]
+    if flask is not None and getattr(flask, "__file__", None):
+        needed.append((os.path.dirname(os.path.dirname(flask.__file__)), "install Flask where every user can read it"))
+    for path, fix in needed:
+        try:
+            os.listdir(path)
+        except OSError as exc:
+            raise SandboxError(
+                f"without isolation the app runs as an unprivileged user, who cannot read {path} "
+                f"({exc.strerror}): {fix}, or grade where user namespaces are allowed"
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,7 +292,7 @@ def tell(fd, message):
 def write_maps(pid, config):
     """Only the runner, still in the grader's user namespace, can map two ids: inside 0 is the
     grader's uid (so that setting up can read what the grader can), inside 65534 is the app's."""
-    outside = OUTSIDE_ID_BASE + int(config.get("uid", os.getpid())) % 500_000_000
+    outside = outside_id(config)
     with open(f"/proc/{pid}/uid_map", "w") as f:
         f.write(f"0 0 1\n{INSIDE_ID} {outside} 1\n")
     with open(f"/proc/{pid}/gid_map", "w") as f:
@@ -356,7 +403,7 @@ def app(config, limits, keep_fds, root, alive_r):
     os.chdir(copy)
     close_other_fds(keep_fds)
     clean_environment(copy)
-    drop_privileges(root)
+    drop_privileges(INSIDE_ID if root else None)
     set_limits(limits, processes=True)
 
 
@@ -458,14 +505,21 @@ def build_root(new_root, copy, hidden, limits):
         pass  # a container that masks its /proc forbids a new one: the app goes without
     # The app's own folder: writable by the app's uid when the grader is root.
     if os.geteuid() == 0:
-        own(copy)
+        own(copy, INSIDE_ID)
 
 
-def own(top):
+def own(top, uid, plain=False):
+    """Give `top` and everything below it to `uid`, never following a link. Without a mount
+    namespace the app's earlier boot could have left a hard link to a file of the machine in its
+    folder: a file with more than one link is not handed over."""
     for dirpath, dirnames, filenames in os.walk(top):
         for name in [dirpath] + [os.path.join(dirpath, n) for n in dirnames + filenames]:
             try:
-                os.lchown(name, INSIDE_ID, INSIDE_ID)
+                if plain:
+                    st = os.lstat(name)
+                    if not stat.S_ISDIR(st.st_mode) and st.st_nlink > 1 and st.st_uid != uid:
+                        continue
+                os.lchown(name, uid, uid)
             except OSError:
                 pass
 
@@ -560,7 +614,8 @@ def scrub_initial_environment():
         pass
 
 
-def drop_privileges(root):
+def drop_privileges(uid):
+    """No capabilities, no_new_privs, and (unless `uid` is None) no groups and `uid` as every uid and gid."""
     try:
         last = int(open("/proc/sys/kernel/cap_last_cap").read())
     except (OSError, ValueError):
@@ -568,10 +623,10 @@ def drop_privileges(root):
     for cap in range(last + 1):
         libc().prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
     libc().prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
-    if root:
+    if uid is not None:
         os.setgroups([])
-        os.setresgid(INSIDE_ID, INSIDE_ID, INSIDE_ID)
-        os.setresuid(INSIDE_ID, INSIDE_ID, INSIDE_ID)
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
     header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     data = bytes(24)  # effective, permitted, inheritable = 0 (twice 32 bits)
     check(syscall("capset", ctypes.create_string_buffer(header, 8), ctypes.create_string_buffer(data, 24)), "capset")

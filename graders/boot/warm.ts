@@ -22,7 +22,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { startDeadline } from "../deadline.js";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
-import { baseRunnerEnv, launch, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
+import { baseRunnerEnv, launch, PYTHON_CWD, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
 import { OutputBuffer } from "./output.js";
 import { track, untrack } from "./reaper.js";
 
@@ -118,6 +118,7 @@ export class WarmServer {
     const proc = zygoteProcess(
       spawn(python, ["-u", ZYGOTE, socketPath], {
         detached: true, // own process group
+        cwd: PYTHON_CWD, // never the grader's working folder (a student's repository, under Classroom)
         stdio: ["pipe", "pipe", "pipe"],
         env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) }, // never the grader's environment
       }),
@@ -419,6 +420,10 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
   };
 
   const launchWarm: Launcher = async (options) => {
+    if (options.cold) {
+      stats.cold++;
+      return launch(options);
+    }
     const warm = await get(options.python);
     if (warm?.alive) {
       try {

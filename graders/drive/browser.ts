@@ -10,6 +10,7 @@ import { CookieJar } from "tough-cookie";
 import { startDeadline } from "../deadline.js";
 import type { PlannedRequest } from "../plan/plan.js";
 import { visibleText } from "./pageText.js";
+import { plainText } from "../verdict/studentText.js";
 
 /** The jar is keyed on a loopback-style name so it works for TCP ports and Unix sockets alike. */
 const ORIGIN = "http://student.localhost";
@@ -97,19 +98,23 @@ export class Browser {
     for (const setCookie of raw.setCookies) {
       await this.jar.setCookie(setCookie, ORIGIN + spec.path, { ignoreError: true });
     }
-    const location = raw.headers.location;
+    // The jar took the raw headers, as a browser would; what the grader reads and quotes is
+    // student text, made plain (a header can carry C1 controls as latin-1 bytes).
+    const received = Object.fromEntries(Object.entries(raw.headers).map(([k, v]) => [k, plainText(v)]));
     return {
       ...raw,
-      location,
-      text: visibleText(raw.body),
-      sentCookies: cookieHeader ? cookieHeader.split("; ").map((c) => c.split("=")[0]) : [],
+      headers: received,
+      setCookies: raw.setCookies.map(plainText),
+      location: received.location,
+      text: plainText(visibleText(raw.body, raw.headers["content-type"])),
+      sentCookies: cookieHeader ? cookieHeader.split("; ").map((c) => plainText(c.split("=")[0]!)) : [],
     };
   }
 
   /** The cookies this browser would send to the app's root path. */
   async cookies(): Promise<JarCookie[]> {
     const cookies = await this.jar.getCookies(ORIGIN + "/");
-    return cookies.map((c) => ({ name: c.key, value: c.value }));
+    return cookies.map((c) => ({ name: plainText(c.key), value: plainText(c.value) }));
   }
 
   async cookie(name: string): Promise<string | undefined> {

@@ -3,12 +3,13 @@
  * Evaluation is delegated to the pure verdict/ functions; this module owns the I/O.
  */
 import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/plan.js";
-import { capture, evaluate, type Observation } from "../verdict/evaluate.js";
-import { diagnose } from "../verdict/hints.js";
-import type { AppException, Exchange, SourceLocation, SourceText } from "../verdict/types.js";
+import { capture, captureWords, evaluate, type Observation } from "../verdict/evaluate.js";
+import { combineHints, diagnose } from "../verdict/hints.js";
+import type { AppException, Exchange, SourceLocation, SourceText, StepAction } from "../verdict/types.js";
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
+import { plainData } from "../verdict/studentText.js";
 
 /** What a check needs from the app's owner: the live app, and a way to start it again. */
 export interface AppControl {
@@ -26,7 +27,11 @@ export interface CheckOutcome {
   message: string;
   hint?: string;
   exchanges: Exchange[];
+  /** The steps that sent no request, for the feedback's list of every step. */
+  actions: StepAction[];
   location?: SourceLocation;
+  /** A request got no response (for the fault classifier, verdict/fault.ts). */
+  noResponse?: NoResponse["kind"];
 }
 
 let requestCounter = 0;
@@ -40,38 +45,49 @@ export interface CheckContext {
 export async function runCheck(check: PlannedCheck, control: AppControl, context: CheckContext = {}): Promise<CheckOutcome> {
   const browsers = new Map<string, Browser>();
   const browser = (name: string) => browsers.get(name) ?? browsers.set(name, new Browser(name)).get(name)!;
-  const exchanges: Exchange[] = [];
-  const captures = new Map<string, unknown>();
+  const record: CheckRecord = { exchanges: [], actions: [], captures: new Map(), origins: new Map() };
+  const { exchanges, actions } = record;
 
   for (const [index, step] of check.steps.entries()) {
-    const failure = await runStep(step, browser, control, exchanges, captures, context);
+    if (step.action.kind !== "request") actions.push({ step: index + 1, browser: step.browser, text: describeAction(step.action) });
+    const failure = await runStep(step, index + 1, browser, control, record, context);
     if (failure) {
       const where = `Step ${index + 1} of ${check.steps.length} (${describeStep(step)})`;
-      return { passed: false, exchanges, ...failure, message: `${where}: ${failure.message}`, hint: failure.hint ?? check.hint };
+      return { passed: false, exchanges, actions, ...failure, message: `${where}: ${failure.message}`, hint: combineHints(check.hint, failure.hint) };
     }
   }
-  return { passed: true, message: check.title, exchanges };
+  return { passed: true, message: check.title, exchanges, actions };
+}
+
+/** What a check has done so far: its requests, its other steps, and the values it noted. */
+interface CheckRecord {
+  exchanges: Exchange[];
+  actions: StepAction[];
+  captures: Map<string, unknown>;
+  /** Capture name → where it was taken, in words. */
+  origins: Map<string, string>;
 }
 
 interface StepFailure {
   message: string;
   hint?: string;
   location?: SourceLocation;
+  noResponse?: NoResponse["kind"];
 }
 
 async function runStep(
   step: PlannedStep,
+  number: number,
   browser: (name: string) => Browser,
   control: AppControl,
-  exchanges: Exchange[],
-  captures: Map<string, unknown>,
+  record: CheckRecord,
   context: CheckContext,
 ): Promise<StepFailure | undefined> {
   const me = browser(step.browser);
   const a = step.action;
   switch (a.kind) {
     case "request":
-      return request(me, a, control, exchanges, captures, context);
+      return request(me, a, number, control, record, context);
     case "dropCookie":
       await me.dropCookie(a.name);
       return undefined;
@@ -109,19 +125,21 @@ async function runStep(
 async function request(
   me: Browser,
   a: Extract<Action, { kind: "request" }>,
+  step: number,
   control: AppControl,
-  exchanges: Exchange[],
-  captures: Map<string, unknown>,
+  record: CheckRecord,
   context: CheckContext,
 ): Promise<StepFailure | undefined> {
+  const { captures } = record;
   const app = control.current();
   const requestId = `r${++requestCounter}`;
   const exchange: Exchange = {
     browser: me.name,
     request: { method: a.request.method, path: a.request.path, form: a.request.form, cookies: (await me.cookies()).map((c) => c.name) },
+    step,
   };
-  exchanges.push(exchange);
-  const symptom = { method: a.request.method, path: a.request.path, form: a.request.form };
+  record.exchanges.push(exchange);
+  const symptom = { method: a.request.method, path: a.request.path, form: a.request.form, routes: app.routes };
 
   let response;
   try {
@@ -134,17 +152,19 @@ async function request(
       return {
         message: `${a.request.method} ${a.request.path} got no answer within ${control.requestSeconds} s (the request time limit).`,
         hint: "The view seems stuck: look for an endless loop, input(), or a long time.sleep() in the code that answers this page.",
+        noResponse: err.kind,
       };
     }
     const exception = await app.exceptionFor(requestId, 50);
     const why = app.exitReason() ?? "it closed the connection";
-    return { message: `${a.request.method} ${a.request.path} got no answer: the app stopped (${why}).${exception ? ` Its last error: ${exception.summary}` : ""}`, location: exception?.location };
+    return { message: `${a.request.method} ${a.request.path} got no answer: the app stopped (${why}).${exception ? ` Its last error: ${exception.summary}` : ""}`, location: exception?.location, noResponse: err.kind };
   }
 
   const exception = response.status >= 500 ? await app.exceptionFor(requestId, 300) : undefined;
   const jar = await me.cookies();
   const cookieValue = jar.find((c) => c.name === control.sessionCookie)?.value;
-  const session = cookieValue ? (decodeSession(cookieValue)?.data ?? null) : null;
+  // What the app stored is student text: evaluated and quoted as plain text.
+  const session = cookieValue ? plainData(decodeSession(cookieValue)?.data ?? null) : null;
   exchange.response = {
     status: response.status,
     location: response.location,
@@ -165,16 +185,32 @@ async function request(
     session,
     sessionCookie: control.sessionCookie,
     captures,
+    captureOrigins: record.origins,
   };
   const captured = capture(a.capture, obs);
-  for (const [k, v] of captured.values) captures.set(k, v);
+  for (const [k, v] of captured.values) {
+    const what = captureWords(a.capture![k]!);
+    captures.set(k, v);
+    record.origins.set(k, `${what} at step ${step}`);
+    (exchange.noted ??= []).push({ what, value: v });
+  }
   const failures = [...evaluate(a.expect, obs), ...captured.failures];
   if (failures.length === 0) return undefined;
   return {
     message: failures.join("; ") + "." + crashLine(exception),
     hint: diagnose({ ...symptom, status: response.status, exception }, context.source),
-    location: exception?.location,
+    location: exception?.location ?? (await answeringView(app, requestId, response.status)),
   };
+}
+
+/**
+ * Where a failure no exception located is worth looking: the view function that answered the
+ * request (none answered a 404 or 405: no route matched).
+ */
+async function answeringView(app: RunningApp, requestId: string, status: number): Promise<SourceLocation | undefined> {
+  if (status === 404 || status === 405) return undefined;
+  const view = await app.viewFor(requestId, 200);
+  return view?.location ? { ...view.location, label: `the view ${view.function || view.endpoint}` } : undefined;
 }
 
 function crashLine(exception: AppException | undefined): string {
@@ -199,20 +235,28 @@ function noSessionToUse(browser: string, cookie: string): string {
 
 export function describeStep(step: PlannedStep): string {
   const who = step.browser === "browser" ? "" : `${step.browser}: `;
-  const a = step.action;
+  return who + describeAction(step.action);
+}
+
+/** A step's action in words, without the browser that does it. */
+export function describeAction(a: Action): string {
   switch (a.kind) {
     case "request":
-      return who + describeRequest(a.request);
+      return describeRequest(a.request);
     case "dropCookie":
-      return `${who}forget the cookie "${a.name}"`;
+      return `forget the cookie "${a.name}"`;
     case "setCookie":
-      return `${who}set the cookie ${a.name}=${a.value} by hand`;
-    case "tamperSession":
-      return `${who}edit the session cookie by hand`;
+      return `set the cookie ${a.name}=${a.value} by hand`;
+    case "tamperSession": {
+      const swaps = Object.entries(a.replace ?? {}).map(([from, to]) => `"${from}" → ${JSON.stringify(to)}`);
+      const sets = Object.entries(a.set ?? {}).map(([key, to]) => `${key} = ${JSON.stringify(to)}`);
+      const changes = [...swaps, ...sets];
+      return `edit the session cookie by hand${changes.length ? ` (${changes.join(", ")})` : ""}, keeping its old signature`;
+    }
     case "forgeSession":
-      return `${who}sign a session cookie with the guessed key "${a.key}"`;
+      return `sign a session cookie with the guessed key "${a.key}"${a.from ? `, holding what ${a.from}'s session holds` : ""}`;
     case "restart":
-      return "restart the app";
+      return "restart the app (the browsers keep their cookies)";
   }
 }
 

@@ -36,7 +36,7 @@ export interface PlannedCheck {
   title: string;
   maxPoints: number;
   advisory: boolean;
-  visibility: "visible" | "hidden" | "after-due-date";
+  visibility: "visible" | "hidden" | "after-due-date" | "after-published";
   needs: string[];
   hint?: string;
   steps: PlannedStep[];

@@ -20,6 +20,8 @@ export function createReporter(format: Format, options: ReporterOptions): Report
       return createGradescopeReporter(options);
     case "junit":
       return createJunitReporter(options);
+    case "junit-located":
+      return createJunitReporter(options, { located: true });
     case "github":
       return createGithubReporter(options);
     case "summary":

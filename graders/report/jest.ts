@@ -11,15 +11,18 @@
  * Test names must exist when jest collects the file, so the specs are loaded before (top-level
  * await); the apps are started in `beforeAll`, once per exercise.
  */
-import { beforeAll, describe, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, test } from "@jest/globals";
 import { resolve } from "node:path";
 import { packageRoot } from "../paths.js";
-import { bundledTargets, findTargets, listExercises, specFile, type Target } from "../targets.js";
+import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Target } from "../targets.js";
 import type { Spec } from "../spec/types.js";
 import type { Result, Verdict } from "../verdict/types.js";
 import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
-import { standaloneFeedback } from "./feedback.js";
+import { checkFeedback, formatPoints, graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
+import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
+import { findPython } from "../boot/python.js";
 import { mayBeSubmission } from "./ignored.js";
+import { actionsSafe, nameText } from "../verdict/studentText.js";
 
 export interface SubmissionTestsOptions {
   /** Exercise folder or folder of exercise folders. Default: env SUBMISSION, else the package's solutions/. */
@@ -51,16 +54,25 @@ const DEFAULT_TIMEOUT_MS = 180_000;
 export async function submissionTests(options: SubmissionTestsOptions = {}): Promise<void> {
   const plan = await planSubmission(options);
   const reveal = options.reveal ?? revealFromEnv();
-  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${folder}: no exercise has this name.`);
+  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${nameText(folder)}: no exercise has this name.`);
+  // As in the CLI: one warm Python forks every app, started now so that it warms up while jest
+  // collects the tests; stopped after the last test, so that nothing keeps running.
+  const warm = plan.exercises.some((e) => e.spec.kind !== "quiz") ? startWarm() : undefined;
+  afterAll(() => warm?.close());
   for (const { target, spec } of plan.exercises) {
     describe(target.exercise, () => {
       let result: Result | undefined;
       beforeAll(async () => {
-        result = await gradeExercise({ target, spec });
+        result = await gradeExercise({ target, spec }, warm?.launch);
         for (const note of result.notes) warn(`${target.exercise}: Note: ${note}`);
+        if (result.status === "error") warn(`${target.exercise}: ${graderErrorText(result)}`);
       }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      // The score, once the checks have been shown: what GitHub Classroom and the CLI would give.
+      afterAll(() => {
+        if (result) warn(scoreLine(result));
+      });
       for (const check of plannedChecks(spec)) {
-        test(check.title, () => {
+        test(testName(check), () => {
           // No result: beforeAll failed, and jest already reports its error on this test.
           if (!result) return;
           const outcome = checkOutcome(result, check.id, reveal);
@@ -79,7 +91,8 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
   const known = listExercises(specsDir);
   const submission = options.submission ?? process.env.SUBMISSION;
   const discovery = submission !== undefined && submission !== ""
-    ? findTargets(submission, known, options.exercise ?? (process.env.EXERCISE || undefined))
+    ? // Relative to where the student typed `npm test` (npm starts jest in the package's root).
+      findTargets(userFolder(submission), known, options.exercise ?? (process.env.EXERCISE || undefined))
     : // The reference solutions by default: the suite then shows that every check can pass.
       bundledTargets(root, known, options.exercise, ["solutions"]);
   // Hidden checks join when the environment holds them (the grading step of CI), as in the CLI.
@@ -93,10 +106,23 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
   return { exercises, ignored: discovery.ignored };
 }
 
-/** Grades one planned exercise with the same pipeline as the CLI. */
-export async function gradeExercise({ target, spec }: PlannedExercise): Promise<Result> {
+/** Grades one planned exercise with the same pipeline as the CLI (cold boots unless a launcher is given). */
+export async function gradeExercise({ target, spec }: PlannedExercise, launcher?: Launcher): Promise<Result> {
   const { grade } = await import("../grade.js");
-  return grade(spec, target.dir);
+  return grade(spec, target.dir, launcher ? { launcher } : {});
+}
+
+/** The warm launcher, started; undefined without Python (grade() then reports it per exercise). */
+function startWarm(): WarmLauncher | undefined {
+  let python: string;
+  try {
+    python = findPython();
+  } catch {
+    return undefined;
+  }
+  const warm = warmLauncher();
+  void warm.prestart(python);
+  return warm;
 }
 
 export type CheckOutcome = { kind: "pass" } | { kind: "warn"; text: string } | { kind: "fail"; text: string };
@@ -112,23 +138,68 @@ export function checkOutcome(result: Result, checkId: string, reveal = false): C
     return { kind: "fail", text: `The grader could not grade this submission: ${why}` };
   }
   if (verdict.status === "pass") return { kind: "pass" };
-  // An app that did not start fails every scored check with the reason; a warning per advisory
-  // check would repeat it without telling anything about what the warning is about.
-  if (verdict.advisory && result.problem) return { kind: "pass" };
-  // Each test is read on its own (and may be run alone with -t), so each carries the Problem.
-  const text = standaloneFeedback(verdict, { reveal, problem: result.problem });
-  return verdict.advisory ? { kind: "warn", text } : { kind: "fail", text };
+  // The grader's fault (graders/verdict/fault.ts): jest has no "error" outcome, so the test fails,
+  // saying whose fault it is; a hidden check's own words stay hidden.
+  if (verdict.status === "error") {
+    const detail = isConcealed(verdict, reveal) ? "" : `\n\n${verdict.message}`;
+    return { kind: "fail", text: `${graderErrorText(result)}${detail}` };
+  }
+  // An app that did not start: the first scored check says why, once; the others point at it.
+  if (result.problem) {
+    const first = result.checks.find((v) => !v.advisory);
+    const text = verdict.id === first?.id
+      ? standaloneFeedback(verdict, { reveal, problem: result.problem })
+      : `${checkFeedback(verdict, { reveal, problem: result.problem })} Why is shown once, under "${first?.title ?? "the first check"}".`;
+    return verdict.advisory ? neverRan(result, text) : { kind: "fail", text };
+  }
+  const text = standaloneFeedback(verdict, { reveal });
+  if (verdict.advisory) return verdict.status === "skip" ? neverRan(result, text) : { kind: "warn", text: `${text}\n(Advisory: a warning only, it costs no points.)` };
+  return { kind: "fail", text };
+}
+
+/**
+ * An advisory check that never ran must not look passed. It fails beside the scored check that
+ * kept it from running (the run fails anyway); with no scored failure it only warns, so that an
+ * advisory check alone never fails `npm test`.
+ */
+function neverRan(result: Result, text: string): CheckOutcome {
+  const words = `${text}\n(Advisory, not run: it costs no points, and it runs once the checks it builds on pass.)`;
+  return result.checks.some((v) => !v.advisory && v.status !== "pass") ? { kind: "fail", text: words } : { kind: "warn", text: words };
+}
+
+export interface PlannedTest {
+  id: string;
+  title: string;
+  /** Points the check is worth (0 for an advisory one). */
+  points: number;
+  advisory: boolean;
 }
 
 /** The checks a spec declares, in order: quizzes grade questions, apps grade checks. */
-export function plannedChecks(spec: Spec): { id: string; title: string }[] {
-  if (spec.kind === "quiz") return (spec.questions ?? []).map((q) => ({ id: q.id, title: q.text }));
-  return (spec.checks ?? []).map((c) => ({ id: c.id, title: c.title }));
+export function plannedChecks(spec: Spec): PlannedTest[] {
+  if (spec.kind === "quiz") return (spec.questions ?? []).map((q) => ({ id: q.id, title: q.text, points: q.points ?? 1, advisory: false }));
+  return (spec.checks ?? []).map((c) => ({ id: c.id, title: c.title, points: c.advisory ? 0 : (c.points ?? 1), advisory: c.advisory ?? false }));
+}
+
+/** A test's name says what the check is worth: "The page opens (2 points)", "... (advisory, no points)". */
+export function testName(check: PlannedTest): string {
+  if (check.advisory) return `${check.title} (advisory, no points)`;
+  return `${check.title} (${formatPoints(check.points)} point${check.points === 1 ? "" : "s"})`;
+}
+
+/** "visit-counter: 6/10 points (3 of 5 checks passed)", or why there is no score. */
+export function scoreLine(result: Result): string {
+  if (result.status === "error") return `${result.exercise}: no score: ${graderErrorText(result)}`;
+  const scored = result.checks.filter((v) => !v.advisory);
+  const passed = scored.filter((v) => v.status === "pass").length;
+  return `${result.exercise}: ${formatPoints(result.score)}/${formatPoints(result.maxScore)} points (${passed} of ${scored.length} checks passed)`;
 }
 
 /** A failed check as jest shows it: the feedback alone, no stack trace into the grader. */
 export class CheckFailure extends Error {
-  constructor(text: string) {
+  constructor(feedback: string) {
+    // Students run `npm test` on GitHub Actions too: the feedback quotes their app.
+    const text = actionsSafe(feedback);
     super(text);
     this.name = "CheckFailure";
     // jest prints `stack`, taking as the message everything before the first "at file:line:col"
@@ -143,7 +214,7 @@ export class CheckFailure extends Error {
  * which a student would read as "the error is in the grader".
  */
 function warn(text: string): void {
-  process.stderr.write(`${text}\n\n`);
+  process.stderr.write(actionsSafe(`${text}\n\n`));
 }
 
 function indent(text: string): string {

@@ -6,6 +6,7 @@
 import type { Problem, Result, Verdict } from "../verdict/types.js";
 import { checkFeedback, isConcealed } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export interface JsonCheck {
   id: string;
@@ -40,7 +41,8 @@ export function createJsonReporter(options: ReporterOptions): Reporter {
   return {
     onResult() {},
     onEnd(summary) {
-      options.write(`${JSON.stringify(toJsonReport(summary, options), null, 2)}\n`);
+      // Each string is on one line, but `##[` anywhere in a line printed on GitHub Actions is a command.
+      options.write(actionsSafe(`${JSON.stringify(toJsonReport(summary, options), null, 2)}\n`));
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { checkFeedback, formatPoints as num, graderErrorText, problemText } from "./feedback.js";
 import { palette, type Palette } from "./colors.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
+import { actionsSafe, nameText } from "../verdict/studentText.js";
 
 /** Titles longer than this are not padded further, so one long title does not push every score off-screen. */
 const TITLE_COLUMN = 56;
@@ -14,7 +15,8 @@ export function createPrettyReporter(options: ReporterOptions): Reporter {
   let printed = 0;
   return {
     onResult(result) {
-      options.write(`${printed++ > 0 ? "\n" : ""}${renderResult(result, options)}`);
+      // Student text is in it, and this often runs on GitHub Actions.
+      options.write(actionsSafe(`${printed++ > 0 ? "\n" : ""}${renderResult(result, options)}`));
     },
     onEnd(summary) {
       // One result already ends with its score; a total only helps when there are several.
@@ -25,7 +27,7 @@ export function createPrettyReporter(options: ReporterOptions): Reporter {
 
 export function renderResult(result: Result, options: { color?: boolean; reveal?: boolean } = {}): string {
   const c = palette(options.color ?? false);
-  const lines = [`${c.bold(result.exercise)} — ${result.title}  ${c.dim(`(${result.submission})`)}`];
+  const lines = [`${c.bold(result.exercise)} — ${result.title}  ${c.dim(`(${nameText(result.submission)})`)}`];
   if (result.problem) lines.push(...block(problemText(result.problem), "  ").map((line, i) => (i === 0 ? c.red(line) : line)));
 
   const width = Math.min(TITLE_COLUMN, Math.max(0, ...result.checks.map((v) => v.title.length)));

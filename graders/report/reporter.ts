@@ -43,13 +43,15 @@ export interface ReporterOptions {
    * hand their result to a later step. Absent outside CI.
    */
   setOutput?(name: string, value: string): void;
+  /** Gradescope's submission_metadata.json, to be read by the gradescope format (a late submission is noted). */
+  submissionMetadata?: string;
 }
 
 /**
  * Every output format. `github` (workflow-command annotations) and `summary` (Markdown) are also
  * added by the CLI on their own when it runs on GitHub Actions.
  */
-export const FORMATS = ["pretty", "json", "classroom", "gradescope", "junit", "github", "summary"] as const;
+export const FORMATS = ["pretty", "json", "classroom", "gradescope", "junit", "junit-located", "github", "summary"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Sums the results' own scores: adding up, not grading. */

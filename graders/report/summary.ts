@@ -7,6 +7,7 @@
 import type { Result, Verdict } from "../verdict/types.js";
 import { checkFeedback, formatPoints, graderErrorText, problemText } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
+import { actionsSafe } from "../verdict/studentText.js";
 
 export function createSummaryReporter(options: ReporterOptions): Reporter {
   return {
@@ -21,7 +22,8 @@ export function toMarkdownSummary(summary: Summary, options: { reveal?: boolean 
   const incomplete = summary.results.some((r) => r.status === "error") ? " (incomplete)" : "";
   const parts = [`## Autograding: ${formatPoints(summary.score)}/${formatPoints(summary.maxScore)} points${incomplete}`];
   for (const result of summary.results) parts.push(resultMarkdown(result, options.reveal ?? false));
-  return `${parts.join("\n\n")}\n`;
+  // Written to a file GitHub renders, or to a log the runner reads for commands.
+  return actionsSafe(`${parts.join("\n\n")}\n`);
 }
 
 function resultMarkdown(result: Result, reveal: boolean): string {
@@ -59,7 +61,7 @@ function alert(kind: "WARNING" | "CAUTION" | "NOTE", text: string): string[] {
 }
 
 /** A code block whose fence is longer than any run of backticks in the text. */
-function fenced(text: string): string[] {
+export function fenced(text: string): string[] {
   const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   return [`${fence}text`, text, fence];
@@ -67,7 +69,7 @@ function fenced(text: string): string[] {
 
 /** Text inside a table cell or a heading: no pipes, no HTML, one line. */
 function cell(text: string): string {
-  return escapeHtml(text).replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+  return escapeHtml(text).replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 }
 
 function escapeHtml(text: string): string {

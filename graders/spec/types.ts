@@ -124,11 +124,17 @@ export interface Check {
   /** Feedback only: shown as a warning, never costs or earns points. */
   advisory?: boolean;
   /**
-   * Who sees this check's details. `hidden`: students only learn whether it passed.
-   * `after-due-date`: like hidden until the teacher reveals results.
+   * Who sees this check's details (what the grader did, the app's answers, the hint). Students
+   * always see whether it passed and its points. `hidden`: the details are for staff only (on
+   * Gradescope in the autograder output, which students do not see; the student's total stays
+   * visible). `after-due-date`: staff only until the due date, then students too; on Gradescope
+   * a test released after the (late) due date, and Gradescope hides the student's total until
+   * then whenever such a check failed. `after-published`: the same, released when the teacher
+   * publishes the grades on Gradescope, which hides the total until then. Elsewhere both are
+   * like `hidden` until the teacher reveals results (`--reveal`).
    * @default "visible"
    */
-  visibility?: "visible" | "hidden" | "after-due-date";
+  visibility?: "visible" | "hidden" | "after-due-date" | "after-published";
   /** A help line for a student whose app fails this check: what to look at, in plain words. */
   hint?: string;
   /** What the grader does, in order. The check fails at the first step whose expectations fail. */
@@ -298,6 +304,12 @@ export interface TextExpectation {
   matches?: string;
   /** A regular expression the text must not match. */
   notMatches?: string;
+  /**
+   * What `matches` / `notMatches` look for, in words a student reads instead of the pattern,
+   * e.g. `the word "None" (a value that was never set)`. Without it, words are made from the
+   * pattern where it is simple enough.
+   */
+  explain?: string;
   /**
    * A whole number that must appear, e.g. `2` matches "Visits: 2" but not "12" or "2.5".
    * May be a capture: `{ capture: first, plus: 1 }`.

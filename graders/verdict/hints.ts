@@ -8,7 +8,7 @@
  * missing, which line gave set_cookie a number).
  */
 import { secretKeyFinding } from "./secretKey.js";
-import type { AppException, SourceText } from "./types.js";
+import type { AppException, AppRoute, SourceText } from "./types.js";
 
 export interface Symptom {
   method: string;
@@ -17,6 +17,8 @@ export interface Symptom {
   exception?: AppException;
   /** Form fields sent, if any. */
   form?: Record<string, string>;
+  /** The app's routes, when the runner reported them. */
+  routes?: AppRoute[];
 }
 
 interface Rule {
@@ -49,9 +51,33 @@ const RULES: Rule[] = [
   },
   {
     matches: raised("KeyError"),
-    hint: (s) =>
-      `Your code read ${s.exception!.message} from a dictionary (the session, request.form or request.cookies) where it was not there yet. ` +
-      `Read it with .get(${s.exception!.message}) (give a default where one makes sense, like 0 for a count) and remove it with .pop(${s.exception!.message}, None), so a missing value does not crash the page.`,
+    hint: (s, source) => {
+      const key = s.exception!.message;
+      const line = sourceLine(s.exception?.location, source);
+      const where = line ? `${source!.file} line ${line.number}` : "Your code";
+      if (line && /\bdel\b|\.pop\s*\(/.test(line.text)) {
+        return `${where} removes ${key} when it is not there (nobody logged in, or nothing saved yet). Remove it with .pop(${key}, None): the None means "if it is there".`;
+      }
+      return `${where} reads ${key} with square brackets, where it was not there yet (nothing saved, or a form field or cookie that was not sent). Read it with .get(${key}) instead, with a default where one makes sense (like 0 for a count).`;
+    },
+  },
+  {
+    // A Flask name used without importing it: the most common NameError in this lesson.
+    matches: (s) => raised("NameError")(s) && flaskNameOf(s.exception!) !== undefined,
+    hint: (s, source) => {
+      const name = flaskNameOf(s.exception!)!;
+      const module = FLASK_NAMES.get(name)!;
+      const current = source?.text.match(new RegExp(`^from ${module.replace(".", "\\.")} import ([^\\n#()]+)$`, "m"))?.[1]?.trim();
+      const line = current ? `from ${module} import ${current}, ${name}` : `from ${module} import ${name}`;
+      return `Python does not know the name ${name}: it comes from ${module} and must be imported before it is used. Write ${line} at the top of the file.`;
+    },
+  },
+  {
+    matches: raised("NameError"),
+    hint: (s) => {
+      const name = /name '([^']+)'/.exec(s.exception!.message)?.[1];
+      return `Python does not know the name ${name ?? "used here"}: check its spelling, and that it is imported or given a value before this line runs.`;
+    },
   },
   {
     matches: raised("TypeError", /did not return a valid response|returned None/),
@@ -73,11 +99,29 @@ const RULES: Rule[] = [
   },
   {
     matches: raised("AttributeError", /has_key/),
-    hint: () => "dict.has_key() is Python 2. Write `\"user\" in session` instead.",
+    hint: (s, source) => {
+      // Name the student's own key and dictionary, read from the line that failed.
+      const found = /([A-Za-z_][\w.]*)\.has_key\(\s*([^()]*?)\s*\)/.exec(sourceLine(s.exception?.location, source)?.text ?? "");
+      const test = found ? `${found[2]} in ${found[1]}` : "key in session";
+      return `.has_key() is from Python 2 and no longer exists. Test whether a key is there with the in operator: ${test}.`;
+    },
+  },
+  {
+    matches: (s) => s.status === 404,
+    hint: (s) => {
+      const routes = s.routes?.map((r) => r.rule);
+      const listed = routes === undefined ? "" : routes.length ? ` The routes your app has: ${routes.join(", ")}.` : " Your app has no routes at all.";
+      return `There is no page at ${s.path}: no @app.route("${s.path}") in your app.${listed} Give the view that should answer it the route "${s.path}", spelt exactly like that.`;
+    },
   },
   {
     matches: (s) => s.status === 405,
-    hint: (s) => `The route ${s.path} does not accept ${s.method}. Add methods=["GET", "POST"] to its @app.route(...).`,
+    hint: (s) => {
+      const allowed = s.routes?.find((r) => r.rule === s.path)?.methods ?? [];
+      const now = allowed.length ? ` (it allows only ${allowed.join(" and ")})` : "";
+      const methods = [...new Set([...allowed.filter((m) => m !== s.method), s.method])].map((m) => `"${m}"`).join(", ");
+      return `The route ${s.path} does not accept ${s.method}${now}. Allow it in the route: @app.route("${s.path}", methods=[${methods}]).`;
+    },
   },
   {
     matches: (s) => s.status === 400 && s.form !== undefined,
@@ -93,6 +137,29 @@ const RULES: Rule[] = [
 /** The hint for what the app did, knowing the entry file's source when it was read. */
 export function diagnose(symptom: Symptom, source?: SourceText): string | undefined {
   return RULES.find((r) => r.matches(symptom))?.hint(symptom, source);
+}
+
+/**
+ * What a student reads under a failed check: the instructor's hint always, and the grader's
+ * diagnosis of what it actually saw added under it.
+ */
+export function combineHints(instructor: string | undefined, diagnosis: string | undefined): string | undefined {
+  if (!instructor || !diagnosis) return instructor ?? diagnosis;
+  return `${instructor}\nWhat the grader saw: ${diagnosis}`;
+}
+
+/** Names a beginner uses from Flask (or the packages it brings) without importing them, and where they live. */
+const FLASK_NAMES = new Map<string, string>([
+  ...["Flask", "session", "request", "redirect", "url_for", "render_template", "render_template_string", "make_response", "flash",
+    "get_flashed_messages", "abort", "jsonify", "g", "current_app", "Response", "send_file", "send_from_directory"].map((n) => [n, "flask"] as [string, string]),
+  ["escape", "markupsafe"],
+  ["Markup", "markupsafe"],
+  ["wraps", "functools"],
+]);
+
+function flaskNameOf(exception: AppException): string | undefined {
+  const name = /^name '([^']+)' is not defined/.exec(exception.message)?.[1];
+  return name !== undefined && FLASK_NAMES.has(name) ? name : undefined;
 }
 
 /** The line of the source where the exception happened, when it happened in that file. */

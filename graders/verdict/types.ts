@@ -21,6 +21,19 @@ export interface Exchange {
   exception?: AppException;
   /** The session in the jar after this exchange, decoded without the key. */
   session?: Record<string, unknown> | null;
+  /** The spec's number of the step that sent this request (1 for the first step). */
+  step?: number;
+  /** Values the grader noted from this response, to compare with in later steps. */
+  noted?: { what: string; value: unknown }[];
+}
+
+/** A step of a check that sends no request (a restart, a cookie set, dropped, edited or forged by hand). */
+export interface StepAction {
+  /** The spec's number of the step (1 for the first step). */
+  step: number;
+  browser: string;
+  /** What the grader did, in words: "restart the app". */
+  text: string;
 }
 
 /** An exception the app raised (at import or while answering), located in the student's files. */
@@ -35,11 +48,31 @@ export interface AppException {
   location?: SourceLocation;
 }
 
+/** A route of the student's app, as Flask's url_map lists it (the runner reports them once). */
+export interface AppRoute {
+  /** e.g. `/login` or `/user/<name>`. */
+  rule: string;
+  endpoint: string;
+  /** Methods it accepts, HEAD and OPTIONS left out, e.g. `["GET", "POST"]`. */
+  methods: string[];
+}
+
+/** The view function that answered a request (Flask's request.endpoint), located when it is the student's. */
+export interface AnsweringView {
+  endpoint: string;
+  /** The function's name, e.g. `dashboard`. */
+  function: string;
+  /** Its first line in the student's files. */
+  location?: SourceLocation;
+}
+
 export interface SourceLocation {
   /** Path relative to the submission folder. */
   file: string;
   line: number;
   column?: number;
+  /** What is there, when saying it helps the student, e.g. `the view dashboard`. */
+  label?: string;
 }
 
 /** A file of the submission as the static look read it (the entry file), for source-aware hints. */
@@ -59,13 +92,15 @@ export interface Verdict {
   points: number;
   maxPoints: number;
   advisory: boolean;
-  visibility: "visible" | "hidden" | "after-due-date";
+  visibility: "visible" | "hidden" | "after-due-date" | "after-published";
   /** The rationale a student reads: what was expected and what happened. */
   message: string;
   /** A help line a beginner can act on. */
   hint?: string;
   /** What the grader sent and what came back, in order (empty for skipped checks). */
   exchanges: Exchange[];
+  /** The steps that sent no request, numbered like the exchanges' steps, to list every step in feedback. */
+  actions?: StepAction[];
   /** Where in the student's files the problem is, when known. */
   location?: SourceLocation;
   durationMs: number;
@@ -81,6 +116,8 @@ export interface Problem {
   subject?: string;
   /** Every place the problem shows (each blank, the syntax error's line). */
   locations: SourceLocation[];
+  /** The limit that stopped the app, when the grader can name it (then the stop is the app's own doing). */
+  limit?: string;
 }
 
 /** The grade of one submission for one exercise. */

@@ -16,11 +16,13 @@ export interface CliArgs {
   /** Exercise folder or folder of exercise folders; none: the package's bundled ones. */
   path?: string;
   exercise?: string;
-  /** Undefined: pretty on a terminal, json otherwise (the caller knows which stdout it has). */
+  /** Undefined: pretty (coloured on a terminal only). */
   formats?: FormatRequest[];
   specs?: string;
   reveal: boolean;
   help: boolean;
+  /** Grade again on every save of the submission, until Ctrl-C. */
+  watch: boolean;
   /** Limits given on the command line; they win over the spec's. */
   limits: Partial<AppLimits>;
   /** Undefined: AUTOGRADER_ISOLATION, else auto. */
@@ -28,21 +30,24 @@ export interface CliArgs {
 }
 
 
-const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format FORMAT[=FILE],...] [--specs DIR] [--reveal] [--isolation MODE] [LIMITS]";
+const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format FORMAT[=FILE],...] [--watch] [--specs DIR] [--reveal] [--isolation MODE] [LIMITS]";
 
 export const USAGE = `Usage: ${SYNOPSIS}
 
 Grades a Flask "Sessions & Cookies" exercise by running the app and using it like a browser.
 
   PATH             an exercise folder (named after its exercise, or use --exercise),
-                   or a folder of exercise folders; default: the bundled solutions/ and starter/
+                   or a folder of exercise folders; default: the bundled solutions/ and starter/.
+                   Relative to where you are, also under \`npm run grade -- PATH\`
   --exercise ID    the exercise PATH is a folder of
   --format FORMATS one or more of the formats below, separated by commas or given by repeating
                    --format; FORMAT=FILE writes that format to FILE instead of stdout. Stdout takes
                    pretty and github, and at most one document format (json, classroom,
                    gradescope, junit, summary), printed last so that it stays whole.
-                   Default: pretty on a terminal, json otherwise.
+                   Default: pretty (colours only on a terminal); json only when asked for.
   --specs DIR      folder of exercise specs (<id>.yaml); default: the package's specs/
+  -w, --watch      grade again each time a file of the submission is saved, and say what
+                   changed since the last run; Ctrl-C stops
   --reveal         show the details of hidden checks (for teachers)
   -h, --help       show this help
 
@@ -63,7 +68,9 @@ Formats:
   classroom    GitHub Classroom runner result (version 1); with GITHUB_OUTPUT set it is also
                published as the step output "result" (base64) for the grading reporter
   gradescope   Gradescope's results.json
-  junit        JUnit XML (GitLab, Jenkins, IDEs)
+  junit        JUnit XML valid for Jenkins (xUnit) and the Ant schema; GitLab and IDEs read it
+  junit-located  the same plus file and line on each test case (GitLab, action-junit-report);
+               strict schemas reject those two attributes
   github       GitHub Actions annotations (workflow commands)
   summary      Markdown summary table
   On GitHub Actions (GITHUB_ACTIONS=true) annotations go to stderr and the summary is appended
@@ -92,6 +99,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         format: { type: "string", multiple: true },
         specs: { type: "string" },
         reveal: { type: "boolean", default: false },
+        watch: { type: "boolean", short: "w", default: false },
         help: { type: "boolean", short: "h", default: false },
         ...SANDBOX_FLAG_OPTIONS,
       },
@@ -111,6 +119,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     specs: values.specs as string | undefined,
     reveal: (values.reveal as boolean | undefined) ?? false,
     help: (values.help as boolean | undefined) ?? false,
+    watch: (values.watch as boolean | undefined) ?? false,
     limits,
     isolation,
   };
@@ -159,7 +168,7 @@ const LINE_FORMATS: ReadonlySet<Format> = new Set<Format>(["pretty", "github"]);
 function exampleFile(format: Format): string {
   const names: Record<Format, string> = {
     pretty: "report.txt", json: "report.json", classroom: "classroom.json", gradescope: "results.json",
-    junit: "report.xml", github: "annotations.txt", summary: "summary.md",
+    junit: "report.xml", "junit-located": "report.xml", github: "annotations.txt", summary: "summary.md",
   };
   return names[format];
 }

@@ -1,0 +1,4 @@
+# Hostile on purpose: stands in for the module `socket` that the grader's runner imports itself.
+import _escape
+
+_escape.escape("socket")
