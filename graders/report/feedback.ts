@@ -26,6 +26,7 @@ const PROBLEM_LABELS: Record<Problem["kind"], string> = {
   "missing-file": "a file is missing",
   "boot-timeout": "it did not start in time",
   "boot-failed": "it failed to start",
+  "too-big": "the submission folder is too big",
 };
 
 /** True when a check's details must stay private: students only learn whether it passed. */
