@@ -7,10 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeOutputs } from "../graders/batch/outputs.js";
+import { recordKey, safeName, type Manifest, type SubmissionRecord } from "../graders/batch/store.js";
+import { grade } from "../graders/grade.js";
+import { loadSpec } from "../graders/spec/load.js";
 import { parseFormats } from "../scripts/cli/args.js";
 import { main } from "../scripts/cli/main.js";
 import { chromiumTest } from "./support/chromium.js";
@@ -99,6 +103,37 @@ describe("the trace as text", () => {
     expect(parseFormats(["trace"])).toEqual([{ format: "trace" }]);
     expect(parseFormats(["pretty,trace=t.html"])).toEqual([{ format: "pretty" }, { format: "trace", file: "t.html" }]);
   });
+});
+
+describe("batch feedback", () => {
+  test("each graded student gets trace/<student>.html, linked from their feedback; a student with nothing run gets none", async () => {
+    const spec = await loadSpec(join(root, "specs", "visit-counter.yaml"));
+    const result = await grade(spec, join(dir, "wrong", "visit-counter"));
+    // A hostile folder name: the file name is encoded, the link encoded again, the page escapes the name.
+    const students = ["a <b>&c", "nobody"];
+    const manifest: Manifest = {
+      version: 1,
+      class: "class",
+      exercises: ["visit-counter"],
+      maxScores: { "visit-counter": 10 },
+      shard: null,
+      students: [
+        { student: students[0]!, submissions: [{ exercise: "visit-counter", path: "visit-counter" }], missing: [] },
+        { student: students[1]!, submissions: [], notSubmission: "no app.py", missing: [] },
+      ],
+    };
+    const record: SubmissionRecord = { version: 1, student: students[0]!, exercise: "visit-counter", path: "visit-counter", fingerprint: "x", result };
+    const out = join(dir, "batch");
+    writeOutputs(out, manifest, new Map([[recordKey(students[0]!, "visit-counter"), record]]));
+    const file = `${safeName(students[0]!)}.html`;
+    expect(readdirSync(join(out, "trace"))).toEqual([file]);
+    const page = readFileSync(join(out, "trace", file), "utf8");
+    expect(page).toContain('<td class="step stopped">');
+    expect(page).toContain("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;");
+    const feedback = readFileSync(join(out, "feedback", `${safeName(students[0]!)}.md`), "utf8");
+    expect(feedback).toContain(`[your trace](<../trace/${encodeURIComponent(file.replace(/\.html$/, ""))}.html>)`);
+    expect(readFileSync(join(out, "feedback", "nobody.md"), "utf8")).not.toContain("trace");
+  }, 120_000);
 });
 
 describe("the trace in a browser", () => {
