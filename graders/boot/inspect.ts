@@ -31,7 +31,8 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
   const entryFile = readStudentFile(dir, entry, MAX_FILE_BYTES);
   if (entryFile.kind === "missing" || entryFile.kind === "link" || entryFile.kind === "not-a-file") {
     const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")).map(nameText) : [];
-    const where = nameText(dir);
+    // No folder path: it would show the grading machine's paths to the student.
+    const where = "the exercise folder";
     const what =
       entryFile.kind === "link"
         ? `${entry} in ${where} is a symbolic link, and the grader never follows one.`
@@ -42,7 +43,9 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
       problem: {
         kind: "missing-file",
         message: `${what}${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
-        hint: `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
+        hint: present.length === 1 && entryFile.kind === "missing"
+          ? `Your app must be in a file named ${entry}, at the top of the exercise folder: rename ${present[0]} to ${entry}.`
+          : `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
         locations: [],
       },
     };

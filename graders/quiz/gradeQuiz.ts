@@ -30,12 +30,12 @@ export function readAnswers(dir: string, file = ANSWERS_FILE): ReadAnswers {
     case "file":
       return parseAnswers(read.text, file);
     case "missing":
-      return { problem: missing(dir, file, `There is no ${file} in ${nameText(dir)}.`) };
+      return { problem: missing(dir, file, `There is no ${file} in the exercise folder.`) };
     case "link":
       // Never followed, and nothing of its target is shown: it could be any file the grader can read.
-      return { problem: missing(dir, file, `${file} in ${nameText(dir)} is a symbolic link, and the grader never follows one: put the file itself there.`) };
+      return { problem: missing(dir, file, `${file} in the exercise folder is a symbolic link, and the grader never follows one: put the file itself there.`) };
     case "not-a-file":
-      return { problem: missing(dir, file, `${file} in ${nameText(dir)} is not a file.`) };
+      return { problem: missing(dir, file, `${file} in the exercise folder is not a file.`) };
     case "too-big":
       return { problem: { kind: "syntax", subject: file, message: `${file} is ${Math.round(read.bytes / 1024)} KB: far too big for a list of answers.`, hint: FORMAT_HINT, locations: [] } };
   }

@@ -36,6 +36,9 @@ feedback/<student>.md and report.html.
   --time-limit S      seconds one submission may take before it is stopped (default 60)
   --cold              start a fresh Python per app instead of forking a warm one
   --specs DIR         folder of exercise specs (<id>.yaml); default: the package's specs/
+  --student-pattern RE  a regular expression that finds the login in a student folder's name
+                      (its group named login, or its first group); default: GitHub Classroom's
+                      <assignment>-<login>, read when the folders share that prefix
   --reveal            show the details of hidden checks in the feedback
   --isolation MODE    auto (default), required or off, as for autograde (AUTOGRADER_ISOLATION)
   LIMITS              --memory-mb, --cpu-seconds, --processes, --file-size-mb, --open-files:
@@ -84,6 +87,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         "time-limit": { type: "string" },
         cold: { type: "boolean", default: false },
         specs: { type: "string" },
+        "student-pattern": { type: "string" },
         reveal: { type: "boolean", default: false },
         ...SANDBOX_FLAG_OPTIONS,
         help: { type: "boolean", short: "h", default: false },
@@ -114,6 +118,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const jobs = values.jobs === undefined ? undefined : positiveInt(values.jobs, "--jobs");
   const timeLimit = values["time-limit"] === undefined ? undefined : positiveNumber(values["time-limit"], "--time-limit");
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const studentPattern = values["student-pattern"] === undefined ? undefined : pattern(values["student-pattern"], "--student-pattern");
   const { isolation, limits } = parseSandboxFlags(values as Record<string, unknown>);
 
   // Hidden checks come as for autograde; the apps must not be able to read them.
@@ -132,6 +137,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     out: values.out,
     exercises: values.exercise ?? [],
     specsDir: values.specs !== undefined ? resolve(values.specs) : join(packageRoot(), "specs"),
+    studentPattern,
     jobs,
     resume: values.resume,
     shard,
@@ -178,4 +184,12 @@ function positiveNumber(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} expects a number of seconds above 0, got "${text}".`);
   return n;
+}
+
+function pattern(text: string, flag: string): RegExp {
+  try {
+    return new RegExp(text);
+  } catch (error) {
+    throw new UsageError(`${flag} is not a valid regular expression: ${(error as Error).message}.`);
+  }
 }
