@@ -102,20 +102,9 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
   const booting = boot();
   // The browsers' modules (tough-cookie and friends) load while Python starts, not before.
   const [first, { runCheck }] = await Promise.all([booting, import("./drive/runCheck.js")]);
-  let app: RunningApp;
-  if ("problem" in first) {
-    // A boot that timed out or ended without a named limit may be the machine's: once more, cold.
-    const blame = blameProblem(first.problem);
-    if (blame.kind === "final") return notStarted(base, p, first.problem, started);
-    const again = await boot(true);
-    if ("problem" in again) {
-      if (settle(blame, blameProblem(again.problem)).is === "graded") return notStarted(base, p, again.problem, started);
-      throw new GraderError(bootNotSettled(first.problem.message, again.problem.message));
-    }
-    app = again.app;
-  } else {
-    app = first.app;
-  }
+  const settled = await settleBoot(first, boot);
+  if ("problem" in settled) return notStarted(base, p, settled.problem, started);
+  let app = settled.app;
 
   let tainted = false;
   /** Boots during a retry are cold: the retry shares nothing with the attempt it checks. */
@@ -207,6 +196,20 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
     checks: verdicts,
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * The first boot's outcome, judged: an app, or a problem that is the student's. A problem the
+ * machine may have caused (a boot that timed out or ended without a named limit) is booted once
+ * more, cold; if the two problems differ, the grader cannot hold the app to either (GraderError).
+ */
+async function settleBoot(first: BootOutcome, boot: (cold: boolean) => Promise<BootOutcome>): Promise<BootOutcome> {
+  if (!("problem" in first)) return first;
+  const blame = blameProblem(first.problem);
+  if (blame.kind === "final") return first;
+  const again = await boot(true);
+  if (!("problem" in again) || settle(blame, blameProblem(again.problem)).is === "graded") return again;
+  throw new GraderError(bootNotSettled(first.problem.message, again.problem.message));
 }
 
 /** One attempt at a check: its verdict, and whose fault it is if it did not pass. */

@@ -5,7 +5,8 @@
  * - an app SIGSTOPped past the request limit, then resumed;
  * - an app killed mid-request;
  * - a batch of 40 with both cores saturated by a CPU hog (bounded in time, killed at the end);
- * - the batch's time limit running out, once (then graded again) and every time (an error).
+ * - the batch's time limit running out, once (then graded again) and every time (an error);
+ * - a boot that times out once (a stalled machine) and every time (the student's).
  * Every submission here deserves full marks: each gets them, or status `error`, never fewer
  * points. Controls prove the retries do not hide a real failure of the student's.
  *
@@ -25,6 +26,7 @@ import { launch, type LaunchOptions } from "../graders/boot/launch.js";
 import { findPython } from "../graders/boot/python.js";
 import { grade } from "../graders/grade.js";
 import type { Spec } from "../graders/spec/types.js";
+import { blameCheck, firstDecision, settle } from "../graders/verdict/fault.js";
 import type { Result } from "../graders/verdict/types.js";
 import { main } from "../scripts/cli/main.js";
 import { dedent, isAlive, processesMentioning, waitFor } from "./support/tempApps.js";
@@ -251,6 +253,75 @@ describe("a fault mid-check is retried on a fresh cold app", () => {
     // The first app, the retry's cold one, and a fresh one for the check after the crash.
     expect(calls.map((c) => c.cold ?? false)).toEqual([false, true, false]);
   }, 60_000);
+});
+
+describe("a boot that times out is retried on a fresh cold app", () => {
+  const bootSpec: Spec = { ...slowSpec, id: "boot", limits: { bootSeconds: 2 }, checks: [{ id: "home", title: "Home page", steps: [hello] }] };
+  /** An app whose import hangs (longer than the boot limit) the first time, or every time. */
+  const hangingImport = (control: string, always: boolean) =>
+    dedent(`
+      import os, time
+      from flask import Flask
+
+      MARK = ${JSON.stringify(join(control, "imported"))}
+      if ${always ? "True" : "not os.path.exists(MARK)"}:
+          open(MARK, "a").close()
+          time.sleep(30)
+      app = Flask(__name__)
+
+      @app.get("/")
+      def index():
+          return "hello"
+    `);
+
+  test("once (a stalled machine): full marks", async () => {
+    const control = folder("control");
+    const dir = folder("boot-once");
+    writeFileSync(join(dir, "app.py"), hangingImport(control, false));
+    const { calls, launcher } = countingLaunch();
+    const result = await grade(bootSpec, dir, { python, launcher, isolation: "off" });
+    expectFullMarksOrError(result);
+    expect(calls.map((c) => c.cold ?? false)).toEqual([false, true]);
+  }, 60_000);
+
+  test("control: every time, it is the student's: the app did not start, graded", async () => {
+    const control = folder("control");
+    const dir = folder("boot-always");
+    writeFileSync(join(dir, "app.py"), hangingImport(control, true));
+    const { calls, launcher } = countingLaunch();
+    const result = await grade(bootSpec, dir, { python, launcher, isolation: "off" });
+    expect(result.status).toBe("graded");
+    expect(result.problem?.kind).toBe("boot-timeout");
+    expect(result.score).toBe(0);
+    expect(calls.length).toBe(2);
+  }, 60_000);
+});
+
+describe("the rules (graders/verdict/fault.ts)", () => {
+  const timeout = blameCheck({ passed: false, noResponse: "timeout" });
+  const vanished = blameCheck({ passed: false, noResponse: "connection", ending: { reason: "it was stopped by SIGKILL" } });
+
+  test("evidence is final; a named limit is the student's; the grader's own doings are its faults", () => {
+    expect(blameCheck({ passed: true })).toEqual({ kind: "final" });
+    expect(blameCheck({ passed: false })).toEqual({ kind: "final" });
+    expect(blameCheck({ passed: false, noResponse: "connection", ending: { reason: "cpu", limit: "cpu" } })).toEqual({ kind: "final" });
+    expect(blameCheck({ passed: false, threw: "boom" })).toMatchObject({ kind: "grader" });
+    expect(blameCheck({ passed: false, noResponse: "timeout", warmLost: true })).toMatchObject({ kind: "grader" });
+    expect(blameCheck({ passed: false, noResponse: "connection", ending: { reason: "SIGKILL", byGrader: true } })).toMatchObject({ kind: "grader" });
+    expect(timeout).toMatchObject({ kind: "doubt", doubt: "request-timeout" });
+    expect(vanished).toMatchObject({ kind: "doubt", doubt: "app-vanished" });
+  });
+
+  test("a doubt is retried unless already confirmed; only the same doubt twice is the student's", () => {
+    expect(firstDecision(timeout, new Set())).toEqual({ do: "retry" });
+    expect(firstDecision(timeout, new Set(["request-timeout"]))).toEqual({ do: "keep" });
+    expect(firstDecision({ kind: "grader", cause: "x" }, new Set(["request-timeout"]))).toEqual({ do: "retry" });
+    expect(settle(timeout, timeout)).toEqual({ is: "graded", confirmed: "request-timeout" });
+    expect(settle(timeout, { kind: "final" })).toEqual({ is: "graded" });
+    expect(settle(timeout, vanished)).toMatchObject({ is: "error" });
+    expect(settle({ kind: "grader", cause: "x" }, timeout)).toMatchObject({ is: "error" });
+    expect(settle({ kind: "grader", cause: "x" }, { kind: "grader", cause: "y" })).toEqual({ is: "error", cause: "y" });
+  });
 });
 
 const HELLO_YAML = `id: hello

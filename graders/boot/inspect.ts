@@ -3,18 +3,18 @@
  * `___` blanks left from the starter? Blanks are reported with every location and no traceback:
  * Python would only say "NameError: name '___' is not defined", which tells a beginner nothing.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
+import { readStudentFile } from "../studentFile.js";
 import type { Problem, SourceLocation, SourceText } from "../verdict/types.js";
 import { nameText } from "../verdict/studentText.js";
+import { findPythonBlanks } from "./pythonBlanks.js";
 
-const SCANNED = /\.(py|html|jinja2?|txt)$/;
+/** Blanks are Python code (see pythonBlanks.ts): notes.txt saying "Name: ____" is no blank. */
+const SCANNED = /\.py$/;
 const SKIPPED_DIRS = new Set(["node_modules", ".git", "__pycache__", ".venv", "venv", "env"]);
 const MAX_FILES = 200;
 const MAX_FILE_BYTES = 512 * 1024;
-
-/** Three or more underscores standing alone, as the starter writes its blanks. */
-const BLANK = /(?<![A-Za-z0-9_])_{3,}(?![A-Za-z0-9_])/g;
 
 export function inspectSubmission(dir: string, entry: string): Problem | undefined {
   return lookAtSubmission(dir, entry).problem;
@@ -28,14 +28,21 @@ export interface SubmissionLook {
 }
 
 export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
-  const entryPath = join(dir, entry);
-  if (!existsSync(entryPath)) {
+  const entryFile = readStudentFile(dir, entry, MAX_FILE_BYTES);
+  if (entryFile.kind === "missing" || entryFile.kind === "link" || entryFile.kind === "not-a-file") {
     const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")).map(nameText) : [];
+    // Not the folder's path: it would show the grading machine's paths to the student.
+    const where = "the exercise folder";
+    const what =
+      entryFile.kind === "link"
+        ? `${entry} in ${where} is a symbolic link, and the grader never follows one.`
+        : entryFile.kind === "not-a-file"
+          ? `${entry} in ${where} is not a file.`
+          : `There is no ${entry} in ${where}.`;
     return {
       problem: {
         kind: "missing-file",
-        // No folder path: it would show the grading machine's paths to the student.
-        message: `There is no ${entry} in the exercise folder.${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
+        message: `${what}${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
         hint: present.length === 1
           ? `Your app must be in a file named ${entry}, at the top of the exercise folder: rename ${present[0]} to ${entry}.`
           : `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
@@ -43,14 +50,14 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
       },
     };
   }
-  let source: SourceText | undefined;
-  const blanks = sourceFiles(dir).flatMap((file) => {
-    const text = readFileSync(file, "utf8");
-    if (file === entryPath) source = { file: relative(dir, file), text };
+  const source: SourceText | undefined = entryFile.kind === "file" ? { file: entry, text: entryFile.text } : undefined;
+  const entryPath = join(dir, entry);
+  const blanks = sourceFiles(dir).flatMap((path) => {
+    const file = relative(dir, path);
+    const text = path === entryPath ? source?.text : readText(dir, file);
     // File names are student text: they are quoted in the Problem and its locations.
-    return findBlanks(nameText(relative(dir, file)), text);
+    return text === undefined ? [] : findPythonBlanks(nameText(file), text);
   });
-  source ??= readEntry(dir, entry);
   if (blanks.length === 0) return { source };
   const where = blanks.map((b) => `${b.file} line ${b.line}`);
   return {
@@ -64,37 +71,14 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
   };
 }
 
-/** The entry file when the walk did not read it (too many files, a skipped folder); never a huge or special file. */
-function readEntry(dir: string, entry: string): SourceText | undefined {
-  const path = join(dir, entry);
-  const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (!stat?.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
-  return { file: relative(dir, path), text: readFileSync(path, "utf8") };
+function readText(dir: string, file: string): string | undefined {
+  const read = readStudentFile(dir, file, MAX_FILE_BYTES);
+  return read.kind === "file" ? read.text : undefined;
 }
 
-/** Blanks in one file's text; comments in Python files do not count. */
+/** Blanks in one file's text: Python code only (see pythonBlanks.ts); other files have none. */
 export function findBlanks(file: string, text: string): SourceLocation[] {
-  const found: SourceLocation[] = [];
-  const python = file.endsWith(".py");
-  text.split("\n").forEach((line, i) => {
-    const code = python ? stripComment(line) : line;
-    for (const m of code.matchAll(BLANK)) found.push({ file, line: i + 1, column: (m.index ?? 0) + 1 });
-  });
-  return found;
-}
-
-/** The line without a trailing `# comment`, minding quotes so "#" inside a string stays. */
-function stripComment(line: string): string {
-  let quote = "";
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === "\\") i++;
-      else if (c === quote) quote = "";
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === "#") return line.slice(0, i);
-  }
-  return line;
+  return SCANNED.test(file) ? findPythonBlanks(file, text) : [];
 }
 
 function sourceFiles(dir: string): string[] {

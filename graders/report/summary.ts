@@ -61,7 +61,7 @@ function alert(kind: "WARNING" | "CAUTION" | "NOTE", text: string): string[] {
 }
 
 /** A code block whose fence is longer than any run of backticks in the text. */
-function fenced(text: string): string[] {
+export function fenced(text: string): string[] {
   const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   return [`${fence}text`, text, fence];

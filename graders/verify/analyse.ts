@@ -56,6 +56,8 @@ export interface VerifyReport {
   solution: string;
   /** The file the mutants change. */
   file: string;
+  /** Where the spec's author marks mutants (equivalent, explained double penalties). */
+  marksFile: string;
   counts: Record<MutantStatus, number> & { total: number };
   /** Caught or warned, over the counted mutants (neither equivalent, nor not starting, nor errors). */
   score: { detected: number; counted: number; percent: number };
@@ -107,6 +109,7 @@ export function analyse(input: {
     spec: input.specFile,
     solution: input.solution,
     file: input.file,
+    marksFile: input.marks.file,
     counts,
     score: { detected, counted, percent: counted === 0 ? 100 : Math.floor((detected * 1000) / counted) / 10 },
     mutants: outcomes,

@@ -66,6 +66,20 @@ export interface MutantFolders {
 
 export function writeMutants(solutionDir: string, made: Mutants): MutantFolders {
   const root = mkdtempSync(join(tmpdir(), "autograde-verify-"));
+  const remove = () => rmSync(root, { recursive: true, force: true });
+  // Interrupted (Ctrl-C), the folders go too; the signal is then raised again, as the reaper does.
+  const onSignal = (signal: NodeJS.Signals) => {
+    remove();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const dispose = () => {
+    remove();
+    process.off("exit", remove);
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+  process.on("exit", remove);
+  for (const signal of signals) process.once(signal, onSignal);
   try {
     const dirs = made.mutants.map((mutant, i) => {
       const dir = join(root, String(i + 1));
@@ -73,9 +87,9 @@ export function writeMutants(solutionDir: string, made: Mutants): MutantFolders 
       writeFileSync(join(dir, made.file), mutant.source);
       return dir;
     });
-    return { dirs, dispose: () => rmSync(root, { recursive: true, force: true }) };
+    return { dirs, dispose };
   } catch (error) {
-    rmSync(root, { recursive: true, force: true });
+    dispose();
     throw error;
   }
 }

@@ -424,13 +424,15 @@ class SessionToCookies(ast.NodeTransformer):
 
 @operator("session-plain-cookie", "I saved the values in plain cookies with set_cookie instead of the signed session.")
 def session_plain_cookie(module):
-    views = [s for s in module.body if isinstance(s, ast.FunctionDef) and any(is_session(n) for n in ast.walk(s))]
-    if not views:
+    def uses_session(stmt):
+        return isinstance(stmt, ast.FunctionDef) and any(is_session(n) for n in ast.walk(stmt))
+
+    if not any(uses_session(s) for s in module.body):
         return
     tree = copy.deepcopy(module)
     any_writes = False
-    for i, stmt in enumerate(tree.body):
-        if not (isinstance(stmt, ast.FunctionDef) and any(is_session(n) for n in ast.walk(stmt))):
+    for stmt in tree.body:
+        if not uses_session(stmt):
             continue
         writes = any(is_session_write(n) or (isinstance(n, ast.Expr) and (is_method_call(n.value, "pop", is_session) or is_method_call(n.value, "clear", is_session))) for n in ast.walk(stmt))
         transformer = SessionToCookies(writes)

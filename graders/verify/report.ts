@@ -1,20 +1,19 @@
 /**
- * Verify's output formats, in the project's reporter style (reporter.ts): options with `write`
- * and `color`, `onBegin` when the work is known, `onEnd` with everything. Only render.
+ * Verify's output formats, in the project's reporter style (reporter.ts): the same options
+ * (`write`, `color`), `onEnd` with everything. Only render.
  *
  * - pretty: what a spec's author reads: the score, then what needs their attention first
  *   (survivors with their diffs, double penalties), then what each check catches.
  * - json: one document, the VerifyReport as it is; deterministic (no timings, no temporary paths).
  */
 import { palette, type Palette } from "../report/colors.js";
-import type { ReporterOptions, RunInfo } from "../report/reporter.js";
+import type { ReporterOptions } from "../report/reporter.js";
 import type { VerifyReport } from "./analyse.js";
 
 export const VERIFY_FORMATS = ["pretty", "json"] as const;
 export type VerifyFormat = (typeof VERIFY_FORMATS)[number];
 
 export interface VerifyReporter {
-  onBegin?(run: RunInfo): void;
   onEnd(report: VerifyReport): void;
 }
 
@@ -33,7 +32,7 @@ export function renderVerify(report: VerifyReport, options: { color?: boolean } 
   const { counts, score } = report;
   const out: string[] = [];
   out.push(`${c.bold(`verify ${report.exercise}`)} — ${plain(report.title)}  ${c.dim(`(spec ${report.spec}, solution ${report.solution})`)}`);
-  out.push(`  The solution gets full marks. ${counts.total} mutants of ${report.file}, each with one mistake:`);
+  out.push(`  The solution gets full marks. ${counts.total} mutant${counts.total === 1 ? "" : "s"} of ${report.file}, each with one mistake:`);
   out.push(
     `  ${counts.caught} caught (lose points), ${counts.warned} warned (full marks, an advisory check fails), ` +
       `${counts.survived} survived (full marks); not counted: ${counts.equivalent} equivalent, ${counts["does-not-start"]} do not start` +
@@ -75,7 +74,7 @@ export function renderVerify(report: VerifyReport, options: { color?: boolean } 
 
   const wrongMarks = report.mutants.filter((m) => m.caughtAnyway);
   if (wrongMarks.length || report.staleMarks.length) {
-    out.push("", c.bold(c.yellow(`Marks to update in ${report.spec.replace(/\.yaml$/, ".mutants.yml")}`)));
+    out.push("", c.bold(c.yellow(`Marks to update in ${report.marksFile}`)));
     for (const m of wrongMarks) out.push(`  ⚠ ${m.id} is marked equivalent, yet ${m.failed.map((f) => f.id).join(", ")} fails on it: it is not equivalent`);
     for (const id of report.staleMarks) out.push(`  ⚠ ${plain(id)} names no mutant of the solution any more`);
   }

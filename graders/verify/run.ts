@@ -32,7 +32,7 @@ export interface VerifyOptions {
 export class SolutionNotFullMarks extends GraderError {
   constructor(readonly result: Result) {
     const failing = result.checks.filter((v) => v.status !== "pass" && !v.advisory).map((v) => `${v.id} (${v.status})`);
-    const why = result.status === "error" ? result.error : result.problem ? result.problem.message : `failing: ${failing.join(", ")}`;
+    const why = result.status === "error" ? result.error : result.problem ? result.problem.message : `not passing: ${failing.join(", ")}`;
     super(
       `The solution ${result.submission} scores ${result.score}/${result.maxScore} with this spec (${why}). ` +
         "Verify grades mutants of a solution that gets full marks: fix the solution or the spec first.",

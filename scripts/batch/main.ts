@@ -10,6 +10,7 @@ import type { StudentRow } from "../../graders/batch/gradebook.js";
 import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
 import { parseSandboxFlags, SANDBOX_FLAG_OPTIONS } from "../cli/sandboxFlags.js";
 import { parseShard } from "../../graders/batch/shard.js";
+import { actionsSafe, nameText } from "../../graders/verdict/studentText.js";
 
 export interface Io {
   stdout: { write(text: string): unknown };
@@ -151,7 +152,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     progress: createProgress(io.stderr),
   });
   for (const row of result.rows) {
-    if (row.status === "no submission") io.stderr.write(`batch: note: ${row.student} is not a submission: ${row.reason}.\n`);
+    // The folder's name is the student's: one line, odd characters visible.
+    if (row.status === "no submission") io.stderr.write(actionsSafe(`batch: note: ${nameText(row.student)} is not a submission: ${row.reason}.\n`));
   }
   const coldNote = coldBootNote(result.boots);
   if (coldNote) {

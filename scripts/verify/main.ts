@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
 import { packageRoot } from "../../graders/paths.js";
 import { shouldColor } from "../../graders/report/colors.js";
-import { loadSpec } from "../../graders/spec/load.js";
+import { hiddenChecksFromEnv, loadSpecWithHidden } from "../../graders/spec/hidden.js";
 import { checkKnown, listExercises, specFile } from "../../graders/targets.js";
 import { marksFile, readMarks } from "../../graders/verify/marks.js";
 import { createVerifyReporter, VERIFY_FORMATS, type VerifyFormat } from "../../graders/verify/report.js";
@@ -92,12 +92,14 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const root = packageRoot();
   const target = positionals[0]!;
   const file = isFile(target) ? resolve(target) : bundledSpec(root, target);
-  const spec = await loadSpec(file);
+  // With the hidden checks of AUTOGRADER_HIDDEN_SPECS, as students are graded.
+  const spec = await loadSpecWithHidden(file, hiddenChecksFromEnv(io.env));
   const solution = values.solution ?? join(root, "solutions", spec.id);
   if (!isDirectory(solution)) {
     throw new UsageError(`No solution folder at ${solution}. Give the reference solution with --solution DIR.`);
   }
-  const marks = readMarks(marksFile(file, spec.id));
+  const read = readMarks(marksFile(file, spec.id));
+  const marks = { ...read, file: shown(root, read.file) };
   const prefixes = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
 
   const progress = io.stderr.isTTY === true;
