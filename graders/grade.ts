@@ -7,6 +7,7 @@ import { lookAtSubmission } from "./boot/inspect.js";
 import type { BootOutcome, RunnerNote, RunningApp } from "./boot/handshake.js";
 import { prepareSandbox, resolveLimits, takeIsolationNote, type AppLimits, type IsolationMode, type Sandbox } from "./boot/isolation.js";
 import { launch, type LaunchOptions } from "./boot/launch.js";
+import { SubmissionTooBig } from "./boot/privateCopy.js";
 import { findPython } from "./boot/python.js";
 import type { AppControl, CheckContext, CheckOutcome } from "./drive/runCheck.js";
 import { GraderError } from "./errors.js";
@@ -73,11 +74,17 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   const context: CheckContext = { source };
 
   // The app runs on a private copy, removed when grading ends, whatever happened.
-  const sandbox = prepareSandbox({ submission: dir, limits, mode: options.isolation });
+  let sandbox: Sandbox;
+  try {
+    sandbox = await prepareSandbox({ submission: dir, limits, mode: options.isolation });
+  } catch (err) {
+    if (err instanceof SubmissionTooBig) return notStarted(base, p, err.problem, started);
+    throw err;
+  }
   try {
     return await runApp(p, base, sandbox, python, options, context, started);
   } finally {
-    sandbox.dispose();
+    await sandbox.dispose();
   }
 }
 

@@ -19,10 +19,9 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
-import ts from "typescript";
 import { discoverClass } from "../graders/batch/discover.js";
 import { buildRows, gradebookCsv } from "../graders/batch/gradebook.js";
 import { createProgress } from "../graders/batch/progress.js";
@@ -30,15 +29,14 @@ import { inShard, parseShard } from "../graders/batch/shard.js";
 import type { Manifest, SubmissionRecord } from "../graders/batch/store.js";
 import type { Result } from "../graders/verdict/types.js";
 import { chromiumTest } from "./support/chromium.js";
+import { privateBuild } from "./support/transpile.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 let built: string;
 let work: string;
 
 beforeAll(() => {
-  mkdirSync(join(ROOT, "dist"), { recursive: true });
-  built = mkdtempSync(join(ROOT, "dist", ".cli-test-batch-"));
-  transpile(["graders", "scripts"], built);
+  built = privateBuild(ROOT, ["graders", "scripts"], ".cli-test-batch-");
   work = mkdtempSync(join(tmpdir(), "batch-test-"));
 }, 60_000);
 
@@ -46,21 +44,6 @@ afterAll(() => {
   if (built) rmSync(built, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** Every .ts file below `folders`, transpiled to ESM JavaScript at the same place below `out`. */
-function transpile(folders: string[], out: string): void {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [join(dir, e.name)] : []));
-  for (const file of folders.flatMap((f) => walk(join(ROOT, f)))) {
-    const { outputText } = ts.transpileModule(readFileSync(file, "utf8"), {
-      fileName: file,
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, isolatedModules: true },
-    });
-    const target = join(out, relative(ROOT, file)).replace(/\.ts$/, ".js");
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-}
 
 interface Run {
   code: number | null;

@@ -523,7 +523,7 @@ describe("the grader's side", () => {
     expect(existsSync(join(dir, "boots.txt"))).toBe(false); // written in the private copy only
   });
 
-  test("private folders left by a grader killed with SIGKILL are removed by the next one", () => {
+  test("private folders left by a grader killed with SIGKILL are removed by the next one", async () => {
     const base = mkdtempSync(join(root, "sweep-"));
     const stat = readProc(process.pid, "stat");
     const myStart = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
@@ -535,7 +535,7 @@ describe("the grader's side", () => {
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = base;
     try {
-      prepareSandbox({ submission: join(CORPUS, "memory-hog") }).dispose();
+      await (await prepareSandbox({ submission: join(CORPUS, "memory-hog") })).dispose();
     } finally {
       process.env.TMPDIR = saved;
     }
@@ -561,13 +561,13 @@ describe("the grader's side", () => {
     expect(JSON.stringify(env)).not.toContain(SECRET);
   });
 
-  test("a submission's files outside the app's reach: the private copy, its socket folder and new root are removed", () => {
+  test("a submission's files outside the app's reach: the private copy, its socket folder and new root are removed", async () => {
     const dir = submissionFor("memory-hog");
-    const sandbox = prepareSandbox({ submission: dir });
+    const sandbox = await prepareSandbox({ submission: dir });
     expect(readFileSync(join(sandbox.dir, "app.py"), "utf8")).toBe(readFileSync(join(dir, "app.py"), "utf8"));
     expect(sandbox.socketPath.startsWith(root)).toBe(true);
     expect(sandbox.config().hide).toEqual([packageFile("."), dir]);
-    sandbox.dispose();
+    await sandbox.dispose();
     expect(existsSync(sandbox.dir)).toBe(false);
   });
 });

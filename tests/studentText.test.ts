@@ -70,6 +70,10 @@ describe("the functions", () => {
     let bottom: unknown = (cleaned as { deep: unknown }).deep;
     while (Array.isArray(bottom)) bottom = bottom[0];
     expect(bottom).toBe("[2Jbottom");
+    const withProto = plainData(JSON.parse('{"__proto__": {"admin": true}, "user": "\\u001b[8malice"}') as Record<string, unknown>);
+    expect(Object.keys(withProto)).toEqual(["__proto__", "user"]);
+    expect((withProto as { admin?: boolean }).admin).toBeUndefined();
+    expect(withProto.user).toBe("[8malice");
   });
 
   test("nameText keeps plain names and shows any other on one line, its odd characters visible", () => {
@@ -222,6 +226,18 @@ describe("a file name as student text", () => {
   }, 60_000);
 });
 
+describe("Markdown in the app's words", () => {
+  test("an import crash that writes Markdown shows it as text in the step summary: no image, link, heading or HTML", async () => {
+    const words = "# Score: 10/10 ![ok](http://127.0.0.1/pixel.png) [grade](http://127.0.0.1/) <img src=x> **done**";
+    const result = await grade(SPEC, tempApp(`raise RuntimeError(${JSON.stringify(words)})\n`));
+    expect(result.problem?.kind).toBe("import-crash");
+    const summary = renderAll([result]).summary;
+    const quoted = summary.split("\n").find((line) => line.includes("Score: 10/10"))!;
+    expect(quoted).toMatch(/^> /);
+    expect(quoted).toContain("\\# Score: 10/10 \\!\\[ok\\](http://127.0.0.1/pixel.png) \\[grade\\](http://127.0.0.1/) \\<img src=x\\> \\*\\*done\\*\\*");
+  }, 60_000);
+});
+
 describe("answers.yaml as student text", () => {
   test("a forged key and answers with escapes: no control character in the result, no command in any format", async () => {
     const answers = [
@@ -301,8 +317,7 @@ describe("folder names in a batch", () => {
       out: join(work, "out"),
       exercises: ["visit-counter"],
       specsDir: resolve("specs"),
-      jobs: 1,
-      launcher: "cold",
+      jobs: 1, // the warm launcher, as \`npm run batch\` (grade() above boots cold)
       progress: createProgress({ write: (t: string) => void (progress += t) }),
     });
   }, 120_000);

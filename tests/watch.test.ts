@@ -64,6 +64,18 @@ describe("--watch", () => {
     for (const [key, value] of Object.entries(process.env)) {
       if (!/^(npm_|INIT_CWD$|JEST_|GITHUB_|NODE_OPTIONS$|FORCE_COLOR$|AUTOGRADER_)/i.test(key)) env[key] = value;
     }
+    // A hidden check: every run must have it, not only the first (a run removes the variable).
+    env.AUTOGRADER_HIDDEN_SPECS = `visit-counter:
+  checks:
+    - id: third-visit
+      title: The third visit says 3
+      needs: [counts-up]
+      steps:
+        - request: GET /
+        - request: GET /
+        - request: GET /
+          expect: { text: { number: 3 } }
+`;
     const child = spawn(process.execPath, [join(build, "scripts", "grade.js"), folder, "--watch"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -73,14 +85,15 @@ describe("--watch", () => {
     try {
       // Deadlines, not timings: how long a run takes is `npm run bench`'s business.
       expect(await waitFor(() => /watching .*visit-counter: save a file/.test(stderr), 60_000)).toBe(true);
-      expect(stdout).toMatch(/it still has blanks to fill in[\s\S]*Score: 0\/10/);
+      expect(stdout).toMatch(/it still has blanks to fill in[\s\S]*Score: 0\/11/);
 
       writeFileSync(join(folder, "app.py"), readFileSync(join(root, "solutions", "visit-counter", "app.py"), "utf8"));
       expect(await waitFor(() => stderr.includes("first-visit now passes"), 60_000)).toBe(true);
       expect(stderr).toContain("── app.py changed: grading again ──");
-      expect(stderr).toContain("Since the last run (score 0 → 10 of 10):");
-      await waitFor(() => /Score: 10\/10/.test(stdout), 10_000);
-      expect(stdout).toMatch(/Score: 0\/10[\s\S]*Score: 10\/10/);
+      expect(stderr).toContain("Since the last run (score 0 → 11 of 11):");
+      expect(stderr).toContain("third-visit now passes");
+      await waitFor(() => /Score: 11\/11/.test(stdout), 10_000);
+      expect(stdout).toMatch(/Score: 0\/11[\s\S]*Score: 11\/11/);
       // On a pipe the screen is not cleared: no terminal escapes in the report.
       expect(stdout).not.toContain("\u001b[");
 

@@ -3,7 +3,7 @@
  * `___` blanks left from the starter? Blanks are reported with every location and no traceback:
  * Python would only say "NameError: name '___' is not defined", which tells a beginner nothing.
  */
-import { existsSync, lstatSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, opendirSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { readStudentFile } from "../studentFile.js";
 import type { Problem, SourceLocation, SourceText } from "../verdict/types.js";
@@ -31,7 +31,7 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
   const entryFile = readStudentFile(dir, entry, MAX_FILE_BYTES);
   if (entryFile.kind === "missing" || entryFile.kind === "link" || entryFile.kind === "not-a-file") {
     const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")).map(nameText) : [];
-    // Not the folder's path: it would show the grading machine's paths to the student.
+    // No folder path: it would show the grading machine's paths to the student.
     const where = "the exercise folder";
     const what =
       entryFile.kind === "link"
@@ -43,7 +43,7 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
       problem: {
         kind: "missing-file",
         message: `${what}${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
-        hint: present.length === 1
+        hint: present.length === 1 && entryFile.kind === "missing"
           ? `Your app must be in a file named ${entry}, at the top of the exercise folder: rename ${present[0]} to ${entry}.`
           : `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
         locations: [],
@@ -81,21 +81,34 @@ export function findBlanks(file: string, text: string): SourceLocation[] {
   return SCANNED.test(file) ? findPythonBlanks(file, text) : [];
 }
 
+/** Entries looked at, and folder depth, at most: this walk is synchronous, a huge or deep tree must not stall the grader. */
+const MAX_VISITED = 5_000;
+const MAX_DEPTH = 32;
+
 function sourceFiles(dir: string): string[] {
   const files: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      if (files.length >= MAX_FILES) return;
-      const path = join(d, name);
-      // Never follow links: a directory loop would never end, and a linked file may be anything
-      // (outside the submission, or a device such as /dev/zero that never ends either).
-      const stat = lstatSync(path, { throwIfNoEntry: false });
-      if (!stat) continue;
-      if (stat.isDirectory()) {
-        if (!SKIPPED_DIRS.has(name) && !name.startsWith(".")) walk(path);
-      } else if (stat.isFile() && SCANNED.test(name) && stat.size <= MAX_FILE_BYTES) files.push(path);
+  let visited = 0;
+  const walk = (d: string, depth: number) => {
+    const listing = opendirSync(d); // a few entries at a time: a folder of 60,000 files is not read whole
+    try {
+      for (let entry = listing.readSync(); entry !== null; entry = listing.readSync()) {
+        if (files.length >= MAX_FILES || ++visited > MAX_VISITED) return;
+        look(d, entry.name, depth);
+      }
+    } finally {
+      listing.closeSync();
     }
   };
-  walk(dir);
+  const look = (d: string, name: string, depth: number) => {
+    const path = join(d, name);
+    // Never follow links: a directory loop would never end, and a linked file may be anything
+    // (outside the submission, or a device such as /dev/zero that never ends either).
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      if (!SKIPPED_DIRS.has(name) && !name.startsWith(".") && depth < MAX_DEPTH) walk(path, depth + 1);
+    } else if (stat.isFile() && SCANNED.test(name) && stat.size <= MAX_FILE_BYTES) files.push(path);
+  };
+  walk(dir, 0);
   return files;
 }

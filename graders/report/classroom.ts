@@ -80,7 +80,7 @@ export function failedRunReport(reason: string): ClassroomReport {
     version: 1,
     status: "error",
     max_score: 0,
-    tests: [{ ...EMPTY_TEST, name: "autograde could not run", status: "error", message: reason }],
+    tests: [{ ...EMPTY_TEST, name: "autograde could not run", status: "error", message: actionsSafe(reason) }],
   };
 }
 

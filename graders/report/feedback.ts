@@ -3,6 +3,7 @@
  * jest), so a student sees the same words wherever they grade. Pure: data in, text out.
  */
 import type { Exchange, Problem, Result, SourceLocation, StepAction, Verdict } from "../verdict/types.js";
+import { plainText } from "../verdict/studentText.js";
 
 export interface FeedbackOptions {
   /** Show the details of hidden / after-due-date checks (teachers, or once results are released). */
@@ -25,6 +26,7 @@ const PROBLEM_LABELS: Record<Problem["kind"], string> = {
   "missing-file": "a file is missing",
   "boot-timeout": "it did not start in time",
   "boot-failed": "it failed to start",
+  "too-big": "the submission folder is too big",
 };
 
 /** True when a check's details must stay private: students only learn whether it passed. */
@@ -70,7 +72,8 @@ export function standaloneFeedback(verdict: Verdict, options: FeedbackOptions = 
  */
 export function graderErrorText(result: Result): string {
   return (
-    `The grader could not grade ${result.exercise} (not your fault): ${result.error ?? "unknown grader error"} ` +
+    // The error may quote the submission (a file name, the app's last words): plain text only.
+    `The grader could not grade ${result.exercise} (not your fault): ${plainText(result.error ?? "unknown grader error")} ` +
     "The score is not final: ask your teacher to grade it again."
   );
 }

@@ -17,6 +17,7 @@ import { packageRoot } from "../paths.js";
 import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Target } from "../targets.js";
 import type { Spec } from "../spec/types.js";
 import type { Result, Verdict } from "../verdict/types.js";
+import { takeVariable } from "../initialEnvironment.js";
 import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
 import { checkFeedback, formatPoints, graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
@@ -96,9 +97,8 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
     : // The reference solutions by default: the suite then shows that every check can pass.
       bundledTargets(root, known, options.exercise, ["solutions"]);
   // Hidden checks join when the environment holds them (the grading step of CI), as in the CLI.
-  const hidden = hiddenChecksFromEnv(process.env);
-  // The apps run with this process's environment: they must not be able to read the hidden checks.
-  delete process.env[HIDDEN_SPECS_ENV];
+  // Taken out of this process's environment, /proc/PID/environ included (see initialEnvironment.ts).
+  const hidden = hiddenChecksFromEnv({ [HIDDEN_SPECS_ENV]: takeVariable(HIDDEN_SPECS_ENV).value });
   const exercises: PlannedExercise[] = [];
   for (const target of discovery.targets) {
     exercises.push({ target, spec: await loadSpecWithHidden(specFile(specsDir, target.exercise), hidden) });

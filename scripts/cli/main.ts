@@ -97,7 +97,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   }
   if (args.watch && !context.watching) {
     const { watch } = await import("./watch.js");
-    return watch(io, (shared) => run(argv, io, shared));
+    return watch(io, (shared, runIo) => run(argv, runIo, shared));
   }
   const root = packageRoot();
   const specsDir = args.specs !== undefined ? resolve(args.specs) : join(root, "specs");

@@ -10,6 +10,7 @@ import { basename } from "node:path";
 import { describeChanges } from "../../graders/report/changes.js";
 import type { Result } from "../../graders/verdict/types.js";
 import { explain, type Io, type RunContext } from "./main.js";
+import { nameText } from "../../graders/verdict/studentText.js";
 
 /** Saves come in bursts (an editor writes, renames, touches): one run per burst. */
 const SETTLE_MS = 50;
@@ -17,16 +18,16 @@ const SETTLE_MS = 50;
 const CLEAR = "\u001b[2J\u001b[3J\u001b[H";
 
 /** Runs `gradeOnce` now and after every change, until SIGINT/SIGTERM; returns the last exit status. */
-export async function watch(io: Io, gradeOnce: (context: RunContext) => Promise<number>): Promise<number> {
-  // Each run reads the environment afresh (the hidden checks are removed from what it is given).
+export async function watch(io: Io, gradeOnce: (context: RunContext, io: Io) => Promise<number>): Promise<number> {
+  // Each run gets the environment as it was at the start: a run removes the hidden checks from
+  // the process's environment, and every run must add them again.
   const env = { ...io.env };
   const context: RunContext = { watching: true };
-  const runIo: Io = { ...io, env };
   const once = async (): Promise<number> => {
-    runIo.env = { ...env };
+    const runIo: Io = { ...io, env: { ...env } };
     context.results = undefined;
     try {
-      return await gradeOnce(context);
+      return await gradeOnce(context, runIo);
     } catch (error) {
       return explain(error, runIo, context);
     }
@@ -37,7 +38,7 @@ export async function watch(io: Io, gradeOnce: (context: RunContext) => Promise<
   let previous: Result[] | undefined = context.results;
   const folders = [...new Set(context.targets.map((t) => t.dir))];
   const say = (text: string) => void io.stderr.write(`${text}\n`);
-  say(`autograde: watching ${folders.join(", ")}: save a file to grade again; Ctrl-C to stop.`);
+  say(`autograde: watching ${folders.map(nameText).join(", ")}: save a file to grade again; Ctrl-C to stop.`);
 
   return new Promise<number>((done) => {
     const watchers: FSWatcher[] = [];
@@ -68,7 +69,7 @@ export async function watch(io: Io, gradeOnce: (context: RunContext) => Promise<
       const since = savedAt ?? performance.now();
       savedAt = undefined;
       if (io.stdout.isTTY) io.stdout.write(CLEAR);
-      else say(`\n── ${changed} changed: grading again ──`);
+      else say(`\n── ${nameText(changed)} changed: grading again ──`);
       status = await once();
       if (context.results) {
         if (previous) say(describeChanges(previous, context.results).join("\n"));
@@ -92,7 +93,7 @@ export async function watch(io: Io, gradeOnce: (context: RunContext) => Promise<
         clearTimeout(timer);
         timer = setTimeout(() => void regrade(file || basename(folder)), SETTLE_MS);
       });
-      watcher.on("error", (error) => say(`autograde: note: stopped watching ${folder}: ${(error as Error).message}`));
+      watcher.on("error", (error) => say(`autograde: note: stopped watching ${nameText(folder)}: ${(error as Error).message}`));
       watchers.push(watcher);
     }
   });
