@@ -4,7 +4,7 @@
  */
 import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/plan.js";
 import { capture, captureWords, evaluate, type Observation } from "../verdict/evaluate.js";
-import { combineHints, diagnose } from "../verdict/hints.js";
+import { combineHints, diagnose, STUCK_VIEW_HINT } from "../verdict/hints.js";
 import type { AppException, Exchange, SourceLocation, SourceText, StepAction } from "../verdict/types.js";
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse } from "./browser.js";
@@ -151,7 +151,7 @@ async function request(
     if (err.kind === "timeout") {
       return {
         message: `${a.request.method} ${a.request.path} got no answer within ${control.requestSeconds} s (the request time limit).`,
-        hint: "The view seems stuck: look for an endless loop, input(), or a long time.sleep() in the code that answers this page.",
+        hint: STUCK_VIEW_HINT,
         noResponse: err.kind,
       };
     }
