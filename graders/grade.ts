@@ -7,6 +7,7 @@ import { lookAtSubmission } from "./boot/inspect.js";
 import type { BootOutcome, RunnerNote, RunningApp } from "./boot/handshake.js";
 import { prepareSandbox, resolveLimits, takeIsolationNote, type AppLimits, type IsolationMode, type Sandbox } from "./boot/isolation.js";
 import { launch, type LaunchOptions } from "./boot/launch.js";
+import { SubmissionTooBig } from "./boot/privateCopy.js";
 import { findPython } from "./boot/python.js";
 import type { AppControl, CheckContext, CheckOutcome } from "./drive/runCheck.js";
 import { GraderError } from "./errors.js";
@@ -73,11 +74,17 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   const context: CheckContext = { source };
 
   // The app runs on a private copy, removed when grading ends, whatever happened.
-  const sandbox = prepareSandbox({ submission: dir, limits, mode: options.isolation });
+  let sandbox: Sandbox;
+  try {
+    sandbox = await prepareSandbox({ submission: dir, limits, mode: options.isolation });
+  } catch (err) {
+    if (err instanceof SubmissionTooBig) return notStarted(base, p, err.problem, started);
+    throw err;
+  }
   try {
     return await runApp(p, base, sandbox, python, options, context, started);
   } finally {
-    sandbox.dispose();
+    await sandbox.dispose();
   }
 }
 
@@ -102,20 +109,9 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
   const booting = boot();
   // The browsers' modules (tough-cookie and friends) load while Python starts, not before.
   const [first, { runCheck }] = await Promise.all([booting, import("./drive/runCheck.js")]);
-  let app: RunningApp;
-  if ("problem" in first) {
-    // A boot that timed out or ended without a named limit may be the machine's: once more, cold.
-    const blame = blameProblem(first.problem);
-    if (blame.kind === "final") return notStarted(base, p, first.problem, started);
-    const again = await boot(true);
-    if ("problem" in again) {
-      if (settle(blame, blameProblem(again.problem)).is === "graded") return notStarted(base, p, again.problem, started);
-      throw new GraderError(bootNotSettled(first.problem.message, again.problem.message));
-    }
-    app = again.app;
-  } else {
-    app = first.app;
-  }
+  const settled = await settleBoot(first, boot);
+  if ("problem" in settled) return notStarted(base, p, settled.problem, started);
+  let app = settled.app;
 
   let tainted = false;
   /** Boots during a retry are cold: the retry shares nothing with the attempt it checks. */
@@ -209,6 +205,20 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
   };
 }
 
+/**
+ * The first boot's outcome, judged: an app, or a problem that is the student's. A problem the
+ * machine may have caused (a boot that timed out or ended without a named limit) is booted once
+ * more, cold; if the two problems differ, the grader cannot hold the app to either (GraderError).
+ */
+async function settleBoot(first: BootOutcome, boot: (cold: boolean) => Promise<BootOutcome>): Promise<BootOutcome> {
+  if (!("problem" in first)) return first;
+  const blame = blameProblem(first.problem);
+  if (blame.kind === "final") return first;
+  const again = await boot(true);
+  if (!("problem" in again) || settle(blame, blameProblem(again.problem)).is === "graded") return again;
+  throw new GraderError(bootNotSettled(first.problem.message, again.problem.message));
+}
+
 /** One attempt at a check: its verdict, and whose fault it is if it did not pass. */
 interface Attempt {
   verdict: Verdict;
@@ -232,7 +242,7 @@ async function gradeCheck(
   try {
     const outcome = await runCheck(check, control, context);
     const v = verdict(check, outcome.passed ? "pass" : "fail", outcome.message, started);
-    return { verdict: { ...v, hint: outcome.passed ? undefined : outcome.hint, exchanges: outcome.exchanges, location: outcome.location }, outcome };
+    return { verdict: { ...v, hint: outcome.passed ? undefined : outcome.hint, exchanges: outcome.exchanges, actions: outcome.actions, location: outcome.location }, outcome };
   } catch (err) {
     control.taint();
     const message = (err as Error).message;

@@ -19,7 +19,9 @@
  * mutants would take at that rate. Target: ~50 mutants in <= 10 s
  * on 2 cores.
  *
- *   npm run bench [-- --case cli|class|verify|all] [--runs 15] [--students 200] [--subset 24] [--verify visit-counter]
+ * Case "watch": from save to verdict in `autograde FOLDER --watch` (scripts/benchWatch.ts).
+ *
+ *   npm run bench [-- --case cli|class|verify|watch|all] [--runs 15] [--students 200] [--subset 24] [--verify visit-counter]
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, copyFileSync } from "node:fs";
@@ -28,6 +30,7 @@ import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { findPython } from "../graders/boot/python.js";
 import { packageFile } from "../graders/paths.js";
+import { watchCase } from "./benchWatch.js";
 
 const { values } = parseArgs({
   options: {
@@ -221,3 +224,7 @@ function verifyCase(): void {
 if (values.case === "cli" || values.case === "all") coldCli();
 if (values.case === "class" || values.case === "all") await classCase();
 if (values.case === "verify" || values.case === "all") verifyCase();
+if (values.case === "watch" || values.case === "all") {
+  const python = findPython();
+  await watchCase(runs, () => timeMs(python, ["-c", "import flask"]));
+}

@@ -15,7 +15,7 @@ import { UsageError } from "../graders/errors.js";
 import { packageRoot } from "../graders/paths.js";
 import { userFolder } from "../graders/targets.js";
 
-const SYNOPSIS = "npm run check -- FOLDER [--exercise ID] [--reveal]";
+const SYNOPSIS = "npm run check -- FOLDER [--exercise ID] [--reveal] [--watch]";
 
 export const USAGE = `Usage: ${SYNOPSIS}
 
@@ -25,6 +25,8 @@ relative to where you are. \`SUBMISSION=FOLDER npm test\` does the same.
 
   --exercise ID   the exercise FOLDER is for, when its name does not say
   --reveal        show the details of hidden checks (for teachers)
+  -w, --watch     grade again on every save (this is \`npm run grade -- FOLDER --watch\`: the same
+                  checks, shown as the grader's report)
   -h, --help      show this help
 `;
 
@@ -47,6 +49,7 @@ export function checkRun(argv: readonly string[], env: NodeJS.ProcessEnv): JestR
       options: {
         exercise: { type: "string" },
         reveal: { type: "boolean", default: false },
+        watch: { type: "boolean", short: "w", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -61,6 +64,14 @@ export function checkRun(argv: readonly string[], env: NodeJS.ProcessEnv): JestR
     throw new UsageError(`Which submission? Give its folder, e.g. \`npm run check -- starter/visit-counter\`. Expected: ${SYNOPSIS}.`);
   }
   const root = packageRoot();
+  const exercise = values.exercise ?? env.EXERCISE;
+  const submission = resolve(userFolder(folder, env));
+  if (values.watch) {
+    // jest's watch mode follows the test files, not the app: the grader's own --watch does.
+    const grade = fileURLToPath(new URL("./grade.js", import.meta.url));
+    const flags = [...(exercise ? ["--exercise", exercise] : []), ...(values.reveal ? ["--reveal"] : [])];
+    return { args: [grade, submission, "--watch", ...flags], env: {}, cwd: root };
+  }
   const jest = createRequire(import.meta.url).resolve("jest/bin/jest");
   const config = {
     rootDir: root,
@@ -73,12 +84,11 @@ export function checkRun(argv: readonly string[], env: NodeJS.ProcessEnv): JestR
     // the build this command belongs to.
     moduleNameMapper: { "^flask-sessions-autograder/jest$": fileURLToPath(new URL("../graders/report/jest.js", import.meta.url)) },
   };
-  const exercise = values.exercise ?? env.EXERCISE;
   return {
     args: ["--experimental-vm-modules", "--disable-warning=ExperimentalWarning", jest, "--config", JSON.stringify(config)],
     env: {
       // Absolute: jest runs in the package's root, wherever the student typed the command.
-      SUBMISSION: resolve(userFolder(folder, env)),
+      SUBMISSION: submission,
       ...(exercise && { EXERCISE: exercise }),
       ...(values.reveal && { REVEAL: "1" }),
     },

@@ -19,10 +19,9 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
-import ts from "typescript";
 import { discoverClass } from "../graders/batch/discover.js";
 import { buildRows, gradebookCsv } from "../graders/batch/gradebook.js";
 import { createProgress } from "../graders/batch/progress.js";
@@ -30,15 +29,14 @@ import { inShard, parseShard } from "../graders/batch/shard.js";
 import type { Manifest, SubmissionRecord } from "../graders/batch/store.js";
 import type { Result } from "../graders/verdict/types.js";
 import { chromiumTest } from "./support/chromium.js";
+import { privateBuild } from "./support/transpile.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 let built: string;
 let work: string;
 
 beforeAll(() => {
-  mkdirSync(join(ROOT, "dist"), { recursive: true });
-  built = mkdtempSync(join(ROOT, "dist", ".cli-test-batch-"));
-  transpile(["graders", "scripts"], built);
+  built = privateBuild(ROOT, ["graders", "scripts"], ".cli-test-batch-");
   work = mkdtempSync(join(tmpdir(), "batch-test-"));
 }, 60_000);
 
@@ -46,21 +44,6 @@ afterAll(() => {
   if (built) rmSync(built, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** Every .ts file below `folders`, transpiled to ESM JavaScript at the same place below `out`. */
-function transpile(folders: string[], out: string): void {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [join(dir, e.name)] : []));
-  for (const file of folders.flatMap((f) => walk(join(ROOT, f)))) {
-    const { outputText } = ts.transpileModule(readFileSync(file, "utf8"), {
-      fileName: file,
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, isolatedModules: true },
-    });
-    const target = join(out, relative(ROOT, file)).replace(/\.ts$/, ".js");
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-}
 
 interface Run {
   code: number | null;
@@ -234,7 +217,8 @@ describe("a small class", () => {
 
   test("gradebook.csv: one row per student folder, points per exercise, total, percent, status", () => {
     const [header] = csv(join(out, "gradebook.csv"));
-    expect(header).toEqual(["student", "visit-counter", "protected-page", "total", "percent", "status", "note"]);
+    // visit-counter-bob follows GitHub Classroom's <assignment>-<login> naming: a login column.
+    expect(header).toEqual(["student", "login", "visit-counter", "protected-page", "total", "percent", "status", "note"]);
     const rows = gradebookRows(out);
     expect(Object.keys(rows)).toEqual(["alice", "carol", "dave", "erin", "visit-counter-bob"]);
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { results: { student: string; exercise: string; maxScore: number }[] };
@@ -242,7 +226,12 @@ describe("a small class", () => {
     const both = max("visit-counter") + max("protected-page");
 
     expect(rows.alice).toMatchObject({ "visit-counter": String(max("visit-counter")), "protected-page": String(max("protected-page")), total: String(both), percent: "100.0", status: "graded", note: "" });
-    expect(rows.carol).toMatchObject({ "visit-counter": "0", "protected-page": "", total: "0", percent: "0.0", status: "graded", note: "no folder for protected-page" });
+    expect(rows.carol).toMatchObject({ login: "", "visit-counter": "0", "protected-page": "", total: "0", percent: "0.0", status: "graded" });
+    expect(rows.carol!.note).toContain("visit-counter: did not start: Python cannot read app.py line 3");
+    expect(rows.carol!.note).toContain("no folder for protected-page");
+    expect(rows["visit-counter-bob"]!.login).toBe("bob");
+    // Every row below full marks says why.
+    for (const row of Object.values(rows)) if (row.percent !== "100.0") expect(row.note).not.toBe("");
     expect(rows.dave).toMatchObject({ "visit-counter": "", "protected-page": "", total: "", percent: "", status: "no submission" });
     expect(rows.dave!.note).toContain("not a submission");
     // Its time limit (3 s) ran out twice before the request limit (5 s) could show the hang: the
@@ -293,6 +282,12 @@ describe("a small class", () => {
     expect(html).toContain('id="score-distribution"');
     expect(html).toContain('id="pass-rate-visit-counter"');
     expect(html).toContain('id="hints"');
+    // Every student, with a link to their feedback file; filters by status with CSS only.
+    const byName = /<tbody class="by-name">(.*?)<\/tbody>/.exec(html)?.[1] ?? "";
+    expect((byName.match(/<tr /g) ?? []).length).toBe(5);
+    for (const student of ["alice", "carol", "dave", "erin", "visit-counter-bob"]) expect(byName).toContain(`<a href="feedback/${student}.md">`);
+    expect(byName).toMatch(/<tr class="s-error">.*?erin.*?could not grade/);
+    expect(html).toContain('id="filter-error"');
     expect(html).not.toMatch(/<script|<link|src=|url\(|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   });
 
@@ -316,6 +311,10 @@ describe("a small class", () => {
     expect(shot.stdout).toContain('<svg id="score-distribution"');
     expect((shot.stdout.match(/<rect class="hist"/g) ?? []).length).toBeGreaterThan(10);
     expect(shot.stdout).toContain('class="pass"');
+    // The students' table, as Chromium parsed it: a row per student in the shown order, each linking its feedback.
+    const shown = /<tbody class="by-name">(.*?)<\/tbody>/s.exec(shot.stdout)?.[1] ?? "";
+    expect((shown.match(/<tr /g) ?? []).length).toBe(5);
+    expect((shown.match(/href="feedback\/[^"]+\.md"/g) ?? []).length).toBe(5);
     const pixels = decodePng(readFileSync(png));
     expect(pixels.width).toBe(1000);
     // Not blank: many pixels that are not the white page, among them the charts' blue bars.

@@ -360,8 +360,8 @@ describe("inspect: the static look before anything runs", () => {
   test("ignores blanks in Python comments but not after a # inside a string", () => {
     expect(findBlanks("app.py", "# fill in ___ below\nx = 1  # ___\n")).toEqual([]);
     expect(findBlanks("app.py", 'x = "#" + ___\n')).toEqual([{ file: "app.py", line: 1, column: 11 }]);
-    // In a template a # is no comment.
-    expect(findBlanks("templates/page.html", "<p># ___</p>")).toEqual([{ file: "templates/page.html", line: 1, column: 6 }]);
+    // Blanks are Python code only (issue 9 item 7): a template or a text file has none.
+    expect(findBlanks("templates/page.html", "<p># ___</p>")).toEqual([]);
   });
 
   test("dunder names and long identifiers are not blanks", () => {
@@ -369,13 +369,13 @@ describe("inspect: the static look before anything runs", () => {
   });
 
   test("reports blanks across the submission's files, and none for a finished app", () => {
-    const withBlanks = tempApp({ "app.py": "from flask import Flask\napp = Flask(___)\n", "templates/index.html": "<h1>{{ ___ }}</h1>\n" });
+    const withBlanks = tempApp({ "app.py": "from flask import Flask\napp = Flask(___)\n", "helpers/keys.py": "KEY = ___\n", "templates/index.html": "<h1>{{ ___ }}</h1>\n" });
     const problem = inspectSubmission(withBlanks, "app.py");
     expect(problem?.kind).toBe("blanks");
     expect(problem?.locations).toEqual(
       expect.arrayContaining([
         { file: "app.py", line: 2, column: 13 },
-        { file: "templates/index.html", line: 1, column: 8 },
+        { file: "helpers/keys.py", line: 1, column: 7 },
       ]),
     );
     expect(problem?.locations).toHaveLength(2);

@@ -62,8 +62,10 @@ describe.each(cases)("CLI and jest agree on $name", ({ submission, exercise }) =
       for (const check of fromCli.checks) {
         const verdict = result.checks.find((v) => v.id === check.id)!;
         const outcome = checkOutcome(result, check.id);
-        // An advisory check of an app that did not start stays quiet in jest: every scored check already says why.
-        const expected = check.status === "pass" || (verdict.advisory && result.problem) ? "pass" : verdict.advisory ? "warn" : "fail";
+        // An advisory check that never ran fails beside the scored failure that stopped it (never a ✓).
+        const neverRan = verdict.advisory && (result.problem || check.status === "skip");
+        const scoredFailure = result.checks.some((v) => !v.advisory && v.status !== "pass");
+        const expected = check.status === "pass" ? "pass" : neverRan && scoredFailure ? "fail" : verdict.advisory ? "warn" : "fail";
         expect([check.id, outcome.kind]).toEqual([check.id, expected]);
         if (outcome.kind !== "pass") expect(outcome.text.startsWith(check.message)).toBe(true);
       }

@@ -85,9 +85,9 @@ describe("text", () => {
 
   test("matches and notMatches", () => {
     expect(check({ text: { matches: "Visits: \\d+" } }, page("Visits: 3"))).toEqual([]);
-    expect(check({ text: { matches: "Visits: \\d+" } }, page("Visits: none"))).toEqual(["expected the page to match /Visits: \\d+/"]);
+    expect(check({ text: { matches: "Visits: \\d+" } }, page("Visits: none"))).toEqual(['expected the page to show "Visits:" followed by a number']);
     expect(check({ text: { notMatches: "Traceback" } }, page("Traceback (most recent call last)"))).toEqual([
-      "expected the page not to match /Traceback/, but it does",
+      'expected the page not to show "Traceback", but it does',
     ]);
   });
 
@@ -131,7 +131,7 @@ describe("headers", () => {
     ).toEqual([
       'expected the header Cache-Control to be "no-store", got "no-cache"',
       "expected the header X-Frame-Options, but there is none",
-      'expected the header Content-Type to match /^application/json/, got "text/html; charset=utf-8"',
+      'expected the header Content-Type to hold text starting with "application/json", got "text/html; charset=utf-8"',
     ]);
     expect(check({ headers: { "Cache-Control": { present: false } } }, { headers })).toEqual(['expected the header Cache-Control not to be there, but it is ("no-cache")']);
     expect(check({ jar: [{ name: "theme", value: { present: false } }] }, { jar: [{ name: "theme", value: "dark" }] })).toEqual([
@@ -294,7 +294,7 @@ describe("captures", () => {
     expect(values.size).toBe(0);
     expect(failures).toEqual([
       "expected a number on the page, but there is none",
-      "expected text matching /token=(\\w+)/ on the page, but there is none",
+      "expected the text this check looks for on the page, but there is none",
       "expected the header X-None, but there is none",
       'expected the cookie "lang", but there is none',
       'expected "cart" in the session, but there is none',

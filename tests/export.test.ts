@@ -89,6 +89,10 @@ describe("student repository", () => {
     expect(reporter.env).toEqual({ [`${grade.id!.toUpperCase()}_RESULTS`]: `\${{ steps.${grade.id}.outputs.result }}` });
     expect(reporter.if).toBe("${{ !cancelled() }}");
     expect(workflow.permissions).toMatchObject({ checks: "write", contents: "read" });
+    // The only workflow, so the only one a push triggers (README: Classroom records whichever run reports).
+    expect(readdirSync(join(out, ".github", "workflows"))).toEqual(["classroom.yml"]);
+    // The reporter's own check of its input (src/main.js): runner ids of letters and digits.
+    expect(reporter.with!.runners).toMatch(/^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$/);
   });
 
   test("hidden checks are left out of the public spec, which still loads; they go to a file outside the folder", () => {

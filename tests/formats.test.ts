@@ -17,8 +17,8 @@ import { validateXML } from "xmllint-wasm";
 import { toClassroomReport, createClassroomReporter, type ClassroomReport } from "../graders/report/classroom.js";
 import { checkFeedback } from "../graders/report/feedback.js";
 import { reporterFigures } from "./support/classroomReporter.js";
-import { resultAnnotations, totalAnnotation, workflowCommand } from "../graders/report/github.js";
-import { toGradescopeResults } from "../graders/report/gradescope.js";
+import { plannedAnnotations, resultAnnotations, totalAnnotation, workflowCommand } from "../graders/report/github.js";
+import { createGradescopeReporter, markdown, toGradescopeResults, type GradescopeResults } from "../graders/report/gradescope.js";
 import { toJunitXml } from "../graders/report/junit.js";
 import { summarize, type Summary } from "../graders/report/reporter.js";
 import { toMarkdownSummary } from "../graders/report/summary.js";
@@ -318,17 +318,17 @@ describe("gradescope (results.json)", () => {
     const results = toGradescopeResults(graded);
     const scored = results.tests.filter((t) => !t.tags.includes("details"));
     expect(scored).toHaveLength(checks.length + notStarted.checks.length);
-    expect(scored.find((t) => t.name.includes(fail.title))!.output).toBe(checkFeedback(fail));
+    expect(scored.find((t) => t.name.includes(fail.title))!.output).toBe(markdown(checkFeedback(fail)));
     expect(scored.find((t) => t.name.includes(advisory.title))).toMatchObject({ max_score: 0, status: "failed", tags: ["visit-counter", "advisory"] });
-    expect(results.output).toContain("Your app could not start: it still has blanks to fill in.");
-    expect(results.output).toContain("Note: Your file calls app.run() at the top level.");
+    expect(results.output).toContain(markdown("Your app could not start: it still has blanks to fill in."));
+    expect(results.output).toContain(markdown("Note: Your file calls app.run() at the top level."));
   });
 
   test("hidden checks: students see pass or fail; staff see the details in extra_data, never in a test", () => {
     const results = toGradescopeResults(summarize([result({ checks: [pass, fail, hidden, hiddenPass] })]));
     const text = JSON.stringify(results.tests) + results.output;
     for (const secret of ["SECRET-EXPECTATION", "SECRET-HINT", "SECRET-RATIONALE"]) expect(text).not.toContain(secret);
-    expect(results.tests.find((t) => t.name === hidden.title)).toMatchObject({ output: "Hidden check: failed.", max_score: 1, visibility: "visible" });
+    expect(results.tests.find((t) => t.name === hidden.title)).toMatchObject({ output: markdown("Hidden check: failed."), max_score: 1, visibility: "visible" });
     expect(results.tests).toHaveLength(4);
     expect(results.extra_data.staff).toEqual([{ number: "1.3", name: hidden.title, details: checkFeedback(hidden, { reveal: true }) }]);
     expect(results.extra_data.staff[0]!.details).toContain("SECRET-EXPECTATION");
@@ -362,9 +362,86 @@ describe("gradescope (results.json)", () => {
     expect(passedAll.tests.every((t) => t.visibility === "visible")).toBe(true);
   });
 
+  test("feedback is Markdown (output_format md): escaped sentences, what the grader did as a code block, the hint in bold", () => {
+    const results = toGradescopeResults(summarize([result(), notStarted]));
+    expect([results.output_format, results.test_output_format]).toEqual(["md", "md"]);
+    expect(results.tests.every((t) => t.output_format === "md")).toBe(true);
+    const failed = results.tests.find((t) => t.name === `visit-counter › ${fail.title}`)!.output;
+    // The student's page text is escaped: no tag, no entity, no emphasis reaches the renderer.
+    expect(failed.split("\n")[0]).toBe('Step 2 of 2 (GET /): expected the page to show the number 2, but it shows "Visits: 1 \\<b\\>\\&\\</b\\>".');
+    expect(failed).toContain("**What the grader did:**\n\n```text\n  1. GET /\n");
+    expect(failed).toContain("**Hint:** Save the count back with session\\['visits'\\] = visits.");
+    // Lines that would open a block stay text.
+    expect(markdown("# not a heading\n- not a list\n2. not a list\n> not a quote")).toBe("\\# not a heading\n\n\\- not a list\n\n2\\. not a list\n\n\\> not a quote");
+    // Outside code blocks, every < > & [ ] is escaped.
+    for (const test of results.tests) {
+      const prose = test.output.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, "");
+      expect(prose).not.toMatch(/(?<!\\)[<>&[\]]/);
+    }
+    // A fence longer than any run of backticks in the text.
+    expect(markdown("Look:\n  a ``` b")).toBe("**Look:**\n\n````text\n  a ``` b\n````");
+  });
+
+  // The shape documented in gradescope/autograder_samples, docs/submission_metadata.md.
+  const metadata = (createdAt: string) => ({
+    id: 123456,
+    created_at: createdAt,
+    assignment: {
+      due_date: "2018-07-31T23:00:00.000000-07:00",
+      group_size: 4,
+      group_submission: true,
+      id: 25828,
+      course_id: 1234,
+      late_due_date: "2018-08-02T23:00:00.000000-07:00",
+      release_date: "2018-07-02T00:00:00.000000-07:00",
+      title: "Programming Assignment 1",
+      total_points: "20.0",
+      submission_method: "upload",
+    },
+    users: [{ email: "student@example.com", id: 1234, name: "Student User" }],
+    previous_submissions: [],
+  });
+
+  test("submission_metadata.json, when asked for: a late submission is noted at the top, the score untouched", () => {
+    const late = toGradescopeResults(graded, { submission: { metadata: metadata("2018-08-01T00:05:30.365935-07:00") } });
+    expect(late.output.startsWith("Late submission: made 1 h 5 min after the due date.\n\n")).toBe(true);
+    expect(late.extra_data.submission).toEqual({ lateMinutes: 65 });
+    expect(late.score).toBe(graded.score);
+    const veryLate = toGradescopeResults(graded, { submission: { metadata: metadata("2018-08-03T01:00:00-07:00") } });
+    expect(veryLate.output.split("\n")[0]).toBe("Late submission: made 2 days 2 h after the due date and after the late due date.");
+    const onTime = toGradescopeResults(graded, { submission: { metadata: metadata("2018-07-31T22:59:59-07:00") } });
+    expect(onTime.output).toBe(toGradescopeResults(graded).output);
+    expect(onTime.extra_data.submission).toEqual({});
+    // Not asked: nothing about it.
+    expect(toGradescopeResults(graded).extra_data.submission).toBeUndefined();
+  });
+
+  test("a missing or malformed submission_metadata.json is a note for staff, never a crash or a changed score", () => {
+    const dir = mkdtempSync(join(tmpdir(), "autograde-metadata-"));
+    try {
+      const bad = join(dir, "submission_metadata.json");
+      writeFileSync(bad, "{ not json");
+      for (const path of [bad, join(dir, "missing.json")]) {
+        let written = "";
+        createGradescopeReporter({ write: (t) => (written += t), submissionMetadata: path }).onEnd(graded);
+        const results = JSON.parse(written) as GradescopeResults;
+        expect(results.score).toBe(graded.score);
+        expect(results.output).toBe(toGradescopeResults(graded).output);
+        expect(results.extra_data.submission!.problem).toMatch(path === bad ? /is not valid JSON/ : /cannot read .*ENOENT/);
+      }
+      const good = join(dir, "good.json");
+      writeFileSync(good, JSON.stringify(metadata("2018-08-01T00:05:30-07:00")));
+      let written = "";
+      createGradescopeReporter({ write: (t) => (written += t), submissionMetadata: good }).onEnd(graded);
+      expect((JSON.parse(written) as GradescopeResults).output).toMatch(/^Late submission: made 1 h 5 min after the due date\./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("could not grade: a banner first, a failed test saying why, and extra_data.ungradable", () => {
     const results = toGradescopeResults(withError);
-    expect(results.output.startsWith("⚠ The grader could not grade login-logout (not your fault): Could not find Python 3.")).toBe(true);
+    expect(results.output.startsWith(markdown("⚠ The grader could not grade login-logout (not your fault): Could not find Python 3."))).toBe(true);
     expect(results.tests.find((t) => t.name === "login-logout: could not be graded")).toMatchObject({ status: "failed", max_score: 10 });
     expect(results.extra_data.ungradable).toEqual(["login-logout"]);
   });
@@ -507,6 +584,32 @@ describe("GitHub annotations", () => {
   test("a submission the grader could not grade is an error annotation", () => {
     expect(resultAnnotations(ungradable)[0]).toMatchObject({ level: "error", title: "login-logout: could not be graded" });
   });
+
+  test("within GitHub's caps (10 errors, 10 warnings per step): each exercise's most useful first, then a pointer to the summary", () => {
+    // Four exercises whose apps did not start, with six blanks each: 24 errors, and a note each.
+    const manyBlanks: Problem = { ...blanks, locations: [1, 2, 3, 4, 5, 6].map((line) => ({ file: "app.py", line })) };
+    const exercisesWithBlanks = ["a-one", "b-two", "c-three", "d-four"].map((exercise) =>
+      result({ exercise, submission: `work/${exercise}`, problem: manyBlanks, checks: notStarted.checks }),
+    );
+    const planned = plannedAnnotations(summarize(exercisesWithBlanks), { root: ROOT });
+    const count = (level: string) => planned.filter((a) => a.level === level).length;
+    expect([count("error"), count("warning"), count("notice")]).toEqual([10, 4, 2]);
+    expect(planned.length).toBeLessThanOrEqual(50);
+    // The first four: the whole story of each exercise, at its first blank.
+    expect(planned.slice(0, 4).map((a) => [a.title, a.location?.line])).toEqual(
+      ["a-one", "b-two", "c-three", "d-four"].map((exercise) => [`${exercise}: your app could not start`, 1]),
+    );
+    expect(planned.slice(0, 4).every((a) => a.message.startsWith("Your app could not start"))).toBe(true);
+    // Every exercise is annotated, none crowded out by another's blanks.
+    for (const exercise of ["a-one", "b-two", "c-three", "d-four"]) expect(planned.filter((a) => a.title.startsWith(exercise)).length).toBeGreaterThanOrEqual(3);
+    expect(planned.at(-2)).toEqual(totalAnnotation(summarize(exercisesWithBlanks)));
+    expect(planned.at(-1)).toMatchObject({ level: "notice", title: "Autograding: more in the summary" });
+    expect(planned.at(-1)!.message).toMatch(/^14 more problems are not annotated here .*step summary/);
+    // Under the caps: everything, the total last, no pointer.
+    const few = plannedAnnotations(graded, { root: ROOT });
+    expect(few.filter((a) => a.level !== "notice")).toHaveLength(resultAnnotations(result(), { root: ROOT }).length + resultAnnotations(notStarted, { root: ROOT }).length);
+    expect(few.at(-1)).toEqual(totalAnnotation(graded));
+  });
 });
 
 describe("Markdown summary", () => {
@@ -607,6 +710,54 @@ describe("--format", () => {
       expect(stderr).toMatch(/^::notice title=Autograding::Points 0\/\d+\n$/m);
       const md = readFileSync(summary, "utf8");
       expect(md.startsWith("# An earlier step\n## Autograding: 0/")).toBe(true);
+    });
+
+    test("a usage error on GitHub Actions still publishes a result: an error with the reason, for the Classroom reporter", async () => {
+      const output = join(dir, "usage-output");
+      writeFileSync(output, "");
+      const { code, stderr } = await cli([join(root, "starter", "visit-counter"), "--format", "xml"], { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: output });
+      expect(code).toBe(2);
+      expect(stderr).toContain('Unknown format "xml"');
+      const published = /^result=(.*)$/m.exec(readFileSync(output, "utf8"))![1]!;
+      const report = JSON.parse(Buffer.from(published, "base64").toString("utf8")) as ClassroomReport;
+      expect(report).toMatchObject({ version: 1, status: "error", max_score: 0 });
+      expect(report.tests).toHaveLength(1);
+      expect(report.tests[0]).toMatchObject({ status: "error", test_code: "" });
+      expect(report.tests[0]!.message).toMatch(/^Unknown format "xml"\. Expected one of: /);
+      // What the reporter makes of it: no points recorded, no NaN.
+      expect(reporterFigures(report)).toMatchObject({ countBased: 0, testsPassed: 0, tests: 1 });
+      expect(reporterFigures(report).notice).toBeUndefined();
+    });
+
+    test("the exported repository's starters on GitHub Actions: at most 10 errors, every exercise annotated, then where the rest are", async () => {
+      const output = join(dir, "starters-output");
+      writeFileSync(output, "");
+      const { code, stderr } = await cli([join("starter"), "--format", "classroom"], { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: output, GITHUB_WORKSPACE: root });
+      expect(code).toBe(0);
+      const commands = stderr.split("\n").filter((line) => line.startsWith("::"));
+      const errors = commands.filter((line) => line.startsWith("::error "));
+      expect(errors.length).toBeLessThanOrEqual(10);
+      expect(commands.filter((line) => line.startsWith("::warning ")).length).toBeLessThanOrEqual(10);
+      for (const exercise of ["login-logout", "protected-page", "theme-cookie", "visit-counter"]) {
+        expect(errors.some((line) => line.includes(`file=starter/${exercise}/app.py,`))).toBe(true);
+      }
+      // More blanks than fit: the total, then the pointer to the step summary.
+      expect(commands.at(-2)).toMatch(/^::notice title=Autograding::Points 0\/\d+$/);
+      expect(commands.at(-1)).toMatch(/^::notice title=Autograding%3A more in the summary::\d+ more problems are not annotated here .*step summary/);
+      // The step outputs for badges and points bars.
+      const outputs = readFileSync(output, "utf8");
+      expect(outputs).toMatch(/^points=0\/\d+$/m);
+      expect(outputs).toMatch(/^max-points=\d+$/m);
+    });
+
+    test("AUTOGRADER_SUBMISSION_METADATA (set by the exported run_autograder) notes a late submission in results.json", async () => {
+      const file = join(dir, "submission_metadata.json");
+      writeFileSync(file, JSON.stringify({ created_at: "2026-01-02T10:30:00Z", assignment: { due_date: "2026-01-01T10:00:00Z", late_due_date: null } }));
+      const { code, stdout } = await cli([join(root, "starter", "visit-counter"), "--format", "gradescope"], { AUTOGRADER_SUBMISSION_METADATA: file });
+      expect(code).toBe(0);
+      const results = JSON.parse(stdout) as GradescopeResults;
+      expect(results.output.split("\n")[0]).toBe("Late submission: made 1 day after the due date.");
+      expect(results.extra_data.submission).toEqual({ lateMinutes: 1470 });
     });
 
     test("a file that cannot be written fails the run (exit 1) and says which", async () => {

@@ -373,7 +373,7 @@ describe("jest outcome", () => {
     expect(checkOutcome(r, passing.id)).toEqual({ kind: "pass" });
     expect(checkOutcome(r, failing.id)).toEqual({ kind: "fail", text: checkFeedback(failing) });
     expect(checkOutcome(r, skipped.id)).toEqual({ kind: "fail", text: skipped.message });
-    expect(checkOutcome(r, advisory.id)).toEqual({ kind: "warn", text: checkFeedback(advisory) });
+    expect(checkOutcome(r, advisory.id)).toEqual({ kind: "warn", text: `${checkFeedback(advisory)}\n(Advisory: a warning only, it costs no points.)` });
     expect(checkOutcome(r, "nope")).toEqual({
       kind: "fail",
       text: 'The grader could not grade this submission: it gave no verdict for check "nope" (a grader bug)',
@@ -386,8 +386,8 @@ describe("jest outcome", () => {
     });
     const withProblem = checkOutcome(result({ problem: blanks, checks: [verdict({ status: "fail" })] }), passing.id);
     expect(withProblem).toEqual({ kind: "fail", text: `Not run: the app did not start.\n\n${problemText(blanks)}` });
-    // Advisory checks of an app that did not start stay quiet: the scored checks already say why.
-    expect(checkOutcome(result({ problem: blanks, checks: [{ ...advisory, message: "Not tested." }] }), advisory.id)).toEqual({ kind: "pass" });
+    // An advisory check that never ran is not shown as passed (jest/points tests: tests/jestReport.test.ts).
+    expect(checkOutcome(result({ problem: blanks, checks: [{ ...advisory, message: "Not tested." }] }), advisory.id).kind).not.toBe("pass");
   });
 });
 

@@ -53,7 +53,7 @@ describe("the fingerprint", () => {
 describe("--resume", () => {
   const out = join(work, "report");
   const run = (extra: Partial<BatchOptions> = {}) =>
-    runBatch({ classDir: join(work, "class"), out, exercises: ["hello"], specsDir: specs, jobs: 1, isolation: "off", timeLimitSeconds: 30, ...extra });
+    runBatch({ classDir: join(work, "class"), out, exercises: ["hello"], specsDir: specs, jobs: 1, timeLimitSeconds: 30, ...extra });
 
   test("keeps a result graded the same way, and grades again one graded with other settings", async () => {
     expect((await run()).graded).toBe(1);

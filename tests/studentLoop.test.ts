@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { EXERCISE_RECORD, userFolder } from "../graders/targets.js";
+import { checkRun } from "../scripts/check.js";
 import { exportAssignment } from "../scripts/export.js";
 import { privateBuild } from "./support/transpile.js";
 
@@ -149,6 +150,13 @@ describe("npm run check -- FOLDER: one submission's checks as jest tests", () =>
     const { code, stderr } = await runNode("scripts/check.js", [], shellEnv());
     expect(code).toBe(2);
     expect(stderr).toContain("Which submission? Give its folder, e.g. `npm run check -- starter/visit-counter`");
+  });
+
+  test("--watch is the grader's own watch mode on the same folder", () => {
+    const run = checkRun(["starter/visit-counter", "--watch", "--exercise", "visit-counter"], {});
+    if (run === "help") throw new Error("expected a run");
+    expect(run.args.slice(1)).toEqual([join(process.cwd(), "starter", "visit-counter"), "--watch", "--exercise", "visit-counter"]);
+    expect(run.args[0]).toMatch(/scripts[\\/]grade\.(js|ts)$/);
   });
 
   test("npm test with SUBMISSION runs this command instead of the grader's suite", () => {

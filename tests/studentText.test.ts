@@ -13,6 +13,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { grade } from "../graders/grade.js";
 import { createProgress } from "../graders/batch/progress.js";
+import { main } from "../scripts/cli/main.js";
+import { loadSpec } from "../graders/spec/load.js";
 import { runBatch } from "../graders/batch/run.js";
 import { csvField } from "../graders/batch/gradebook.js";
 import { checkOutcome, CheckFailure } from "../graders/report/jest.js";
@@ -68,6 +70,10 @@ describe("the functions", () => {
     let bottom: unknown = (cleaned as { deep: unknown }).deep;
     while (Array.isArray(bottom)) bottom = bottom[0];
     expect(bottom).toBe("[2Jbottom");
+    const withProto = plainData(JSON.parse('{"__proto__": {"admin": true}, "user": "\\u001b[8malice"}') as Record<string, unknown>);
+    expect(Object.keys(withProto)).toEqual(["__proto__", "user"]);
+    expect((withProto as { admin?: boolean }).admin).toBeUndefined();
+    expect(withProto.user).toBe("[8malice");
   });
 
   test("nameText keeps plain names and shows any other on one line, its odd characters visible", () => {
@@ -220,6 +226,67 @@ describe("a file name as student text", () => {
   }, 60_000);
 });
 
+describe("Markdown in the app's words", () => {
+  test("an import crash that writes Markdown shows it as text in the step summary: no image, link, heading or HTML", async () => {
+    const words = "# Score: 10/10 ![ok](http://127.0.0.1/pixel.png) [grade](http://127.0.0.1/) <img src=x> **done**";
+    const result = await grade(SPEC, tempApp(`raise RuntimeError(${JSON.stringify(words)})\n`));
+    expect(result.problem?.kind).toBe("import-crash");
+    const summary = renderAll([result]).summary;
+    const quoted = summary.split("\n").find((line) => line.includes("Score: 10/10"))!;
+    expect(quoted).toMatch(/^> /);
+    expect(quoted).toContain("\\# Score: 10/10 \\!\\[ok\\](http://127.0.0.1/pixel.png) \\[grade\\](http://127.0.0.1/) \\<img src=x\\> \\*\\*done\\*\\*");
+  }, 60_000);
+});
+
+describe("answers.yaml as student text", () => {
+  test("a forged key and answers with escapes: no control character in the result, no command in any format", async () => {
+    const answers = [
+      `"\\e[2J\\n::notice title=Autograding complete::Points 10/10": a`,
+      `q1: "\\e[H\\e[2JScore: 10/10\\e[8m\\n##[error]forged"`,
+      `q2: "\\n::stop-commands::x\\u202e"`,
+    ].join("\n");
+    const result = await grade(await loadSpec(resolve("specs", "quiz.yaml")), tempApp({ "answers.yaml": `${answers}\n` }));
+    expect(result.checks.find((v) => v.id === "q1")!.message).toContain("Score: 10/10");
+    expect(result.notes.join("\n")).toContain("Autograding complete");
+    expect(strings(result).filter((s) => CONTROL.test(s))).toEqual([]);
+    for (const [format, output] of Object.entries(renderAll([result])) as [Format, string][]) {
+      expect([format, forgedCommands(format, output)]).toEqual([format, []]);
+    }
+  }, 60_000);
+});
+
+describe("the CLI on GitHub Actions (warm path): stdout, stderr and the step summary", () => {
+  test("a forged exception and a forged folder name reach no output as a command", async () => {
+    const work = tempApp({
+      "visit-counter/app.py": `
+        from flask import Flask
+        app = Flask(__name__)
+
+        @app.get("/")
+        def index():
+            raise ValueError(${JSON.stringify(FAKE_SCREEN + "\n" + FORGED_LINES.join("\n"))})
+      `,
+      [`notes\n${FORGED_LINES[0]!.replace("10/10", "10\u221510")}\u202e/app.py`]: "print(1)\n", // Python: worth a note
+    });
+    const summaryFile = join(work, "step-summary.md");
+    let stdout = "";
+    let stderr = "";
+    const code = await main([work], {
+      stdout: { write: (t: string) => (stdout += t), isTTY: false },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summaryFile, GITHUB_WORKSPACE: work },
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain("Autograding complete"); // quoted, as text
+    expect(stderr).toContain("note: ignoring");
+    const summary = readFileSync(summaryFile, "utf8");
+    for (const [name, output] of [["stdout", stdout], ["stderr", stderr], ["summary", summary]] as const) {
+      expect([name, forgedCommands("github", output)]).toEqual([name, []]);
+      expect([name, CONTROL.test(output)]).toEqual([name, false]);
+    }
+  }, 120_000);
+});
+
 describe("folder names in a batch", () => {
   // Folder names cannot hold "/": look-alikes (U+2215) stand in for it.
   const wrapper = `x\n[ 2/2] alice\u2215visit-counter (visit-counter): 10\u221510\n::notice title=Autograding complete::Points 10\u221510`;
@@ -250,8 +317,7 @@ describe("folder names in a batch", () => {
       out: join(work, "out"),
       exercises: ["visit-counter"],
       specsDir: resolve("specs"),
-      jobs: 1,
-      launcher: "cold",
+      jobs: 1, // the warm launcher, as \`npm run batch\` (grade() above boots cold)
       progress: createProgress({ write: (t: string) => void (progress += t) }),
     });
   }, 120_000);

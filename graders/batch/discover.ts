@@ -22,6 +22,8 @@ export interface Submission {
 
 export interface StudentPlan {
   student: string;
+  /** The GitHub login in the folder's name (`<assignment>-<login>`, or --student-pattern), when there is one. */
+  login?: string;
   /** In the order of the exercise columns. */
   submissions: Submission[];
   /** Set when the folder holds nothing to grade: why, in words for the teacher. */
@@ -62,7 +64,7 @@ function holdsExerciseFiles(list: Dirent[]): boolean {
  * @param known every exercise with a spec
  * @param selected the `--exercise` ids (empty: every exercise found in some student's folder)
  */
-export function discoverClass(classDir: string, known: readonly string[], selected: readonly string[] = []): ClassPlan {
+export function discoverClass(classDir: string, known: readonly string[], selected: readonly string[] = [], studentPattern?: RegExp): ClassPlan {
   const root = resolve(classDir);
   let isDir = false;
   try {
@@ -87,6 +89,8 @@ export function discoverClass(classDir: string, known: readonly string[], select
     students.push(plan);
   }
 
+  const logins = loginsOf(students.map((p) => p.student), known, studentPattern);
+  for (const plan of students) if (logins.has(plan.student)) plan.login = logins.get(plan.student);
   const exercises = selected.length > 0 ? [...selected] : known.filter((id) => found.has(id));
   for (const plan of students) {
     plan.submissions.sort((a, b) => exercises.indexOf(a.exercise) - exercises.indexOf(b.exercise));
@@ -140,4 +144,38 @@ function exerciseOfFiles(student: string, pool: readonly string[], className: st
   if (pool.includes(className)) return className;
   const prefixed = pool.filter((id) => student.startsWith(`${id}-`)).sort((a, b) => b.length - a.length);
   return prefixed[0];
+}
+
+/**
+ * The GitHub login in each student folder's name. GitHub Classroom names a repository
+ * `<assignment>-<login>`, the assignment being the teacher's name for it (often, not always, an
+ * exercise id). A login is read when the folder starts with an exercise id and a dash, or when
+ * every folder of the class (two or more) shares one prefix ending in a dash. With a pattern
+ * (`--student-pattern`), its group named `login` (or its first group, or the whole match) is the login.
+ */
+export function loginsOf(folders: readonly string[], known: readonly string[], pattern?: RegExp): Map<string, string> {
+  const logins = new Map<string, string>();
+  if (pattern) {
+    for (const folder of folders) {
+      const m = pattern.exec(folder);
+      const login = m ? (m.groups?.login ?? m[1] ?? m[0]) : undefined;
+      if (login) logins.set(folder, login);
+    }
+    return logins;
+  }
+  const shared = folders.length >= 2 ? sharedPrefix(folders) : "";
+  for (const folder of folders) {
+    const assignment = [...known].sort((a, b) => b.length - a.length).find((id) => folder.startsWith(`${id}-`));
+    const prefix = assignment ? `${assignment}-` : shared;
+    if (prefix && folder.length > prefix.length) logins.set(folder, folder.slice(prefix.length));
+  }
+  return logins;
+}
+
+/** The longest prefix every name shares, cut after its last dash ("" when there is none). */
+function sharedPrefix(names: readonly string[]): string {
+  let prefix = names[0] ?? "";
+  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  const dash = prefix.lastIndexOf("-");
+  return dash > 0 ? prefix.slice(0, dash + 1) : "";
 }

@@ -14,6 +14,8 @@ export type RowStatus = "graded" | "could not grade" | "no submission";
 
 export interface StudentRow {
   student: string;
+  /** The GitHub login, when the folder's name follows `<assignment>-<login>` (or --student-pattern). */
+  login?: string;
   /** Points per exercise id; absent when there is no trustworthy number. */
   points: Record<string, number | undefined>;
   total?: number;
@@ -34,7 +36,7 @@ export interface StudentRow {
 export function buildRows(manifest: Manifest, records: ReadonlyMap<string, SubmissionRecord>): StudentRow[] {
   const available = manifest.exercises.reduce((sum, id) => sum + (manifest.maxScores[id] ?? 0), 0);
   return manifest.students.map((s) => {
-    const row: StudentRow = { student: s.student, points: {}, status: "graded", note: "", results: [], paths: {}, missing: s.missing };
+    const row: StudentRow = { student: s.student, login: s.login, points: {}, status: "graded", note: "", results: [], paths: {}, missing: s.missing };
     if (s.notSubmission !== undefined) {
       row.status = "no submission";
       row.reason = s.notSubmission;
@@ -61,15 +63,48 @@ export function buildRows(manifest: Manifest, records: ReadonlyMap<string, Submi
     }
     row.total = Object.values(row.points).reduce<number>((sum, p) => sum + (p ?? 0), 0);
     row.percent = available > 0 ? (100 * row.total) / available : 0;
-    row.note = notes.join("; ");
+    // Every row below full marks says why, in a few words: a bare zero tells the teacher nothing.
+    row.note = [...row.results.flatMap((r) => resultNote(r) ?? []), ...notes].join("; ");
     return row;
   });
 }
 
+/** Longest piece of a note taken from a message. */
+const NOTE_PIECE = 120;
+
+/** Why a graded result is below full marks, for the teacher: the start-up problem, or the checks that did not pass. */
+export function resultNote(result: Result): string | undefined {
+  if (result.score >= result.maxScore && !result.problem) return undefined;
+  if (result.problem) return `${result.exercise}: did not start: ${cap(result.problem.message.split("\n")[0]!.trim())}`;
+  const failed = result.checks.filter((v) => v.status === "fail" && !v.advisory);
+  const skipped = result.checks.filter((v) => v.status === "skip" && !v.advisory);
+  if (failed.length === 0) return undefined;
+  // The first failure's own words, without "Step 1 of 3 (GET /): ", say what happened (a hang, a crash, a wrong page).
+  const why = firstSentence(failed[0]!.message.replace(/^Step \d+ of \d+ \([^)]*\): /, ""));
+  const rest = failed.slice(1).map((v) => v.id);
+  return (
+    `${result.exercise}: failed ${failed[0]!.id} (${why})` +
+    (rest.length ? `, ${rest.join(", ")}` : "") +
+    (skipped.length ? `; ${skipped.length} check${skipped.length === 1 ? "" : "s"} skipped` : "")
+  );
+}
+
+function firstSentence(text: string): string {
+  const line = text.split("\n")[0]!.trim();
+  return cap(/^.*?[.!?](?=\s|$)/.exec(line)?.[0] ?? line);
+}
+
+function cap(text: string): string {
+  return text.length > NOTE_PIECE ? `${text.slice(0, NOTE_PIECE - 1)}…` : text.replace(/\.$/, "");
+}
+
 export function gradebookCsv(manifest: Manifest, rows: readonly StudentRow[]): string {
-  const header = ["student", ...manifest.exercises, "total", "percent", "status", "note"];
+  // The login column only when some folder's name gives one (GitHub Classroom's naming, or --student-pattern).
+  const logins = rows.some((r) => r.login !== undefined);
+  const header = ["student", ...(logins ? ["login"] : []), ...manifest.exercises, "total", "percent", "status", "note"];
   const lines = [header, ...rows.map((r) => [
     nameText(r.student),
+    ...(logins ? [r.login === undefined ? "" : nameText(r.login)] : []),
     ...manifest.exercises.map((id) => (r.points[id] === undefined ? "" : formatPoints(r.points[id]!))),
     r.total === undefined ? "" : formatPoints(r.total),
     r.percent === undefined ? "" : formatPercent(r.percent),

@@ -4,11 +4,13 @@
  * - the score distribution (percent of the class, and each exercise's points);
  * - the pass rate of every check;
  * - the most frequent hints (what most students need to hear);
- * - who could not be graded, and which folders were not submissions.
+ * - who could not be graded, and which folders were not submissions;
+ * - every student in a table, with a link to their feedback file: sorted and filtered by the
+ *   radio buttons above it, with CSS alone (`:checked ~`), since the page runs no script.
  */
 import { formatPoints } from "../report/feedback.js";
 import { formatPercent, type StudentRow } from "./gradebook.js";
-import type { Manifest } from "./store.js";
+import { safeName, type Manifest } from "./store.js";
 import { nameText } from "../verdict/studentText.js";
 
 export interface ClassStats {
@@ -144,6 +146,8 @@ export function reportHtml(manifest: Manifest, rows: readonly StudentRow[]): str
     parts.push(`</table></section>`);
   }
 
+  parts.push(studentsTable(manifest, rows));
+
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -182,7 +186,69 @@ td, th { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bo
 td.count { white-space: nowrap; width: 190px; }
 .where { color: #5b6475; font-size: .85rem; }
 .empty { color: #5b6475; font-style: italic; }
+.controls { margin: .4rem 0; }
+.controls b { font-weight: 600; margin-right: .4rem; }
+#students td.num { text-align: right; white-space: nowrap; }
+#students tr.s-error td, #students tr.s-none td { color: #b3261e; }
+#students tbody.by-score, #students tbody.by-status { display: none; }
+#sort-score:checked ~ table tbody.by-name, #sort-status:checked ~ table tbody.by-name { display: none; }
+#sort-score:checked ~ table tbody.by-score, #sort-status:checked ~ table tbody.by-status { display: table-row-group; }
+#filter-below:checked ~ table tbody tr.full,
+#filter-error:checked ~ table tbody tr:not(.s-error),
+#filter-none:checked ~ table tbody tr:not(.s-none) { display: none; }
 `;
+
+/**
+ * Every student: status, points per exercise, percent, the note, and a link to the feedback file.
+ * Three orders are rendered (name, lowest score first, status) and radio buttons pick one with
+ * CSS alone; others filter by status. Without CSS the three orders simply follow one another.
+ */
+function studentsTable(manifest: Manifest, rows: readonly StudentRow[]): string {
+  const logins = rows.some((r) => r.login !== undefined);
+  const head =
+    `<thead><tr><th>student</th>${logins ? "<th>login</th>" : ""}<th>status</th>` +
+    manifest.exercises.map((id) => `<th>${esc(id)}</th>`).join("") +
+    `<th>percent</th><th>note</th><th>feedback</th></tr></thead>`;
+  const line = (row: StudentRow): string => {
+    const cls = [
+      row.status === "graded" ? "s-graded" : row.status === "could not grade" ? "s-error" : "s-none",
+      row.status === "graded" && (row.percent ?? 0) >= 100 ? "full" : "",
+    ].filter(Boolean).join(" ");
+    const cells = manifest.exercises.map((id) => {
+      const points = row.points[id];
+      const max = manifest.maxScores[id];
+      return `<td class="num">${points === undefined ? "–" : `${formatPoints(points)}${max !== undefined ? ` / ${formatPoints(max)}` : ""}`}</td>`;
+    });
+    const href = `feedback/${encodeURIComponent(safeName(row.student))}.md`;
+    return (
+      `<tr class="${cls}"><td>${esc(nameText(row.student))}</td>${logins ? `<td>${esc(row.login === undefined ? "" : nameText(row.login))}</td>` : ""}` +
+      `<td>${esc(row.status)}</td>${cells.join("")}<td class="num">${row.percent === undefined ? "–" : `${formatPercent(row.percent)} %`}</td>` +
+      `<td>${esc(row.note)}</td><td><a href="${esc(href)}">feedback</a></td></tr>`
+    );
+  };
+  const byName = [...rows];
+  const byScore = [...rows].sort((a, b) => (a.percent ?? -1) - (b.percent ?? -1) || (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
+  const rank = (r: StudentRow) => (r.status === "could not grade" ? 0 : r.status === "no submission" ? 1 : 2);
+  const byStatus = [...rows].sort((a, b) => rank(a) - rank(b) || (a.percent ?? 0) - (b.percent ?? 0) || (a.student < b.student ? -1 : 1));
+  const radio = (group: string, id: string, label: string, checked = false) =>
+    `<input type="radio" name="${group}" id="${id}"${checked ? " checked" : ""}><label for="${id}">${esc(label)}</label> `;
+  return (
+    `<section><h2>Students</h2>` +
+    `<p>Every student folder, with a link to the feedback file written for it. Choose the order and which students to show.</p>` +
+    `<div class="controls"><b>order</b></div>` +
+    radio("sort", "sort-name", "by name", true) + radio("sort", "sort-score", "lowest score first") + radio("sort", "sort-status", "by status") +
+    `<div class="controls"><b>show</b></div>` +
+    radio("filter", "filter-all", `everybody (${rows.length})`, true) +
+    radio("filter", "filter-below", `below full marks (${rows.filter((r) => !(r.status === "graded" && (r.percent ?? 0) >= 100)).length})`) +
+    radio("filter", "filter-error", `could not grade (${rows.filter((r) => r.status === "could not grade").length})`) +
+    radio("filter", "filter-none", `no submission (${rows.filter((r) => r.status === "no submission").length})`) +
+    `<table id="students" class="list">${head}` +
+    `<tbody class="by-name">${byName.map(line).join("")}</tbody>` +
+    `<tbody class="by-score">${byScore.map(line).join("")}</tbody>` +
+    `<tbody class="by-status">${byStatus.map(line).join("")}</tbody>` +
+    `</table></section>`
+  );
+}
 
 function fact(label: string, value: string, cls = ""): string {
   return `<li class="${cls}"><b>${esc(value)}</b>${esc(label)}</li>`;
@@ -214,14 +280,15 @@ function histogram(bins: readonly Bin[], unit: string, id: string): string {
   const height = 200;
   const left = 36;
   const bottom = 28;
-  const top = 18;
+  // Room above the tallest bar's count for the unit's label, so that the two never overlap.
+  const top = 36;
   const most = Math.max(1, ...bins.map((b) => b.count));
   const slot = (width - left - 8) / Math.max(1, bins.length);
   const bar = Math.max(4, slot * 0.72);
   const scale = (height - top - bottom) / most;
   const parts = [`<svg id="${esc(id)}" class="chart" role="img" aria-label="${esc(`${unit} per score`)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`];
   parts.push(`<line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - 4}" y2="${height - bottom}"/>`);
-  parts.push(`<text x="4" y="${top - 4}">${esc(unit)}</text>`);
+  parts.push(`<text x="4" y="13">${esc(unit)}</text>`);
   bins.forEach((b, i) => {
     const x = left + i * slot + (slot - bar) / 2;
     const h = b.count * scale;

@@ -44,6 +44,8 @@ const WIND_DOWN_MS = 10_000;
 export interface BatchOptions {
   classDir: string;
   out: string;
+  /** `--student-pattern`: reads the login from each student folder's name (see discover.ts loginsOf). */
+  studentPattern?: RegExp;
   /** `--exercise` ids; empty: every exercise some student has a folder for. */
   exercises: string[];
   specsDir: string;
@@ -92,7 +94,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const out = resolve(options.out);
   const known = listExercises(options.specsDir);
   for (const id of options.exercises) checkKnown(id, known);
-  const plan = discoverClass(options.classDir, known, options.exercises);
+  const plan = discoverClass(options.classDir, known, options.exercises, options.studentPattern);
   if (plan.exercises.length === 0) {
     throw new UsageError(
       `No student folder in ${options.classDir} holds a folder named after an exercise (${known.join(", ")}). ` +
@@ -137,6 +139,7 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
     shard: formatShard(options.shard),
     students: students.map((s) => ({
       student: s.student,
+      ...(s.login !== undefined && { login: s.login }),
       submissions: s.submissions.map((sub) => ({ exercise: sub.exercise, path: sub.path })),
       ...(s.notSubmission !== undefined && { notSubmission: s.notSubmission }),
       missing: s.missing,

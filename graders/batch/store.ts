@@ -23,6 +23,8 @@ const TEMP_MARK = ".tmp-";
 
 export interface ManifestStudent {
   student: string;
+  /** The GitHub login, when the folder's name gives one (graders/batch/discover.ts). */
+  login?: string;
   submissions: { exercise: string; path: string }[];
   notSubmission?: string;
   missing: string[];

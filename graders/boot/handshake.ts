@@ -9,7 +9,7 @@ import { startDeadline } from "../deadline.js";
 import type { AppEnding } from "../verdict/fault.js";
 import type { AnsweringView, AppException, AppRoute, Problem, SourceLocation } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
-import { limitPhrase, recordIsolation, type AppLimits, type Sandbox } from "./isolation.js";
+import { limitPhrase, settleIsolation, type AppLimits, type Sandbox } from "./isolation.js";
 import type { OutputBuffer } from "./output.js";
 import { nameText, plainText } from "../verdict/studentText.js";
 
@@ -99,7 +99,13 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
   };
   const first = await proc.events.next((e) => isReady(e) || e.event === "problem" || isFatal(e), options.bootSeconds * 1000);
   const sandboxed = proc.events.all.find((e) => e.event === "sandbox");
-  if (sandboxed && options.sandbox) recordIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox.config().mode);
+  if (sandboxed && options.sandbox) {
+    const fault = await settleIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox, options.python);
+    if (fault) {
+      await proc.kill();
+      throw new LaunchError(`The grader could not isolate the app: ${fault}.`);
+    }
+  }
   const limits = options.sandbox?.limits;
   const exitReason = () => limitReason(proc, limits) ?? proc.exitReason();
   let stopped: Promise<void> | undefined;

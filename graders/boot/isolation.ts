@@ -5,16 +5,19 @@
  * Per submission: a private folder in a fresh temporary folder, holding a copy of the submission
  * (the app's only writable folder on disk), the folder of the Unix socket the app is reached on
  * (the app cannot see it), and an empty folder the sandbox mounts its new root on. It is removed
- * when grading ends. Per process: whether this machine can isolate at all, learnt from the first
- * app that tried (the sandbox's own attempt is the probe), so that later apps do not try again and
- * the fallback is announced once. A grader killed with SIGKILL cannot remove its private folders:
+ * when grading ends (the copy and its removal are in privateCopy.ts). Per process: whether this
+ * machine can isolate at all, so that later apps do not try again and the fallback is announced
+ * once. An app that was isolated proves it can; an app that was not proves nothing by itself (one
+ * odd failure must not turn isolation off for a whole class): a probe that is no student's app
+ * decides. A grader killed with SIGKILL cannot remove its private folders:
  * each records its owner, and the next grader to start removes those whose owner is gone.
  */
 import { randomInt } from "node:crypto";
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { promises as fs, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { packageRoot } from "../paths.js";
+import { copySubmission, removeTree } from "./privateCopy.js";
 
 /** `auto`: isolate when the machine allows it, else run the plain process (and say so once). */
 export type IsolationMode = "auto" | "required" | "off";
@@ -91,48 +94,51 @@ export interface Sandbox {
   readonly mode: IsolationMode;
   /** What to tell the runner for the next boot. */
   config(): SandboxConfig;
+  /** The grader's own probe app, not a student's. */
+  readonly probe: boolean;
   /** Removes the private folder (after the app is stopped). */
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 export interface SandboxOptions {
   /** The submission folder (absolute). */
   submission: string;
+  /** The grader's own probe app (see settleIsolation), not a student's. */
+  probe?: boolean;
   limits?: AppLimits;
   mode?: IsolationMode;
 }
 
-/** Folders that are never an app's business and can be big: not copied. */
-const NOT_COPIED = new Set([".git", "__pycache__", "node_modules"]);
 /** Longest path a Unix socket can have on Linux (108 bytes with the final NUL). */
 const MAX_SOCKET_PATH = 107;
 
-export function prepareSandbox(options: SandboxOptions): Sandbox {
+/**
+ * Makes a submission's private folder. Throws SubmissionTooBig (privateCopy.ts) when the submission
+ * is bigger than a copy may be: the student's to fix. Never blocks the event loop.
+ */
+export async function prepareSandbox(options: SandboxOptions): Promise<Sandbox> {
   const submission = resolve(options.submission);
   const limits = options.limits ?? { ...DEFAULT_APP_LIMITS };
   const mode = options.mode ?? defaultMode();
   let base = process.env.TMPDIR?.replace(/\/+$/, "") || tmpdir();
   if (join(base, "ag-XXXXXX", "sock", "app.sock").length > MAX_SOCKET_PATH) base = "/tmp";
-  sweepOnce(base);
+  await sweepOnce(base);
   // Its real path: the sandbox mounts the copy at the path the runner is given.
-  const folder = realpathSync(mkdtempSync(join(base, "ag-")));
+  const folder = await fs.realpath(await fs.mkdtemp(join(base, "ag-")));
   try {
-    writeFileSync(join(folder, OWNER), `${process.pid} ${startTime(process.pid)}\n`);
+    await fs.writeFile(join(folder, OWNER), `${process.pid} ${startTime(process.pid)}\n`);
     const dir = join(folder, "app");
-    cpSync(submission, dir, {
-      recursive: true,
-      verbatimSymlinks: true, // a link is copied as a link: inside the sandbox it points into nothing of ours
-      filter: (source) => copied(source, submission),
-    });
-    mkdirSync(join(folder, "sock"));
-    mkdirSync(join(folder, "root"));
-    let disposed = false;
+    await copySubmission(submission, dir);
+    await fs.mkdir(join(folder, "sock"));
+    await fs.mkdir(join(folder, "root"));
+    let disposed: Promise<void> | undefined;
     const uid = randomInt(1, 500_000_000);
     return {
       dir,
       socketPath: join(folder, "sock", "app.sock"),
       limits,
       mode,
+      probe: options.probe === true,
       config: () => ({
         copy: dir,
         root: join(folder, "root"),
@@ -141,14 +147,10 @@ export function prepareSandbox(options: SandboxOptions): Sandbox {
         mode: effectiveMode(mode),
         uid,
       }),
-      dispose() {
-        if (disposed) return;
-        disposed = true;
-        removeTree(folder);
-      },
+      dispose: () => (disposed ??= removeTree(folder)),
     };
   } catch (err) {
-    removeTree(folder);
+    await removeTree(folder);
     throw err;
   }
 }
@@ -158,24 +160,24 @@ const OWNER = "owner";
 const swept = new Set<string>();
 
 /** Once per process and folder: private folders left by graders that are gone (killed with SIGKILL). */
-function sweepOnce(base: string): void {
+async function sweepOnce(base: string): Promise<void> {
   if (swept.has(base)) return;
   swept.add(base);
   let names: string[];
   try {
-    names = readdirSync(base).filter((n) => /^ag-[A-Za-z0-9]{6}$/.test(n));
+    names = (await fs.readdir(base)).filter((n) => /^ag-[A-Za-z0-9]{6}$/.test(n));
   } catch {
     return;
   }
   for (const name of names) {
     let owner: string;
     try {
-      owner = readFileSync(join(base, name, OWNER), "utf8");
+      owner = await fs.readFile(join(base, name, OWNER), "utf8");
     } catch {
       continue; // not ours, or being made right now
     }
     const [pid, start] = owner.trim().split(" ");
-    if (!alive(Number(pid), start ?? "")) removeTree(join(base, name));
+    if (!alive(Number(pid), start ?? "")) await removeTree(join(base, name));
   }
 }
 
@@ -200,47 +202,10 @@ function alive(pid: number, start: string): boolean {
   return !(start && now && now !== start);
 }
 
-function copied(source: string, top: string): boolean {
-  if (source === top) return true;
-  let stat;
-  try {
-    stat = lstatSync(source);
-  } catch {
-    return false;
-  }
-  if (stat.isSymbolicLink() || stat.isFile()) return true;
-  if (!stat.isDirectory()) return false; // sockets, pipes, devices
-  if (NOT_COPIED.has(basename(source))) return false;
-  return !existsSync(join(source, "pyvenv.cfg")); // a virtual environment: the grader uses its own Python
-}
-
-/** Removes a folder whatever the app did to its permissions (as a plain user, a folder made unwritable blocks rm). */
-function removeTree(folder: string): void {
-  try {
-    rmSync(folder, { recursive: true, force: true });
-    return;
-  } catch {
-    // fall through: make it writable, then try again
-  }
-  const walk = (dir: string) => {
-    try {
-      chmodSync(dir, 0o700);
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        if (lstatSync(path).isDirectory()) walk(path);
-      }
-    } catch {
-      // best effort
-    }
-  };
-  walk(folder);
-  rmSync(folder, { recursive: true, force: true });
-}
-
 /**
- * `auto` is decided once per process, by the first app that tries: where isolation failed, later
- * apps do not try again; where it worked, a later failure is a grader fault (retried, then "could
- * not grade"), never an app that silently runs without isolation.
+ * `auto` is decided once per process: where isolation works, a later failure is a grader fault
+ * (retried, then "could not grade"), never an app that silently runs without isolation; where it
+ * does not, later apps do not try again.
  */
 function effectiveMode(mode: IsolationMode): IsolationMode {
   if (mode !== "auto" || state.available === undefined) return mode;
@@ -254,7 +219,7 @@ export function defaultMode(): IsolationMode {
 }
 
 interface IsolationState {
-  /** Undefined until an app has tried. */
+  /** Undefined until an app was isolated or the probe has run. */
   available?: boolean;
   /** Why not, when not. */
   reason?: string;
@@ -263,13 +228,54 @@ interface IsolationState {
 }
 
 const state: IsolationState = { announced: false };
+let probing: Promise<{ isolated: boolean; reason: string }> | undefined;
+const probeReports = new WeakMap<Sandbox, { isolated: boolean; reason: string }>();
 
-/** Called with each runner's report ("sandbox" event) of how its isolation went. */
-export function recordIsolation(isolated: boolean, reason: string, mode: IsolationMode): void {
-  if (isolated) state.available = true;
-  else if (mode === "auto" && state.available === undefined) {
-    state.available = false;
-    state.reason = reason;
+/**
+ * Called with each runner's report ("sandbox" event) of how its isolation went, before the app is
+ * used. Returns why the app must not be used (a grader fault: the caller stops it and the boot is
+ * retried) when it ran without isolation although this machine can isolate; undefined otherwise.
+ * The first failure in `auto` mode is checked by a probe (a minimal app of the grader's own): only
+ * the machine, never one submission, decides that apps run without isolation.
+ */
+export async function settleIsolation(isolated: boolean, reason: string, sandbox: Sandbox, python: string): Promise<string | undefined> {
+  if (sandbox.probe) {
+    probeReports.set(sandbox, { isolated, reason });
+    return undefined;
+  }
+  if (isolated) {
+    state.available = true;
+    return undefined;
+  }
+  if (sandbox.mode !== "auto" || state.available === false) return undefined; // asked for none, or none to be had
+  if (state.available === undefined) {
+    const probed = await (probing ??= probe(python, reason));
+    if (state.available === undefined) {
+      state.available = probed.isolated;
+      if (!probed.isolated) state.reason = probed.reason;
+    }
+  }
+  return state.available ? `the app could not be isolated this time (${reason}), although isolation works on this machine` : undefined;
+}
+
+/** Boots the grader's own minimal app in `auto` mode and reports how its isolation went. */
+async function probe(python: string, appReason: string): Promise<{ isolated: boolean; reason: string }> {
+  const dir = await fs.mkdtemp(join(tmpdir(), "autograde-probe-"));
+  try {
+    await fs.writeFile(join(dir, "app.py"), "from flask import Flask\napp = Flask(__name__)\n");
+    const sandbox = await prepareSandbox({ submission: dir, mode: "auto", probe: true });
+    try {
+      const { launch } = await import("./launch.js"); // launch.ts depends on this module: loaded when needed
+      const outcome = await launch({ python, dir: sandbox.dir, entry: "app.py", bootSeconds: 30, sandbox });
+      if ("app" in outcome) await outcome.app.stop();
+    } finally {
+      await sandbox.dispose();
+    }
+    return probeReports.get(sandbox) ?? { isolated: false, reason: appReason };
+  } catch {
+    return { isolated: false, reason: appReason }; // no probe to be had: the app's report is all there is
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -81,6 +81,13 @@ function absoluteSearchPath(value: string): string {
 export const PYTHON_CWD = dirname(RUNNER);
 
 /**
+ * Interpreter flags of every Python the grader starts: unbuffered, and no user site folder (a
+ * `.pth` file there runs at start-up, before any sandbox; without isolation an app running as the
+ * grader's user could leave one for the next student's runner).
+ */
+export const PYTHON_FLAGS = ["-u", "-s"];
+
+/**
  * execa, loaded on first use: runs that boot through the warm zygote never pay its import
  * (~150 ms). One shared promise, so concurrent first launches import it once.
  */
@@ -89,7 +96,7 @@ const loadExeca = () => (execaModule ??= import("execa"));
 
 export async function launch(options: LaunchOptions): Promise<BootOutcome> {
   const { execa } = await loadExeca();
-  const child = execa(options.python, ["-u", RUNNER, ...runnerArgs(options)], {
+  const child = execa(options.python, [...PYTHON_FLAGS, RUNNER, ...runnerArgs(options)], {
     cwd: PYTHON_CWD, // the runner moves into the app's folder only once isolated (see serve())
     detached: true, // own process group: stopping kills the app and anything it started
     stdin: "ignore",

@@ -4,14 +4,15 @@
  * `python3` is often a pyenv shim (a bash script: +55 ms per start and it needs pyenv's
  * environment), so we ask it once for `sys.executable` and start the real binary from then on.
  * The answer is cached in a small file, keyed on what decides it (the command found on PATH,
- * pyenv's settings and the folder), because asking costs a whole interpreter start per run.
+ * pyenv's settings and the folder), because asking costs a whole interpreter start per run. The
+ * file is in the user's own cache folder (userCache.ts): it names the program the grader runs.
  * `AUTOGRADER_PYTHON` overrides the discovery. Whether Flask is installed is the runner's to say.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
+import { existsSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { GraderError } from "../errors.js";
+import { readCacheFile, writeCacheFile } from "../userCache.js";
 
 let cached: string | undefined;
 
@@ -57,15 +58,13 @@ function onPath(command: string): string | undefined {
   return undefined;
 }
 
-function cacheFile(): string {
-  return join(tmpdir(), `autograde-python-${userInfo().uid}.json`);
-}
+const CACHE = "python.json";
 
 type Cache = Record<string, string>;
 
 function loadCache(): Cache {
   try {
-    const cache: unknown = JSON.parse(readFileSync(cacheFile(), "utf8"));
+    const cache: unknown = JSON.parse(readCacheFile(CACHE) ?? "{}");
     return cache && typeof cache === "object" && !Array.isArray(cache) ? (cache as Cache) : {};
   } catch {
     return {};
@@ -80,9 +79,5 @@ function readCache(key: string): string | undefined {
 /** Keeps the most recent entries only: one per folder the grader was started from. */
 function writeCache(key: string, executable: string): void {
   const entries = Object.entries(loadCache()).filter(([k]) => k !== key).slice(-49);
-  try {
-    writeFileSync(cacheFile(), JSON.stringify(Object.fromEntries([...entries, [key, executable]])));
-  } catch {
-    // a cache is only a shortcut
-  }
+  writeCacheFile(CACHE, JSON.stringify(Object.fromEntries([...entries, [key, executable]])));
 }

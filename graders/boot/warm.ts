@@ -22,7 +22,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { startDeadline } from "../deadline.js";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
-import { baseRunnerEnv, launch, PYTHON_CWD, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
+import { baseRunnerEnv, launch, PYTHON_CWD, PYTHON_FLAGS, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
 import { OutputBuffer } from "./output.js";
 import { track, untrack } from "./reaper.js";
 
@@ -116,7 +116,7 @@ export class WarmServer {
     // node:child_process rather than execa here: the zygote is started first thing in a CLI
     // run, and importing execa (~150 ms) would delay the one Python start a run pays for.
     const proc = zygoteProcess(
-      spawn(python, ["-u", ZYGOTE, socketPath], {
+      spawn(python, [...PYTHON_FLAGS, ZYGOTE, socketPath], {
         detached: true, // own process group
         cwd: PYTHON_CWD, // never the grader's working folder (a student's repository, under Classroom)
         stdio: ["pipe", "pipe", "pipe"],

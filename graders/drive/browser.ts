@@ -106,7 +106,7 @@ export class Browser {
       headers: received,
       setCookies: raw.setCookies.map(plainText),
       location: received.location,
-      text: plainText(visibleText(raw.body)),
+      text: plainText(visibleText(raw.body, raw.headers["content-type"])),
       sentCookies: cookieHeader ? cookieHeader.split("; ").map((c) => plainText(c.split("=")[0]!)) : [],
     };
   }

@@ -3,9 +3,9 @@
  * Evaluation is delegated to the pure verdict/ functions; this module owns the I/O.
  */
 import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/plan.js";
-import { capture, evaluate, type Observation } from "../verdict/evaluate.js";
-import { combineHints, diagnose } from "../verdict/hints.js";
-import type { AppException, Exchange, SourceLocation, SourceText } from "../verdict/types.js";
+import { capture, captureWords, evaluate, type Observation } from "../verdict/evaluate.js";
+import { combineHints, diagnose, STUCK_VIEW_HINT } from "../verdict/hints.js";
+import type { AppException, Exchange, SourceLocation, SourceText, StepAction } from "../verdict/types.js";
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
@@ -28,6 +28,8 @@ export interface CheckOutcome {
   message: string;
   hint?: string;
   exchanges: Exchange[];
+  /** The steps that sent no request, for the feedback's list of every step. */
+  actions: StepAction[];
   location?: SourceLocation;
   /** A request got no response (for the fault classifier, verdict/fault.ts). */
   noResponse?: NoResponse["kind"];
@@ -44,17 +46,27 @@ export interface CheckContext {
 export async function runCheck(check: PlannedCheck, control: AppControl, context: CheckContext = {}): Promise<CheckOutcome> {
   const browsers = new Map<string, Browser>();
   const browser = (name: string) => browsers.get(name) ?? browsers.set(name, new Browser(name)).get(name)!;
-  const exchanges: Exchange[] = [];
-  const captures = new Map<string, unknown>();
+  const record: CheckRecord = { exchanges: [], actions: [], captures: new Map(), origins: new Map() };
+  const { exchanges, actions } = record;
 
   for (const [index, step] of check.steps.entries()) {
-    const failure = await runStep(step, browser, control, exchanges, captures, context);
+    if (step.action.kind !== "request") actions.push({ step: index + 1, browser: step.browser, text: describeAction(step.action) });
+    const failure = await runStep(step, index + 1, browser, control, record, context);
     if (failure) {
       const where = `Step ${index + 1} of ${check.steps.length} (${describeStep(step)})`;
-      return { passed: false, exchanges, ...failure, message: `${where}: ${failure.message}`, hint: combineHints(check.hint, failure.hint) };
+      return { passed: false, exchanges, actions, ...failure, message: `${where}: ${failure.message}`, hint: combineHints(check.hint, failure.hint) };
     }
   }
-  return { passed: true, message: check.title, exchanges };
+  return { passed: true, message: check.title, exchanges, actions };
+}
+
+/** What a check has done so far: its requests, its other steps, and the values it noted. */
+interface CheckRecord {
+  exchanges: Exchange[];
+  actions: StepAction[];
+  captures: Map<string, unknown>;
+  /** Capture name → where it was taken, in words. */
+  origins: Map<string, string>;
 }
 
 interface StepFailure {
@@ -66,17 +78,17 @@ interface StepFailure {
 
 async function runStep(
   step: PlannedStep,
+  number: number,
   browser: (name: string) => Browser,
   control: AppControl,
-  exchanges: Exchange[],
-  captures: Map<string, unknown>,
+  record: CheckRecord,
   context: CheckContext,
 ): Promise<StepFailure | undefined> {
   const me = browser(step.browser);
   const a = step.action;
   switch (a.kind) {
     case "request":
-      return request(me, a, control, exchanges, captures, context);
+      return request(me, a, number, control, record, context);
     case "dropCookie":
       await me.dropCookie(a.name);
       return undefined;
@@ -117,18 +129,20 @@ async function runStep(
 async function request(
   me: Browser,
   a: Extract<Action, { kind: "request" }>,
+  step: number,
   control: AppControl,
-  exchanges: Exchange[],
-  captures: Map<string, unknown>,
+  record: CheckRecord,
   context: CheckContext,
 ): Promise<StepFailure | undefined> {
+  const { captures } = record;
   const app = control.current();
   const requestId = `r${++requestCounter}`;
   const exchange: Exchange = {
     browser: me.name,
     request: { method: a.request.method, path: a.request.path, form: a.request.form, cookies: (await me.cookies()).map((c) => c.name) },
+    step,
   };
-  exchanges.push(exchange);
+  record.exchanges.push(exchange);
   const symptom = { method: a.request.method, path: a.request.path, form: a.request.form, routes: app.routes };
 
   let response;
@@ -141,7 +155,7 @@ async function request(
     if (err.kind === "timeout") {
       return {
         message: `${a.request.method} ${a.request.path} got no answer within ${control.requestSeconds} s (the request time limit).`,
-        hint: "The view seems stuck: look for an endless loop, input(), or a long time.sleep() in the code that answers this page.",
+        hint: STUCK_VIEW_HINT,
         noResponse: err.kind,
       };
     }
@@ -176,9 +190,15 @@ async function request(
     session,
     sessionCookie: control.sessionCookie,
     captures,
+    captureOrigins: record.origins,
   };
   const captured = capture(a.capture, obs);
-  for (const [k, v] of captured.values) captures.set(k, v);
+  for (const [k, v] of captured.values) {
+    const what = captureWords(a.capture![k]!);
+    captures.set(k, v);
+    record.origins.set(k, `${what} at step ${step}`);
+    (exchange.noted ??= []).push({ what, value: v });
+  }
   const failures = [...evaluate(a.expect, obs), ...captured.failures];
   if (failures.length === 0) return undefined;
   return {
@@ -220,20 +240,28 @@ function noSessionToUse(browser: string, cookie: string): string {
 
 export function describeStep(step: PlannedStep): string {
   const who = step.browser === "browser" ? "" : `${step.browser}: `;
-  const a = step.action;
+  return who + describeAction(step.action);
+}
+
+/** A step's action in words, without the browser that does it. */
+export function describeAction(a: Action): string {
   switch (a.kind) {
     case "request":
-      return who + describeRequest(a.request);
+      return describeRequest(a.request);
     case "dropCookie":
-      return `${who}forget the cookie "${a.name}"`;
+      return `forget the cookie "${a.name}"`;
     case "setCookie":
-      return `${who}set the cookie ${a.name}=${a.value} by hand`;
-    case "tamperSession":
-      return `${who}edit the session cookie by hand`;
+      return `set the cookie ${a.name}=${a.value} by hand`;
+    case "tamperSession": {
+      const swaps = Object.entries(a.replace ?? {}).map(([from, to]) => `"${from}" → ${JSON.stringify(to)}`);
+      const sets = Object.entries(a.set ?? {}).map(([key, to]) => `${key} = ${JSON.stringify(to)}`);
+      const changes = [...swaps, ...sets];
+      return `edit the session cookie by hand${changes.length ? ` (${changes.join(", ")})` : ""}, keeping its old signature`;
+    }
     case "forgeSession":
-      return `${who}sign a session cookie with the guessed key "${describeKey(a)}"`;
+      return `sign a session cookie with the guessed key "${describeKey(a)}"${a.from ? `, holding what ${a.from}'s session holds` : ""}`;
     case "restart":
-      return "restart the app";
+      return "restart the app (the browsers keep their cookies)";
   }
 }
 

@@ -27,6 +27,9 @@ const SALT = "cookie-session";
 const TAGS = new Set([" di", " t", " b", " m", " u", " d"]);
 // Cookies are < 4 KB; refuse to inflate a zlib bomb beyond anything Flask could have sent.
 const MAX_JSON_BYTES = 1 << 20;
+// The walks below recurse once per level of nesting: deeper than any session a lesson app keeps,
+// a payload (330 bytes of zlib can hold 100,000 brackets) is not read at all rather than overflow the stack.
+const MAX_NESTING = 64;
 
 interface Parts {
   signed: string; // everything the signature covers: `[.]payload.timestamp`
@@ -70,11 +73,29 @@ function open(value: string): { parts: Parts; json: string; raw: Json } | null {
     let bytes = Buffer.from(parts.payload, "base64url");
     if (parts.compressed) bytes = inflateSync(bytes, { maxOutputLength: MAX_JSON_BYTES });
     const json = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    if (nesting(json) > MAX_NESTING) return null;
     const raw: unknown = JSON.parse(json);
     return isObject(raw) ? { parts, json, raw } : null;
   } catch {
     return null; // not zlib, not UTF-8 or not JSON: not a Flask session cookie
   }
+}
+
+/** How deep arrays and objects nest in JSON text: one pass, brackets inside strings not counted. */
+function nesting(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /** Mirrors TaggedJSONSerializer._untag_scan, but produces display values, not Python types. */

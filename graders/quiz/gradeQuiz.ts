@@ -3,12 +3,14 @@
  * `answers.yaml`, which maps question ids to answers; reading it is the only I/O, evaluation is
  * quiz/evaluate.ts. Like grade(), never throws: the result carries whatever went wrong.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import type { Spec } from "../spec/types.js";
+import { readStudentFile } from "../studentFile.js";
 import type { Problem, Result, Verdict } from "../verdict/types.js";
 import { evaluateQuiz, type AnswerEntry } from "./evaluate.js";
+import { nameText, plainData, plainText } from "../verdict/studentText.js";
 
 export const ANSWERS_FILE = "answers.yaml";
 
@@ -23,19 +25,20 @@ export type ReadAnswers = { entries: AnswerEntry[] } | { problem: Problem };
 
 /** Reads `answers.yaml` from a submission folder: its entries in file order, or why it cannot be used. */
 export function readAnswers(dir: string, file = ANSWERS_FILE): ReadAnswers {
-  const path = join(dir, file);
-  let text: string;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) return { problem: missing(dir, file, `${file} in ${dir} is not a file.`) };
-    if (stat.size > MAX_BYTES) {
-      return { problem: { kind: "syntax", subject: file, message: `${file} is ${Math.round(stat.size / 1024)} KB: far too big for a list of answers.`, hint: FORMAT_HINT, locations: [] } };
-    }
-    text = readFileSync(path, "utf8");
-  } catch {
-    return { problem: missing(dir, file, `There is no ${file} in ${dir}.`) };
+  const read = readStudentFile(dir, file, MAX_BYTES);
+  switch (read.kind) {
+    case "file":
+      return parseAnswers(read.text, file);
+    case "missing":
+      return { problem: missing(dir, file, `There is no ${file} in the exercise folder.`) };
+    case "link":
+      // Never followed, and nothing of its target is shown: it could be any file the grader can read.
+      return { problem: missing(dir, file, `${file} in the exercise folder is a symbolic link, and the grader never follows one: put the file itself there.`) };
+    case "not-a-file":
+      return { problem: missing(dir, file, `${file} in the exercise folder is not a file.`) };
+    case "too-big":
+      return { problem: { kind: "syntax", subject: file, message: `${file} is ${Math.round(read.bytes / 1024)} KB: far too big for a list of answers.`, hint: FORMAT_HINT, locations: [] } };
   }
-  return parseAnswers(text, file);
 }
 
 /** The entries of an answers.yaml text, or a Problem located at the YAML error. Pure. */
@@ -85,7 +88,8 @@ export function parseAnswers(text: string, file = ANSWERS_FILE): ReadAnswers {
     const key = isScalar(keyNode) ? String(keyNode.value) : String((keyNode as { toJSON?: () => unknown } | null)?.toJSON?.() ?? keyNode);
     const range = isScalar(keyNode) ? keyNode.range : undefined;
     const value = pair.value === null ? null : isScalar(pair.value) ? pair.value.value : (pair.value as { toJSON(): unknown }).toJSON();
-    return { key, value, line: range ? lines.linePos(range[0]).line : undefined };
+    // Keys and answers are student text, quoted in feedback: made plain where they are read.
+    return { key: plainText(key), value: plainData(value), line: range ? lines.linePos(range[0]).line : undefined };
   });
   return { entries };
 }
@@ -118,7 +122,7 @@ function unclosedLine(text: string): number | undefined {
 function missing(dir: string, file: string, first: string): Problem {
   let others: string[] = [];
   try {
-    others = readdirSync(dir).filter((name) => name !== file && /\.(ya?ml|txt)$/i.test(name));
+    others = readdirSync(dir).filter((name) => name !== file && /\.(ya?ml|txt)$/i.test(name)).map(nameText);
   } catch {
     // no folder at all: the first sentence says enough
   }

@@ -53,8 +53,7 @@ export function createClassroomReporter(options: ReporterOptions): Reporter {
     onResult() {},
     onEnd(summary) {
       const report = toClassroomReport(summary, options);
-      const json = JSON.stringify(report);
-      options.setOutput?.(CLASSROOM_OUTPUT, Buffer.from(json, "utf8").toString("base64"));
+      if (options.setOutput) publishReport(report, options.setOutput);
       // As the older Classroom action did (`Points` = "X/Y", read by points bars and badges); none
       // when the run could not be graded, so that no badge shows an unearned zero.
       if (report.status !== "error") {
@@ -63,6 +62,25 @@ export function createClassroomReporter(options: ReporterOptions): Reporter {
       }
       options.write(actionsSafe(`${JSON.stringify(report, null, 2)}\n`));
     },
+  };
+}
+
+/** Hands the report to the grading reporter: the step output it reads, base64-encoded JSON. */
+export function publishReport(report: ClassroomReport, setOutput: (name: string, value: string) => void): void {
+  setOutput(CLASSROOM_OUTPUT, Buffer.from(JSON.stringify(report), "utf8").toString("base64"));
+}
+
+/**
+ * The result of a run that graded nothing (a usage error, an invalid spec, a grader crash): an
+ * error with the reason, which the reporter prints ("Error: ...") before failing the step,
+ * instead of choking on a missing output ("Unexpected end of JSON input"). No points recorded.
+ */
+export function failedRunReport(reason: string): ClassroomReport {
+  return {
+    version: 1,
+    status: "error",
+    max_score: 0,
+    tests: [{ ...EMPTY_TEST, name: "autograde could not run", status: "error", message: actionsSafe(reason) }],
   };
 }
 

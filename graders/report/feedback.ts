@@ -2,7 +2,8 @@
  * The student-facing text of a check: the one wording every output format shares (pretty, json,
  * jest), so a student sees the same words wherever they grade. Pure: data in, text out.
  */
-import type { Exchange, Problem, Result, SourceLocation, Verdict } from "../verdict/types.js";
+import type { Exchange, Problem, Result, SourceLocation, StepAction, Verdict } from "../verdict/types.js";
+import { plainText } from "../verdict/studentText.js";
 
 export interface FeedbackOptions {
   /** Show the details of hidden / after-due-date checks (teachers, or once results are released). */
@@ -25,6 +26,7 @@ const PROBLEM_LABELS: Record<Problem["kind"], string> = {
   "missing-file": "a file is missing",
   "boot-timeout": "it did not start in time",
   "boot-failed": "it failed to start",
+  "too-big": "the submission folder is too big",
 };
 
 /** True when a check's details must stay private: students only learn whether it passed. */
@@ -45,7 +47,7 @@ export function checkFeedback(verdict: Verdict, options: FeedbackOptions = {}): 
   if (verdict.status === "skip") return verdict.message;
 
   const lines = [verdict.message];
-  if (verdict.exchanges.length > 0) lines.push("What the grader did:", ...indent(exchangesText(verdict.exchanges)));
+  if (verdict.exchanges.length > 0 || verdict.actions?.length) lines.push("What the grader did:", ...indent(exchangesText(verdict.exchanges, verdict.actions)));
   if (verdict.location) lines.push(`Look at ${formatLocation(verdict.location)}${verdict.location.label ? ` (${verdict.location.label})` : ""}.`);
   if (verdict.hint) lines.push(hintLine(verdict.hint));
   return lines.join("\n");
@@ -70,7 +72,8 @@ export function standaloneFeedback(verdict: Verdict, options: FeedbackOptions = 
  */
 export function graderErrorText(result: Result): string {
   return (
-    `The grader could not grade ${result.exercise} (not your fault): ${result.error ?? "unknown grader error"} ` +
+    // The error may quote the submission (a file name, the app's last words): plain text only.
+    `The grader could not grade ${result.exercise} (not your fault): ${plainText(result.error ?? "unknown grader error")} ` +
     "The score is not final: ask your teacher to grade it again."
   );
 }
@@ -96,27 +99,55 @@ export function formatLocation(location: SourceLocation): string {
   return `${location.file}:${location.line}${location.column ? `:${location.column}` : ""}`;
 }
 
-/** The requests of a check, numbered, each with what came back. */
-export function exchangesText(exchanges: readonly Exchange[]): string[] {
-  const shown = exchanges.slice(-EXCHANGE_LIMIT);
-  const skipped = exchanges.length - shown.length;
+/**
+ * The steps of a check, numbered as the spec numbers them: each request with what came back, and
+ * each step that sent none (a restart, a cookie set, dropped, edited or forged by hand). Values
+ * the grader noted are shown where it took them.
+ */
+export function exchangesText(exchanges: readonly Exchange[], actions: readonly StepAction[] = []): string[] {
+  type Entry = { step: number; exchange?: Exchange; action?: StepAction };
+  // Without step numbers (older results), requests are numbered in order.
+  const entries: Entry[] = [
+    ...exchanges.map((exchange, i) => ({ step: exchange.step ?? i + 1, exchange })),
+    ...actions.map((action) => ({ step: action.step, action })),
+  ].sort((a, b) => a.step - b.step);
+  // The last EXCHANGE_LIMIT requests are shown, with the other steps among them.
+  let first = entries.length;
+  for (let requests = 0; first > 0 && (requests < EXCHANGE_LIMIT || !entries[first - 1]!.exchange); first--) {
+    if (entries[first - 1]!.exchange) requests++;
+  }
+  const shown = entries.slice(first);
+  const hidden = entries.slice(0, first);
   // Name browsers only when several take part: with one, the name is noise.
-  const manyBrowsers = new Set(exchanges.map((e) => e.browser)).size > 1;
-  const lines = skipped > 0 ? [`(${skipped} earlier request${skipped === 1 ? "" : "s"} not shown)`] : [];
+  const manyBrowsers = new Set([...exchanges.map((e) => e.browser), ...actions.map((a) => a.browser)]).size > 1;
+  const lines: string[] = [];
+  if (hidden.length > 0) {
+    lines.push(
+      hidden.every((e) => e.exchange)
+        ? `(${hidden.length} earlier request${hidden.length === 1 ? "" : "s"} not shown)`
+        : `(steps 1 to ${hidden.at(-1)!.step} not shown)`,
+    );
+  }
   // A session is shown when it changes (so a login or logout shows), and at the end when there
   // is one: "none" under every request of a check that is not about the session is noise.
   let previousSession = "none";
-  shown.forEach((exchange, i) => {
-    const last = i === shown.length - 1;
-    lines.push(`${skipped + i + 1}. ${requestLine(exchange, manyBrowsers)}`);
-    const details = responseLines(exchange, last);
-    if (exchange.session !== undefined) {
-      const session = exchange.session === null ? "none" : formatSession(exchange.session);
-      if (session !== previousSession || (last && exchange.session !== null)) details.push(`session: ${session}`);
+  const lastExchange = [...shown].reverse().find((e) => e.exchange)?.exchange;
+  for (const { step, exchange, action } of shown) {
+    if (action) {
+      lines.push(`${step}. ${manyBrowsers ? `[${action.browser}] ` : ""}${action.text}`);
+      continue;
+    }
+    const last = exchange === lastExchange;
+    lines.push(`${step}. ${requestLine(exchange!, manyBrowsers)}`);
+    const details = responseLines(exchange!, last);
+    if (exchange!.session !== undefined) {
+      const session = exchange!.session === null ? "none" : formatSession(exchange!.session);
+      if (session !== previousSession || (last && exchange!.session !== null)) details.push(`session: ${session}`);
       previousSession = session;
     }
+    for (const { what, value } of exchange!.noted ?? []) details.push(`noted ${truncate(JSON.stringify(value) ?? String(value), 60)}: ${what}`);
     lines.push(...details.map((line) => `   ${line}`));
-  });
+  }
   return lines;
 }
 

@@ -6,8 +6,11 @@
  * get no place and no details. The CLI adds this format on its own on GitHub Actions
  * (GITHUB_ACTIONS=true), on stderr, which the runner reads for commands as it reads stdout.
  *
- * GitHub shows at most 10 errors and 10 warnings per step, so the ones that explain the most come
- * first: a grader failure, then why the app could not start, then failed checks in spec order.
+ * GitHub shows at most 10 errors and 10 warnings (and 10 notices) per step, 50 per job, and drops
+ * the rest. Within an exercise the ones that explain the most come first: a grader failure, then
+ * why the app could not start, then failed checks in spec order. Across exercises each one's most
+ * useful annotation comes before any exercise's second (`plannedAnnotations`), the caps are kept,
+ * and when some had to be left out a last notice says where they all are: the step summary.
  */
 import type { Result, Verdict } from "../verdict/types.js";
 import { checkFeedback, formatPoints, graderErrorText, problemText } from "./feedback.js";
@@ -26,12 +29,48 @@ export interface Annotation {
 
 export function createGithubReporter(options: ReporterOptions): Reporter {
   return {
-    onResult(result) {
-      options.write(resultAnnotations(result, options).map(workflowCommand).join(""));
-    },
+    // Written at the end: which annotations fit under the caps depends on every result.
+    onResult() {},
     onEnd(summary) {
-      options.write(workflowCommand(totalAnnotation(summary)));
+      options.write(plannedAnnotations(summary, options).map(workflowCommand).join(""));
     },
+  };
+}
+
+/** What GitHub shows of one step's annotations, per level; more are dropped. */
+export const STEP_CAPS: Readonly<Record<AnnotationLevel, number>> = { error: 10, warning: 10, notice: 10 };
+
+/**
+ * Every annotation of the run, in the order and number GitHub will show: each exercise's first
+ * (most useful) annotation, then each one's second, and so on, as long as its level has room;
+ * then the total; then, if any were left out, a notice pointing to the step summary, which holds
+ * them all. At most 10 errors, 10 warnings and 2 notices: well within the 50 of a job.
+ */
+export function plannedAnnotations(summary: Summary, options: { reveal?: boolean; root?: string } = {}): Annotation[] {
+  const queues = summary.results.map((result) => resultAnnotations(result, options));
+  const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  const planned: Annotation[] = [];
+  let left = 0;
+  for (let round = 0; queues.some((queue) => round < queue.length); round++) {
+    for (const queue of queues) {
+      const annotation = queue[round];
+      if (!annotation) continue;
+      if (used[annotation.level] < STEP_CAPS[annotation.level]) {
+        used[annotation.level]++;
+        planned.push(annotation);
+      } else left++;
+    }
+  }
+  planned.push(totalAnnotation(summary));
+  if (left > 0) planned.push(moreAnnotation(left));
+  return planned;
+}
+
+function moreAnnotation(left: number): Annotation {
+  return {
+    level: "notice",
+    title: "Autograding: more in the summary",
+    message: `${left} more ${left === 1 ? "problem is" : "problems are"} not annotated here (GitHub shows 10 errors and 10 warnings per step): the step summary on the run's page lists every check with its feedback.`,
   };
 }
 

@@ -14,10 +14,16 @@
  *
  * A submission the grader could not grade gets a failed test saying so, a banner at the top of
  * the output, and `extra_data.ungradable`, so the zero cannot pass for a grade in silence.
+ *
+ * Outputs are Markdown (`output_format: md`, which Gradescope renders): the feedback's sentences
+ * as paragraphs with every Markdown character escaped (student text cannot format or link), what
+ * the grader did as a code block, the hint in bold.
  */
 import type { Result, Verdict } from "../verdict/types.js";
 import { checkFeedback, formatPoints, graderErrorText, isConcealed, problemText, standaloneFeedback } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
+import { latenessNote, readSubmissionMetadata, submissionTiming, type SubmissionMetadata, type SubmissionTiming } from "./submissionMetadata.js";
+import { fenced } from "./summary.js";
 import { qualifiedTitle } from "./where.js";
 import { actionsSafe } from "../verdict/studentText.js";
 
@@ -31,7 +37,7 @@ export interface GradescopeTest {
   /** Orders the tests on Gradescope: `<exercise>.<check>`. */
   number: string;
   output: string;
-  output_format: "text";
+  output_format: "md";
   tags: string[];
   visibility: GradescopeVisibility;
 }
@@ -41,13 +47,19 @@ export interface GradescopeResults {
   /** Seconds. */
   execution_time: number;
   output: string;
-  output_format: "text";
-  test_output_format: "text";
+  output_format: "md";
+  test_output_format: "md";
   visibility: GradescopeVisibility;
   /** The autograder's stdout (the pretty report) is for staff. */
   stdout_visibility: GradescopeVisibility;
   tests: GradescopeTest[];
-  extra_data: { maxScore: number; ungradable: string[]; staff: StaffDetails[] };
+  extra_data: {
+    maxScore: number;
+    ungradable: string[];
+    staff: StaffDetails[];
+    /** With submission_metadata.json read: how late the submission was, or why the file could not be read. */
+    submission?: SubmissionTiming & { problem?: string };
+  };
 }
 
 /** The full feedback of a concealed check that did not pass, for staff. */
@@ -61,12 +73,19 @@ export function createGradescopeReporter(options: ReporterOptions): Reporter {
   return {
     onResult() {},
     onEnd(summary) {
-      options.write(actionsSafe(`${JSON.stringify(toGradescopeResults(summary, options), null, 2)}\n`));
+      const submission = options.submissionMetadata !== undefined ? readSubmissionMetadata(options.submissionMetadata) : undefined;
+      options.write(actionsSafe(`${JSON.stringify(toGradescopeResults(summary, { ...options, submission }), null, 2)}\n`));
     },
   };
 }
 
-export function toGradescopeResults(summary: Summary, options: { reveal?: boolean } = {}): GradescopeResults {
+export interface GradescopeOptions {
+  reveal?: boolean;
+  /** submission_metadata.json as read (`readSubmissionMetadata`), when the run was asked to read it. */
+  submission?: { metadata?: SubmissionMetadata; problem?: string };
+}
+
+export function toGradescopeResults(summary: Summary, options: GradescopeOptions = {}): GradescopeResults {
   const qualify = summary.results.length > 1;
   const tests: GradescopeTest[] = [];
   const staff: StaffDetails[] = [];
@@ -81,24 +100,32 @@ export function toGradescopeResults(summary: Summary, options: { reveal?: boolea
         status: "failed",
         name: `${result.exercise}: could not be graded`,
         number: number(),
-        output: graderErrorText(result),
-        output_format: "text",
+        output: markdown(graderErrorText(result)),
+        output_format: "md",
         tags: [result.exercise, "grader-error"],
         visibility: "visible",
       });
     }
   });
   const ungradable = summary.results.filter((r) => r.status === "error");
+  const timing = options.submission?.metadata ? submissionTiming(options.submission.metadata) : undefined;
+  const late = timing && latenessNote(timing);
+  const overviewText = overview(summary, ungradable);
   return {
     score: summary.score,
     execution_time: Math.round(summary.results.reduce((sum, r) => sum + r.durationMs, 0) / 1000),
-    output: overview(summary, ungradable),
-    output_format: "text",
-    test_output_format: "text",
+    output: markdown(late ? `${late}\n\n${overviewText}` : overviewText),
+    output_format: "md",
+    test_output_format: "md",
     visibility: "visible",
     stdout_visibility: "hidden",
     tests,
-    extra_data: { maxScore: summary.maxScore, ungradable: ungradable.map((r) => r.exercise), staff },
+    extra_data: {
+      maxScore: summary.maxScore,
+      ungradable: ungradable.map((r) => r.exercise),
+      staff,
+      ...(options.submission && { submission: { ...timing, ...(options.submission.problem && { problem: options.submission.problem }) } }),
+    },
   };
 }
 
@@ -121,8 +148,8 @@ function checkTests(result: Result, verdict: Verdict, qualify: boolean, number: 
     status: verdict.status === "pass" ? "passed" : "failed",
     name,
     number: number(),
-    output: standaloneFeedback(verdict, { reveal, problem: result.problem }),
-    output_format: "text",
+    output: markdown(standaloneFeedback(verdict, { reveal, problem: result.problem })),
+    output_format: "md",
     tags,
     visibility: "visible",
   };
@@ -139,8 +166,8 @@ function checkTests(result: Result, verdict: Verdict, qualify: boolean, number: 
       status: "failed",
       name: `${name}: details (${RELEASE_LABEL[verdict.visibility]})`,
       number: number(),
-      output: details,
-      output_format: "text",
+      output: markdown(details),
+      output_format: "md",
       tags: [...tags, "details"],
       visibility: release,
     },
@@ -158,4 +185,40 @@ function overview(summary: Summary, ungradable: readonly Result[]): string {
     parts.push(lines.join("\n"));
   }
   return parts.join("\n\n");
+}
+
+/**
+ * The shared feedback text as Markdown: indented lines (requests, answers, places) become one
+ * code block, a "Label:" line above them a bold label, "Hint: ..." a bold "Hint:", and every other
+ * line an escaped paragraph.
+ */
+export function markdown(text: string): string {
+  const blocks: string[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; ) {
+    const line = lines[i]!;
+    if (/^\s/.test(line) && line.trim() !== "") {
+      const group: string[] = [];
+      while (i < lines.length && (/^\s/.test(lines[i]!) || lines[i] === "") && !(lines[i] === "" && !/^\s/.test(lines[i + 1] ?? ""))) group.push(lines[i++]!);
+      blocks.push(fenced(group.join("\n")).join("\n"));
+      continue;
+    }
+    i++;
+    if (line.trim() === "") continue;
+    const hint = /^Hint: (.*)$/.exec(line);
+    if (hint) blocks.push(`**Hint:** ${escapeMarkdown(hint[1]!)}`);
+    else if (/:$/.test(line) && /^\s/.test(lines[i] ?? "")) blocks.push(`**${escapeMarkdown(line)}**`);
+    else blocks.push(escapeMarkdown(line));
+  }
+  return blocks.join("\n\n");
+}
+
+/**
+ * Plain text as one Markdown paragraph that renders as itself: the characters that start emphasis,
+ * code, links, HTML or entities are backslash-escaped anywhere, and a line that would open a
+ * block (heading, quote, list, rule) has its first mark escaped.
+ */
+function escapeMarkdown(text: string): string {
+  const inline = text.replace(/[\\`*_[\]<>&~]/g, "\\$&");
+  return inline.replace(/^(\s*)([#>+=|-]|\d+(?=[.)]))/, (_, space: string, mark: string) => `${space}${/\d/.test(mark) ? `${mark}\\` : `\\${mark}`}`);
 }

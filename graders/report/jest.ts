@@ -17,8 +17,9 @@ import { packageRoot } from "../paths.js";
 import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Target } from "../targets.js";
 import type { Spec } from "../spec/types.js";
 import type { Result, Verdict } from "../verdict/types.js";
+import { takeVariable } from "../initialEnvironment.js";
 import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
-import { graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
+import { checkFeedback, formatPoints, graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
 import { findPython } from "../boot/python.js";
 import { mayBeSubmission } from "./ignored.js";
@@ -67,8 +68,12 @@ export async function submissionTests(options: SubmissionTestsOptions = {}): Pro
         for (const note of result.notes) warn(`${target.exercise}: Note: ${note}`);
         if (result.status === "error") warn(`${target.exercise}: ${graderErrorText(result)}`);
       }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      // The score, once the checks have been shown: what GitHub Classroom and the CLI would give.
+      afterAll(() => {
+        if (result) warn(scoreLine(result));
+      });
       for (const check of plannedChecks(spec)) {
-        test(check.title, () => {
+        test(testName(check), () => {
           // No result: beforeAll failed, and jest already reports its error on this test.
           if (!result) return;
           const outcome = checkOutcome(result, check.id, reveal);
@@ -92,9 +97,8 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
     : // The reference solutions by default: the suite then shows that every check can pass.
       bundledTargets(root, known, options.exercise, ["solutions"]);
   // Hidden checks join when the environment holds them (the grading step of CI), as in the CLI.
-  const hidden = hiddenChecksFromEnv(process.env);
-  // The apps run with this process's environment: they must not be able to read the hidden checks.
-  delete process.env[HIDDEN_SPECS_ENV];
+  // Taken out of this process's environment, /proc/PID/environ included (see initialEnvironment.ts).
+  const hidden = hiddenChecksFromEnv({ [HIDDEN_SPECS_ENV]: takeVariable(HIDDEN_SPECS_ENV).value });
   const exercises: PlannedExercise[] = [];
   for (const target of discovery.targets) {
     exercises.push({ target, spec: await loadSpecWithHidden(specFile(specsDir, target.exercise), hidden) });
@@ -140,18 +144,55 @@ export function checkOutcome(result: Result, checkId: string, reveal = false): C
     const detail = isConcealed(verdict, reveal) ? "" : `\n\n${verdict.message}`;
     return { kind: "fail", text: `${graderErrorText(result)}${detail}` };
   }
-  // An app that did not start fails every scored check with the reason; a warning per advisory
-  // check would repeat it without telling anything about what the warning is about.
-  if (verdict.advisory && result.problem) return { kind: "pass" };
-  // Each test is read on its own (and may be run alone with -t), so each carries the Problem.
-  const text = standaloneFeedback(verdict, { reveal, problem: result.problem });
-  return verdict.advisory ? { kind: "warn", text } : { kind: "fail", text };
+  // An app that did not start: the first scored check says why, once; the others point at it.
+  if (result.problem) {
+    const first = result.checks.find((v) => !v.advisory);
+    const text = verdict.id === first?.id
+      ? standaloneFeedback(verdict, { reveal, problem: result.problem })
+      : `${checkFeedback(verdict, { reveal, problem: result.problem })} Why is shown once, under "${first?.title ?? "the first check"}".`;
+    return verdict.advisory ? neverRan(result, text) : { kind: "fail", text };
+  }
+  const text = standaloneFeedback(verdict, { reveal });
+  if (verdict.advisory) return verdict.status === "skip" ? neverRan(result, text) : { kind: "warn", text: `${text}\n(Advisory: a warning only, it costs no points.)` };
+  return { kind: "fail", text };
+}
+
+/**
+ * An advisory check that never ran must not look passed. It fails beside the scored check that
+ * kept it from running (the run fails anyway); with no scored failure it only warns, so that an
+ * advisory check alone never fails `npm test`.
+ */
+function neverRan(result: Result, text: string): CheckOutcome {
+  const words = `${text}\n(Advisory, not run: it costs no points, and it runs once the checks it builds on pass.)`;
+  return result.checks.some((v) => !v.advisory && v.status !== "pass") ? { kind: "fail", text: words } : { kind: "warn", text: words };
+}
+
+export interface PlannedTest {
+  id: string;
+  title: string;
+  /** Points the check is worth (0 for an advisory one). */
+  points: number;
+  advisory: boolean;
 }
 
 /** The checks a spec declares, in order: quizzes grade questions, apps grade checks. */
-export function plannedChecks(spec: Spec): { id: string; title: string }[] {
-  if (spec.kind === "quiz") return (spec.questions ?? []).map((q) => ({ id: q.id, title: q.text }));
-  return (spec.checks ?? []).map((c) => ({ id: c.id, title: c.title }));
+export function plannedChecks(spec: Spec): PlannedTest[] {
+  if (spec.kind === "quiz") return (spec.questions ?? []).map((q) => ({ id: q.id, title: q.text, points: q.points ?? 1, advisory: false }));
+  return (spec.checks ?? []).map((c) => ({ id: c.id, title: c.title, points: c.advisory ? 0 : (c.points ?? 1), advisory: c.advisory ?? false }));
+}
+
+/** A test's name says what the check is worth: "The page opens (2 points)", "... (advisory, no points)". */
+export function testName(check: PlannedTest): string {
+  if (check.advisory) return `${check.title} (advisory, no points)`;
+  return `${check.title} (${formatPoints(check.points)} point${check.points === 1 ? "" : "s"})`;
+}
+
+/** "visit-counter: 6/10 points (3 of 5 checks passed)", or why there is no score. */
+export function scoreLine(result: Result): string {
+  if (result.status === "error") return `${result.exercise}: no score: ${graderErrorText(result)}`;
+  const scored = result.checks.filter((v) => !v.advisory);
+  const passed = scored.filter((v) => v.status === "pass").length;
+  return `${result.exercise}: ${formatPoints(result.score)}/${formatPoints(result.maxScore)} points (${passed} of ${scored.length} checks passed)`;
 }
 
 /** A failed check as jest shows it: the feedback alone, no stack trace into the grader. */

@@ -43,6 +43,8 @@ export interface ReporterOptions {
    * hand their result to a later step. Absent outside CI.
    */
   setOutput?(name: string, value: string): void;
+  /** Gradescope's submission_metadata.json, to be read by the gradescope format (a late submission is noted). */
+  submissionMetadata?: string;
 }
 
 /**

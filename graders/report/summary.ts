@@ -56,12 +56,18 @@ function pointsCell(verdict: Verdict): string {
   return verdict.status === "skip" ? `${points} (skipped)` : points;
 }
 
+/** Text that quotes the app (an exception, its output): every Markdown character escaped, so no link, image or heading. */
 function alert(kind: "WARNING" | "CAUTION" | "NOTE", text: string): string[] {
-  return [`> [!${kind}]`, ...text.split("\n").map((line) => `> ${escapeHtml(line)}`.trimEnd())];
+  return [`> [!${kind}]`, ...text.split("\n").map((line) => `> ${escapeMarkdown(line)}`.trimEnd())];
+}
+
+/** CommonMark shows a backslash-escaped ASCII punctuation character as itself. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>#|!~]/g, "\\$&");
 }
 
 /** A code block whose fence is longer than any run of backticks in the text. */
-function fenced(text: string): string[] {
+export function fenced(text: string): string[] {
   const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   return [`${fence}text`, text, fence];

@@ -24,8 +24,9 @@ import { loadSpecText, validateSpec } from "./load.js";
 import { SpecSource, type Anchor, type Path } from "./position.js";
 import type { Check, Spec } from "./types.js";
 
-/** The environment variable the grading step fills from a secret. */
-export const HIDDEN_SPECS_ENV = "AUTOGRADER_HIDDEN_SPECS";
+import { HIDDEN_SPECS_ENV } from "./hiddenEnv.js";
+
+export { HIDDEN_SPECS_ENV };
 
 const ID = /^[a-z0-9-]+$/;
 

@@ -329,6 +329,12 @@ export interface TextExpectation {
   /** A regular expression the text must not match. */
   notMatches?: string;
   /**
+   * What `matches` / `notMatches` look for, in words a student reads instead of the pattern,
+   * e.g. `the word "None" (a value that was never set)`. Without it, words are made from the
+   * pattern where it is simple enough.
+   */
+  explain?: string;
+  /**
    * A whole number that must appear, e.g. `2` matches "Visits: 2" but not "12" or "2.5".
    * May be a capture: `{ capture: first, plus: 1 }`.
    */

@@ -5,15 +5,11 @@
  * teacher has not changed since its last successful load skips ajv entirely.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
+import { readCacheFile, writeCacheFile } from "../userCache.js";
 
 const KEEP = 200;
-
-function memoFile(): string {
-  return join(tmpdir(), `autograde-valid-specs-${userInfo().uid}.json`);
-}
+/** In the user's own cache folder (see userCache.ts): a memo another user could plant would skip validation. */
+const MEMO = "valid-specs.json";
 
 export function validationKey(schemaText: string, data: unknown): string {
   return createHash("sha256").update(schemaText).update("\0").update(JSON.stringify(data)).digest("hex");
@@ -21,7 +17,7 @@ export function validationKey(schemaText: string, data: unknown): string {
 
 function read(): string[] {
   try {
-    const list: unknown = JSON.parse(readFileSync(memoFile(), "utf8"));
+    const list: unknown = JSON.parse(readCacheFile(MEMO) ?? "[]");
     return Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : [];
   } catch {
     return [];
@@ -35,9 +31,5 @@ export function knownValid(key: string): boolean {
 export function rememberValid(key: string): void {
   const list = read().filter((k) => k !== key);
   list.push(key);
-  try {
-    writeFileSync(memoFile(), JSON.stringify(list.slice(-KEEP)));
-  } catch {
-    // only a shortcut
-  }
+  writeCacheFile(MEMO, JSON.stringify(list.slice(-KEEP)));
 }

@@ -38,6 +38,8 @@ export interface Observation {
   session: Record<string, unknown> | null;
   sessionCookie: string;
   captures: Map<string, unknown>;
+  /** Where each capture was taken, in words ("the number the page showed at step 1"), to explain a value built on it. */
+  captureOrigins?: Map<string, string>;
 }
 
 export function evaluate(expect: Expectations | undefined, obs: Observation): string[] {
@@ -132,11 +134,13 @@ function text(e: TextExpectation | undefined, obs: Observation): string[] {
     if (problem) failures.push(`could not fill in "${from}": ${problem}`);
     else if (page.includes(norm(s))) failures.push(`expected the page not to show "${s}"${from ? ` (from "${from}")` : ""}, but it does`);
   }
-  if (e.matches && !new RegExp(e.matches, e.loose ? "i" : "").test(page)) failures.push(`expected the page to match /${e.matches}/`);
-  if (e.notMatches && new RegExp(e.notMatches, e.loose ? "i" : "").test(page)) failures.push(`expected the page not to match /${e.notMatches}/, but it does`);
+  if (e.matches && !new RegExp(e.matches, e.loose ? "i" : "").test(page)) failures.push(`expected the page to show ${e.explain ?? patternWords(e.matches)}`);
+  if (e.notMatches && new RegExp(e.notMatches, e.loose ? "i" : "").test(page)) failures.push(`expected the page not to show ${e.explain ?? patternWords(e.notMatches)}, but it does`);
   if (e.number !== undefined) {
     const n = Number(resolve(e.number, obs));
-    if (!showsNumber(obs.text, n)) failures.push(`expected the page to show the number ${n}${numbersOnPage(obs.text)}`);
+    // An error page's own "500" is not the page's number.
+    const seen = obs.status >= 500 ? `, but the app answered with an error page instead: ${describeResponse(obs)}` : numbersOnPage(obs.text);
+    if (obs.status >= 500 || !showsNumber(obs.text, n)) failures.push(`expected the page to show the number ${n}${explainRef(e.number, obs)}${seen}`);
   }
   if (e.notNumber !== undefined) {
     const n = Number(resolve(e.notNumber, obs));
@@ -166,8 +170,8 @@ function body(e: BodyExpectation | undefined, obs: Observation): string[] {
     if (problem) failures.push(`could not fill in "${from}": ${problem}`);
     else if (raw.includes(s)) failures.push(`expected the page's HTML not to contain ${show(s)}${from ? ` (from "${from}")` : ""}, but it does`);
   }
-  if (e.matches && !new RegExp(e.matches).test(raw)) failures.push(`expected the page's HTML to match /${e.matches}/, but it does not`);
-  if (e.notMatches && new RegExp(e.notMatches).test(raw)) failures.push(`expected the page's HTML not to match /${e.notMatches}/, but it does`);
+  if (e.matches && !new RegExp(e.matches).test(raw)) failures.push(`expected the page's HTML to contain ${patternWords(e.matches)}, but it does not`);
+  if (e.notMatches && new RegExp(e.notMatches).test(raw)) failures.push(`expected the page's HTML not to contain ${patternWords(e.notMatches)}, but it does`);
   return failures;
 }
 
@@ -276,7 +280,7 @@ function textMatch(what: string, actual: string | undefined, match: TextMatch, o
   const failures: string[] = [];
   if (rule.equals !== undefined && !same(actual, resolve(rule.equals, obs))) failures.push(`expected ${what} to be ${describeValue(rule.equals, obs)}, got ${show(actual)}`);
   if (rule.contains !== undefined && !actual.includes(rule.contains)) failures.push(`expected ${what} to contain "${rule.contains}", got ${show(actual)}`);
-  if (rule.matches !== undefined && !new RegExp(rule.matches).test(actual)) failures.push(`expected ${what} to match /${rule.matches}/, got ${show(actual)}`);
+  if (rule.matches !== undefined && !new RegExp(rule.matches).test(actual)) failures.push(`expected ${what} to hold ${patternWords(rule.matches)}, got ${show(actual)}`);
   return failures;
 }
 
@@ -346,10 +350,14 @@ export function capture(captures: Record<string, Capture> | undefined, obs: Obse
   for (const [name, c] of Object.entries(captures ?? {})) {
     let value: unknown;
     let what = "";
+    if (c.number && obs.status >= 500) {
+      failures.push(`expected a number on the page, but the app answered with an error page instead: ${describeResponse(obs)}`);
+      continue;
+    }
     if (c.number) [value, what] = [wholeNumbers(obs.text)[0], "a number on the page"];
     else if (c.regex !== undefined) {
       const m = new RegExp(c.regex).exec(obs.text);
-      [value, what] = [m ? (m[1] ?? m[0]) : undefined, `text matching /${c.regex}/ on the page`];
+      [value, what] = [m ? (m[1] ?? m[0]) : undefined, `${patternWords(c.regex)} on the page`];
     } else if (c.header !== undefined) [value, what] = [obs.headers[c.header.toLowerCase()], `the header ${c.header}`];
     else if (c.cookie !== undefined) [value, what] = [obs.jar.find((j) => j.name === c.cookie)?.value, `the cookie "${c.cookie}"`];
     else if (c.session !== undefined) [value, what] = [obs.session?.[c.session], `"${c.session}" in the session`];
@@ -373,8 +381,85 @@ function resolve(v: AnyValue | CaptureRef, obs: Observation): unknown {
 function describeValue(v: AnyValue | CaptureRef, obs: Observation): string {
   if (!isRef(v)) return show(v);
   const resolved = resolve(v, obs);
+  const origin = obs.captureOrigins?.get(v.capture);
+  if (origin) return `${show(resolved)} (${refWords(v, origin, obs)})`;
   const how = v.plus ? `${v.capture} ${v.plus > 0 ? "+" : "-"} ${Math.abs(v.plus)}` : v.capture;
   return `${show(resolved)} (${how})`;
+}
+
+/** ", which is the number the page showed at step 1 (5) plus 1": where a value built on a capture comes from. */
+function explainRef(v: number | CaptureRef, obs: Observation): string {
+  const origin = isRef(v) ? obs.captureOrigins?.get(v.capture) : undefined;
+  if (!origin || !isRef(v)) return "";
+  return v.plus ? `, which is ${refWords(v, origin, obs)}` : ` (the same as ${origin})`;
+}
+
+function refWords(v: CaptureRef, origin: string, obs: Observation): string {
+  const base = `${origin} (${show(obs.captures.get(v.capture))})`;
+  return v.plus ? `${base} ${v.plus > 0 ? "plus" : "minus"} ${Math.abs(v.plus)}` : base;
+}
+
+/** How a capture reads in feedback: "the number the page showed" (its first whole number). */
+export function captureWords(c: Capture): string {
+  if (c.number) return "the number the page showed";
+  if (c.regex !== undefined) return `${patternWords(c.regex)} on the page`;
+  if (c.header !== undefined) return `the header ${c.header}`;
+  if (c.cookie !== undefined) return `the cookie "${c.cookie}"`;
+  return `"${c.session}" in the session`;
+}
+
+/**
+ * A regular expression in words, for students who never read one: `\bNone\b` → the word "None",
+ * `(dark|light)` → "dark" or "light", `Visits: \d+` → "Visits:" followed by a number,
+ * `^application/json` → text starting with "application/json". What cannot be said simply
+ * becomes a neutral phrase, never the raw pattern (a spec can give `explain:` for better words).
+ */
+export function patternWords(pattern: string): string {
+  let body = pattern;
+  const whole = body.startsWith("\\b") && body.endsWith("\\b") && body.length > 4;
+  if (whole) body = body.slice(2, -2);
+  const starts = body.startsWith("^");
+  const ends = body.endsWith("$") && !body.endsWith("\\$");
+  body = body.slice(starts ? 1 : 0, ends ? -1 : undefined);
+  if (/^\((?:\?:)?[^()]*\)$/.test(body)) body = body.replace(/^\((?:\?:)?/, "").slice(0, -1);
+  const alternatives = body.split("|").map(patternPieces);
+  if (alternatives.some((a) => a === undefined || a.length === 0)) return "the text this check looks for";
+  const phrases = (alternatives as string[][]).map((pieces) => pieces.join(" followed by "));
+  const list = phrases.length === 1 ? phrases[0]! : `${phrases.slice(0, -1).join(", ")} or ${phrases.at(-1)}`;
+  if (whole) return `the word${phrases.length > 1 ? "s" : ""} ${list}`;
+  if (starts && ends) return `exactly ${list}`;
+  return starts ? `text starting with ${list}` : ends ? `text ending with ${list}` : list;
+}
+
+/** `Visits: \d+` → ['"Visits:"', "a number"]; undefined when the pattern is not that simple. */
+function patternPieces(part: string): string[] | undefined {
+  const pieces: string[] = [];
+  let literal = "";
+  const flush = () => {
+    if (literal.trim()) pieces.push(`"${literal.trim()}"`);
+    literal = "";
+  };
+  for (let i = 0; i < part.length; i++) {
+    const c = part[i]!;
+    if (c === "\\") {
+      const next = part[i + 1] ?? "";
+      const more = part[i + 2] === "+" || part[i + 2] === "*";
+      if (next === "d" || next === "w") {
+        flush();
+        pieces.push(next === "d" ? "a number" : "a word");
+        i += more ? 2 : 1;
+      } else if (next === "s") {
+        literal += " ";
+        i += more ? 2 : 1;
+      } else if (/[^A-Za-z0-9]/.test(next)) {
+        literal += next;
+        i++;
+      } else return undefined;
+    } else if ("^$.*+?()[]{}|".includes(c)) return undefined;
+    else literal += c;
+  }
+  flush();
+  return pieces;
 }
 
 /** Loose equality the way a teacher means it: "2" on a page equals 2 in the spec; lists and mappings deeply. */

@@ -25,30 +25,30 @@ export function plainText(text: string): string {
 }
 
 /**
- * `plainText` applied to every string (keys too) of a JSON-like value, such as a decoded session.
- * Iterative, so a deeply nested value cannot overflow the stack.
+ * `plainText` applied to every string (keys too) of a JSON-like value, such as a decoded session,
+ * into a fresh copy. Iterative, so a deeply nested value cannot overflow the stack; keys are
+ * defined, not assigned, so a key `__proto__` stays a key.
  */
 export function plainData<T>(value: T): T {
   if (typeof value === "string") return plainText(value) as T;
   if (typeof value !== "object" || value === null) return value;
-  const root = copyShallow(value as object);
-  const pending: object[] = [root];
+  const root = emptyLike(value);
+  const pending: [object, object][] = [[value, root]];
   while (pending.length > 0) {
-    const node = pending.pop() as Record<string, unknown>;
-    for (const key of Object.keys(node)) {
-      const child = node[key];
-      const cleaned = typeof child === "string" ? plainText(child) : typeof child === "object" && child !== null ? copyShallow(child) : child;
-      if (typeof cleaned === "object" && cleaned !== null) pending.push(cleaned);
-      const cleanKey = Array.isArray(node) ? key : plainText(key);
-      if (cleanKey !== key) delete node[key];
-      node[cleanKey] = cleaned;
+    const [source, target] = pending.pop()!;
+    for (const [key, child] of Object.entries(source)) {
+      let cleaned: unknown = child;
+      if (typeof child === "string") cleaned = plainText(child);
+      else if (typeof child === "object" && child !== null) pending.push([child, (cleaned = emptyLike(child))]);
+      const name = Array.isArray(target) ? key : plainText(key);
+      Object.defineProperty(target, name, { value: cleaned, enumerable: true, writable: true, configurable: true });
     }
   }
   return root as T;
 }
 
-function copyShallow(value: object): object {
-  return Array.isArray(value) ? [...value] : { ...value };
+function emptyLike(value: object): object {
+  return Array.isArray(value) ? new Array<unknown>(value.length) : {};
 }
 
 /** Characters a name shows as they are: letters, marks and digits of any script, and printable ASCII. */

@@ -21,6 +21,19 @@ export interface Exchange {
   exception?: AppException;
   /** The session in the jar after this exchange, decoded without the key. */
   session?: Record<string, unknown> | null;
+  /** The spec's number of the step that sent this request (1 for the first step). */
+  step?: number;
+  /** Values the grader noted from this response, to compare with in later steps. */
+  noted?: { what: string; value: unknown }[];
+}
+
+/** A step of a check that sends no request (a restart, a cookie set, dropped, edited or forged by hand). */
+export interface StepAction {
+  /** The spec's number of the step (1 for the first step). */
+  step: number;
+  browser: string;
+  /** What the grader did, in words: "restart the app". */
+  text: string;
 }
 
 /** An exception the app raised (at import or while answering), located in the student's files. */
@@ -86,6 +99,8 @@ export interface Verdict {
   hint?: string;
   /** What the grader sent and what came back, in order (empty for skipped checks). */
   exchanges: Exchange[];
+  /** The steps that sent no request, numbered like the exchanges' steps, to list every step in feedback. */
+  actions?: StepAction[];
   /** Where in the student's files the problem is, when known. */
   location?: SourceLocation;
   durationMs: number;
@@ -93,7 +108,7 @@ export interface Verdict {
 
 /** Why a submission could not be run at all: found before any check. */
 export interface Problem {
-  kind: "blanks" | "syntax" | "missing-module" | "no-app" | "import-crash" | "missing-file" | "boot-timeout" | "boot-failed";
+  kind: "blanks" | "syntax" | "missing-module" | "no-app" | "import-crash" | "missing-file" | "boot-timeout" | "boot-failed" | "too-big";
   /** One paragraph for the student. */
   message: string;
   hint?: string;

@@ -10,6 +10,7 @@ import type { StudentRow } from "../../graders/batch/gradebook.js";
 import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
 import { parseSandboxFlags, SANDBOX_FLAG_OPTIONS } from "../cli/sandboxFlags.js";
 import { parseShard } from "../../graders/batch/shard.js";
+import { actionsSafe, nameText } from "../../graders/verdict/studentText.js";
 
 export interface Io {
   stdout: { write(text: string): unknown };
@@ -35,6 +36,9 @@ feedback/<student>.md and report.html.
   --time-limit S      seconds one submission may take before it is stopped (default 60)
   --cold              start a fresh Python per app instead of forking a warm one
   --specs DIR         folder of exercise specs (<id>.yaml); default: the package's specs/
+  --student-pattern RE  a regular expression that finds the login in a student folder's name
+                      (its group named login, or its first group); default: GitHub Classroom's
+                      <assignment>-<login>, read when the folders share that prefix
   --reveal            show the details of hidden checks in the feedback
   --isolation MODE    auto (default), required or off, as for autograde (AUTOGRADER_ISOLATION)
   LIMITS              --memory-mb, --cpu-seconds, --processes, --file-size-mb, --open-files:
@@ -83,6 +87,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         "time-limit": { type: "string" },
         cold: { type: "boolean", default: false },
         specs: { type: "string" },
+        "student-pattern": { type: "string" },
         reveal: { type: "boolean", default: false },
         ...SANDBOX_FLAG_OPTIONS,
         help: { type: "boolean", short: "h", default: false },
@@ -113,6 +118,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const jobs = values.jobs === undefined ? undefined : positiveInt(values.jobs, "--jobs");
   const timeLimit = values["time-limit"] === undefined ? undefined : positiveNumber(values["time-limit"], "--time-limit");
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const studentPattern = values["student-pattern"] === undefined ? undefined : pattern(values["student-pattern"], "--student-pattern");
   const { isolation, limits } = parseSandboxFlags(values as Record<string, unknown>);
 
   // Hidden checks come as for autograde; the apps must not be able to read them.
@@ -131,6 +137,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     out: values.out,
     exercises: values.exercise ?? [],
     specsDir: values.specs !== undefined ? resolve(values.specs) : join(packageRoot(), "specs"),
+    studentPattern,
     jobs,
     resume: values.resume,
     shard,
@@ -145,7 +152,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     progress: createProgress(io.stderr),
   });
   for (const row of result.rows) {
-    if (row.status === "no submission") io.stderr.write(`batch: note: ${row.student} is not a submission: ${row.reason}.\n`);
+    // The folder's name is the student's: one line, odd characters visible.
+    if (row.status === "no submission") io.stderr.write(actionsSafe(`batch: note: ${nameText(row.student)} is not a submission: ${row.reason}.\n`));
   }
   const coldNote = coldBootNote(result.boots);
   if (coldNote) {
@@ -176,4 +184,12 @@ function positiveNumber(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} expects a number of seconds above 0, got "${text}".`);
   return n;
+}
+
+function pattern(text: string, flag: string): RegExp {
+  try {
+    return new RegExp(text);
+  } catch (error) {
+    throw new UsageError(`${flag} is not a valid regular expression: ${(error as Error).message}.`);
+  }
 }

@@ -21,6 +21,8 @@ export interface CliArgs {
   specs?: string;
   reveal: boolean;
   help: boolean;
+  /** Grade again on every save of the submission, until Ctrl-C. */
+  watch: boolean;
   /** Limits given on the command line; they win over the spec's. */
   limits: Partial<AppLimits>;
   /** Undefined: AUTOGRADER_ISOLATION, else auto. */
@@ -28,7 +30,7 @@ export interface CliArgs {
 }
 
 
-const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format FORMAT[=FILE],...] [--specs DIR] [--reveal] [--isolation MODE] [LIMITS]";
+const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format FORMAT[=FILE],...] [--watch] [--specs DIR] [--reveal] [--isolation MODE] [LIMITS]";
 
 export const USAGE = `Usage: ${SYNOPSIS}
 
@@ -44,6 +46,8 @@ Grades a Flask "Sessions & Cookies" exercise by running the app and using it lik
                    gradescope, junit, summary), printed last so that it stays whole.
                    Default: pretty (colours only on a terminal); json only when asked for.
   --specs DIR      folder of exercise specs (<id>.yaml); default: the package's specs/
+  -w, --watch      grade again each time a file of the submission is saved, and say what
+                   changed since the last run; Ctrl-C stops
   --reveal         show the details of hidden checks (for teachers)
   -h, --help       show this help
 
@@ -95,6 +99,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         format: { type: "string", multiple: true },
         specs: { type: "string" },
         reveal: { type: "boolean", default: false },
+        watch: { type: "boolean", short: "w", default: false },
         help: { type: "boolean", short: "h", default: false },
         ...SANDBOX_FLAG_OPTIONS,
       },
@@ -114,6 +119,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     specs: values.specs as string | undefined,
     reveal: (values.reveal as boolean | undefined) ?? false,
     help: (values.help as boolean | undefined) ?? false,
+    watch: (values.watch as boolean | undefined) ?? false,
     limits,
     isolation,
   };

@@ -8,14 +8,16 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
 import { packageRoot } from "../../graders/paths.js";
 import { shouldColor } from "../../graders/report/colors.js";
+import { failedRunReport, publishReport } from "../../graders/report/classroom.js";
 import { createReporter, fanOut } from "../../graders/report/formats.js";
 import { mayBeSubmission } from "../../graders/report/ignored.js";
 import { summarize, type Reporter, type ReporterOptions } from "../../graders/report/reporter.js";
-import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Discovery } from "../../graders/targets.js";
+import { bundledTargets, findTargets, listExercises, specFile, userFolder, type Discovery, type Target } from "../../graders/targets.js";
 import type { WarmLauncher } from "../../graders/boot/warm.js";
 import type { Spec } from "../../graders/spec/types.js";
 import type { Result } from "../../graders/verdict/types.js";
 import { parseCliArgs, USAGE, type FormatRequest } from "./args.js";
+import { actionsSafe, nameText } from "../../graders/verdict/studentText.js";
 
 export interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -30,28 +32,61 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await run(argv, io, context);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`autograde: ${error.message}${knownExercises(error.message, context)}\nRun \`autograde --help\` for usage.\n`);
-      return EXIT.usage;
-    }
-    // The message already names file:line:column and what is wrong; a stack would only hide it.
-    if (error instanceof SpecError) {
-      io.stderr.write(`autograde: invalid spec: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    // A known grader-side failure (e.g. no Python with Flask) is explained by its message.
-    if (error instanceof GraderError) {
-      io.stderr.write(`autograde: ${error.message}\n`);
-      return EXIT.crashed;
-    }
-    io.stderr.write(`autograde: the grader crashed (a bug in the grader, not in your app):\n${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT.crashed;
+    return explain(error, io, context);
   }
 }
 
-/** What a usage message may need from a run that stopped early. */
-interface RunContext {
+/** Says why a run stopped, to stderr; returns the exit status for it. */
+export function explain(error: unknown, io: Io, context: RunContext): number {
+  if (error instanceof UsageError) {
+    const reason = `${error.message}${knownExercises(error.message, context)}`;
+    io.stderr.write(`autograde: ${reason}\nRun \`autograde --help\` for usage.\n`);
+    publishFailure(io, context, reason);
+    return EXIT.usage;
+  }
+  // The message already names file:line:column and what is wrong; a stack would only hide it.
+  if (error instanceof SpecError) {
+    io.stderr.write(`autograde: invalid spec: ${error.message}\n`);
+    publishFailure(io, context, `invalid spec: ${error.message}`);
+    return EXIT.usage;
+  }
+  // A known grader-side failure (e.g. no Python with Flask) is explained by its message.
+  if (error instanceof GraderError) {
+    io.stderr.write(`autograde: ${error.message}\n`);
+    publishFailure(io, context, error.message);
+    return EXIT.crashed;
+  }
+  io.stderr.write(`autograde: the grader crashed (a bug in the grader, not in your app):\n${(error as Error)?.stack ?? String(error)}\n`);
+  publishFailure(io, context, `the grader crashed (a bug in the grader, not in your app): ${(error as Error)?.message ?? String(error)}`);
+  return EXIT.crashed;
+}
+
+/** What a usage message may need from a run that stopped early, and what `--watch` shares between runs. */
+export interface RunContext {
   specsDir?: string;
+  /** Set by `--watch` for the runs it starts. */
+  watching?: boolean;
+  /** Watch mode: the warm launcher every run uses, left running after each. */
+  warm?: WarmLauncher;
+  /** Set by a run: the folders it graded, and their results. */
+  targets?: Target[];
+  results?: Result[];
+  /** The reporters have been handed the results (and have published theirs). */
+  reported?: boolean;
+}
+
+/**
+ * On GitHub Actions, a run that stopped before reporting still hands the Classroom reporter a
+ * result: an error with the reason (graders/report/classroom.ts `failedRunReport`).
+ */
+function publishFailure(io: Io, context: RunContext, reason: string): void {
+  const file = io.env.GITHUB_OUTPUT;
+  if (context.reported || !file) return;
+  try {
+    publishReport(failedRunReport(reason), (name, value) => appendFileSync(file, `${name}=${value}\n`));
+  } catch {
+    // The reason is on stderr already; an unwritable output file is not worth hiding it behind.
+  }
 }
 
 async function run(argv: readonly string[], io: Io, context: RunContext): Promise<number> {
@@ -59,6 +94,10 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   if (args.help) {
     io.stdout.write(USAGE);
     return EXIT.graded;
+  }
+  if (args.watch && !context.watching) {
+    const { watch } = await import("./watch.js");
+    return watch(io, (shared, runIo) => run(argv, runIo, shared));
   }
   const root = packageRoot();
   const specsDir = args.specs !== undefined ? resolve(args.specs) : join(root, "specs");
@@ -69,7 +108,8 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     ? findTargets(userFolder(args.path, io.env), known, args.exercise)
     : bundledTargets(root, known, args.exercise);
   for (const folder of discovery.ignored.filter(mayBeSubmission)) {
-    io.stderr.write(`autograde: note: ignoring ${shown(folder)}: no exercise is named ${JSON.stringify(basename(folder))}.\n`);
+    // Folder names are the student's: one line each, odd characters visible.
+    io.stderr.write(actionsSafe(`autograde: note: ignoring ${nameText(shown(folder))}: no exercise is named ${quotedName(basename(folder))}.\n`));
   }
 
   // One warm Python (Flask imported once) starts first, so that its start overlaps everything
@@ -77,7 +117,11 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   // interpreter. Cold boots remain the fallback inside the launcher. The zygote gets a clean
   // environment of its own, never this process's (see the hidden checks below).
   // (Imported before the pipeline: concurrent dynamic imports of shared modules trip jest's ESM loader.)
-  const warm = discovery.targets.length > 0 ? await startWarm() : undefined;
+  context.targets = discovery.targets;
+  const warm = context.warm ?? (discovery.targets.length > 0 ? await startWarm() : undefined);
+  if (context.watching) context.warm = warm;
+  // In watch mode the launcher outlives this run.
+  const close = async () => (warm === context.warm ? undefined : warm?.close());
   try {
     // The pipeline's modules load while the specs are read (file reads overlap); a failure to
     // load surfaces where it is awaited.
@@ -112,16 +156,18 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
       results.push(result);
       reporter.onResult(result);
     }
-    await warm?.close();
+    await close();
     const { coldBootNote } = await import("../../graders/boot/warm.js");
     const coldNote = warm && coldBootNote(warm.stats);
     if (coldNote) io.stderr.write(`autograde: note: ${coldNote}\n`);
+    context.reported = true;
     reporter.onEnd(summarize(results));
     outputs.flush();
+    context.results = results;
     // A submission the grader could not grade has no trustworthy score: say so to CI.
     return results.some((r) => r.status === "error") ? EXIT.crashed : EXIT.graded;
   } finally {
-    await warm?.close(); // also when a spec is invalid: a live zygote would keep this process running
+    await close(); // also when a spec is invalid: a live zygote would keep this process running
   }
 }
 
@@ -157,6 +203,7 @@ function openOutputs(requests: readonly FormatRequest[], io: Io, reveal: boolean
     reveal,
     root: env.GITHUB_WORKSPACE || process.cwd(),
     ...(env.GITHUB_OUTPUT && { setOutput: (name: string, value: string) => appendTo(env.GITHUB_OUTPUT!, `${name}=${value}\n`) }),
+    ...(env.AUTOGRADER_SUBMISSION_METADATA && { submissionMetadata: env.AUTOGRADER_SUBMISSION_METADATA }),
   };
   const reporters: Reporter[] = [];
   const files: { path: string; text: () => string; append?: boolean }[] = [];
@@ -238,6 +285,12 @@ function knownExercises(message: string, context: RunContext): string {
  * The folder as the user would write it: relative to where they are when it is below it (the
  * bundled folders are found as absolute paths), as given otherwise.
  */
+/** A plain name in quotes; any other is quoted already, its odd characters visible. */
+function quotedName(name: string): string {
+  const shownName = nameText(name);
+  return shownName === name ? JSON.stringify(name) : shownName;
+}
+
 function shown(folder: string): string {
   if (!isAbsolute(folder)) return folder;
   const rel = relative(process.cwd(), folder);

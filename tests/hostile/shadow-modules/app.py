@@ -3,6 +3,7 @@
 # runner must import its own before any of the submission is importable, so none of them runs
 # outside the sandbox; the app itself uses the real Flask.
 import os
+import sys
 
 import flask
 from flask import Flask
@@ -22,4 +23,7 @@ def probe():
     real = not os.path.abspath(flask.__file__).startswith(HERE + os.sep)
     if ran:
         return "LEAK " + ran.replace("\n", "; ")
-    return "ok: the real flask" if real else "LEAK: the submission's flask"
+    if not real:
+        return "LEAK: the submission's flask"
+    # A user site folder's .pth files run at start-up, before the sandbox: the runner starts with -s.
+    return "ok: the real flask" if sys.flags.no_user_site else "LEAK: user site folder enabled"

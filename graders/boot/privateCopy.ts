@@ -1,0 +1,215 @@
+/**
+ * Copying a submission into its private folder, and removing that folder, without ever blocking
+ * the event loop for long: file operations run a slice of a few milliseconds at a time, then the
+ * loop takes a turn (other submissions' answers and timers go on); a big file is copied by the
+ * thread pool; a big tree is removed by `rm -rf` in a child process. Every walk is a loop over a
+ * queue (no recursion: a deep tree cannot overflow the stack). Small synchronous steps, rather than
+ * one asynchronous call per file, because each asynchronous call costs a trip through the thread
+ * pool: on a loaded machine that made the copy of a three-file app several times slower.
+ *
+ * What is copied is bounded before anything is written: a submission with more files, more bytes
+ * (by length: a sparse file counts as big as it claims) or deeper folders than any app of this
+ * course needs is refused with a Problem for the student, who can fix it. Other graders' work goes
+ * on meanwhile: one student's folder of 60,000 files must not stall the apps of the others.
+ */
+import { spawn } from "node:child_process";
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, opendirSync, promises as fs, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync, type Dir } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Problem } from "../verdict/types.js";
+
+/** What a submission's copy may hold (folders skipped below do not count). */
+export const COPY_BOUNDS = {
+  /** Total length of its files, in MB. */
+  megabytes: 100,
+  /** Files, links and folders. */
+  entries: 5_000,
+  /** Folders inside folders, below the submission's own. */
+  depth: 32,
+} as const;
+
+/** Folders that are never an app's business and can be big: not copied. */
+const NOT_COPIED = new Set([".git", "__pycache__", "node_modules"]);
+/** The longest the loop is held by file operations before it takes a turn, in ms. */
+const SLICE_MS = 4;
+/** Files larger than this are copied by the thread pool (one copy could take longer than a slice). */
+const BIG_FILE_BYTES = 256 * 1024;
+
+/** The submission is bigger than COPY_BOUNDS allows: the student's to fix, so a Problem, not a grader error. */
+export class SubmissionTooBig extends Error {
+  readonly problem: Problem;
+  constructor(what: string) {
+    const message = `Your submission folder is too big to grade: ${what}.`;
+    super(message);
+    this.name = "SubmissionTooBig";
+    this.problem = {
+      kind: "too-big",
+      message,
+      hint:
+        `Submit only your app: its .py files, templates and static files (at most ${COPY_BOUNDS.entries} files and folders, ` +
+        `${COPY_BOUNDS.megabytes} MB in all, folders at most ${COPY_BOUNDS.depth} deep). Leave out virtual environments, ` +
+        "downloads, data files and anything your app writes while it runs.",
+      locations: [],
+    };
+  }
+}
+
+interface Entry {
+  /** Path below the submission ("" for the submission itself). */
+  rel: string;
+  kind: "folder" | "file" | "link";
+  /** Its length in bytes (0 for a folder). */
+  size: number;
+}
+
+/** Lets the event loop take a turn once the current slice of file operations has used its time. */
+function slicer(): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < SLICE_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+}
+
+/** Each entry of a folder, in sliced steps (a folder of 60,000 files is never read in one go). */
+async function* listing(dir: string, turn: () => Promise<void>): AsyncGenerator<{ name: string; folder: boolean; link: boolean; file: boolean }> {
+  const handle: Dir = opendirSync(dir);
+  try {
+    for (let d = handle.readSync(); d !== null; d = handle.readSync()) {
+      yield { name: d.name, folder: d.isDirectory(), link: d.isSymbolicLink(), file: d.isFile() };
+      await turn();
+    }
+  } finally {
+    handle.closeSync();
+  }
+}
+
+/** Copies `from` to `to` (which must not exist), links as links, within COPY_BOUNDS; throws SubmissionTooBig. */
+export async function copySubmission(from: string, to: string): Promise<void> {
+  const turn = slicer();
+  const entries = await listCopied(from, turn);
+  const folders = entries.filter((e) => e.kind === "folder"); // parents before children
+  for (const folder of folders) {
+    mkdirSync(join(to, folder.rel));
+    await turn();
+  }
+  for (const { rel, kind, size } of entries) {
+    // A link is copied as a link: inside the sandbox it points into nothing of ours.
+    if (kind === "link") symlinkSync(readlinkSync(join(from, rel)), join(to, rel));
+    else if (kind === "file" && size > BIG_FILE_BYTES) await fs.copyFile(join(from, rel), join(to, rel));
+    else if (kind === "file") copyFileSync(join(from, rel), join(to, rel)); // keeps the file's mode
+    await turn();
+  }
+  // Folders get their modes last, deepest first, so that a read-only folder is filled before it is closed.
+  for (const { rel } of folders.reverse()) {
+    chmodSync(join(to, rel), statSync(join(from, rel)).mode & 0o7777);
+    await turn();
+  }
+}
+
+/** What copySubmission copies, breadth first, after checking every bound; nothing is read twice. */
+async function listCopied(top: string, turn: () => Promise<void>): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  let bytes = 0;
+  const queue: Array<{ rel: string; depth: number }> = [{ rel: "", depth: 0 }];
+  for (let i = 0; i < queue.length; i++) {
+    const { rel, depth } = queue[i]!;
+    const files: Entry[] = [];
+    const folders: string[] = [];
+    let venv = false;
+    for await (const d of listing(join(top, rel), turn)) {
+      const path = rel ? join(rel, d.name) : d.name;
+      if (d.name === "pyvenv.cfg") venv = true;
+      if (d.folder) {
+        if (NOT_COPIED.has(d.name)) continue;
+        if (depth + 1 > COPY_BOUNDS.depth) throw new SubmissionTooBig(`its folders are nested more than ${COPY_BOUNDS.depth} deep`);
+        folders.push(path);
+      } else if (d.link || d.file) {
+        const size = lstatSync(join(top, path)).size; // the length, whatever is really on disk
+        bytes += size;
+        files.push({ rel: path, kind: d.link ? "link" : "file", size });
+      } else continue; // sockets, pipes, devices: not copied
+      if (entries.length + (queue.length - i) + files.length + folders.length > COPY_BOUNDS.entries) {
+        throw new SubmissionTooBig(`it holds more than ${COPY_BOUNDS.entries} files and folders`);
+      }
+      if (bytes > COPY_BOUNDS.megabytes * 1024 * 1024) throw new SubmissionTooBig(`its files add up to more than ${COPY_BOUNDS.megabytes} MB`);
+    }
+    // A virtual environment: the grader uses its own Python.
+    if (rel !== "" && venv) continue;
+    entries.push({ rel, kind: "folder", size: 0 }, ...files);
+    for (const path of folders) queue.push({ rel: path, depth: depth + 1 });
+  }
+  return entries;
+}
+
+/**
+ * Removes a folder and everything in it, whatever the app did to its permissions (a folder made
+ * unreadable or unwritable blocks a plain removal). A small tree (every private folder of a
+ * well-behaved app) is removed here; a big one, which an app can write at run time, by `rm -rf`
+ * in a child process: faster than one file operation after another, and in another process.
+ * Best effort: never throws.
+ */
+export async function removeTree(folder: string): Promise<void> {
+  const turn = slicer();
+  const folders: string[] = [];
+  const others: string[] = [];
+  const queue = [folder];
+  for (let i = 0; i < queue.length; i++) {
+    const dir = queue[i]!;
+    folders.push(dir);
+    try {
+      chmodSync(dir, 0o700);
+      for await (const d of listing(dir, turn)) {
+        (d.folder ? queue : others).push(join(dir, d.name));
+        if (queue.length + others.length > SMALL_TREE) return removeBigTree(folder);
+      }
+    } catch {
+      continue;
+    }
+  }
+  for (const path of others) {
+    attempt(() => unlinkSync(path));
+    await turn();
+  }
+  for (const dir of folders.reverse()) {
+    attempt(() => rmdirSync(dir));
+    await turn();
+  }
+}
+
+function attempt(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // best effort
+  }
+}
+
+/** Entries up to which a tree is removed in this process. */
+const SMALL_TREE = 1_000;
+
+async function removeBigTree(folder: string): Promise<void> {
+  const rm = () =>
+    new Promise<void>((resolve) => {
+      const child = spawn("rm", ["-rf", "--one-file-system", "--", folder], { stdio: "ignore" });
+      child.once("error", () => resolve());
+      child.once("close", () => resolve());
+    });
+  await rm();
+  if (!(await exists(folder))) return;
+  // Left behind: folders the app locked (rm -rf as a plain user cannot enter or empty them).
+  const turn = slicer();
+  const queue = [folder];
+  for (let i = 0; i < queue.length; i++) {
+    try {
+      chmodSync(queue[i]!, 0o700);
+      for await (const d of listing(queue[i]!, turn)) if (d.folder) queue.push(join(queue[i]!, d.name));
+    } catch {
+      // unreadable even now: the folder stays
+    }
+  }
+  await rm();
+}
+
+const exists = (path: string) => fs.lstat(path).then(() => true, () => false);

@@ -1,0 +1,113 @@
+/**
+ * `autograde FOLDER --watch`: grade, then grade again each time a file of the submission is
+ * saved, on the same warm Python (an app is then a fork, not an interpreter start). Each run
+ * clears the terminal, shows the report and says what changed since the previous run. Ctrl-C
+ * stops: the warm server and any app are stopped with it (graders/boot/reaper.ts kills what is
+ * left when the process is interrupted).
+ */
+import { watch as watchFolder, type FSWatcher } from "node:fs";
+import { basename } from "node:path";
+import { describeChanges } from "../../graders/report/changes.js";
+import type { Result } from "../../graders/verdict/types.js";
+import { explain, type Io, type RunContext } from "./main.js";
+import { nameText } from "../../graders/verdict/studentText.js";
+
+/** Saves come in bursts (an editor writes, renames, touches): one run per burst. */
+const SETTLE_MS = 50;
+/** ESC [2J clears the screen, ESC [3J its scrollback, ESC [H moves to the top. */
+const CLEAR = "\u001b[2J\u001b[3J\u001b[H";
+
+/** Runs `gradeOnce` now and after every change, until SIGINT/SIGTERM; returns the last exit status. */
+export async function watch(io: Io, gradeOnce: (context: RunContext, io: Io) => Promise<number>): Promise<number> {
+  // Each run gets the environment as it was at the start: a run removes the hidden checks from
+  // the process's environment, and every run must add them again.
+  const env = { ...io.env };
+  const context: RunContext = { watching: true };
+  const once = async (): Promise<number> => {
+    const runIo: Io = { ...io, env: { ...env } };
+    context.results = undefined;
+    try {
+      return await gradeOnce(context, runIo);
+    } catch (error) {
+      return explain(error, runIo, context);
+    }
+  };
+
+  let status = await once();
+  if (!context.targets || context.targets.length === 0) return status;
+  let previous: Result[] | undefined = context.results;
+  const folders = [...new Set(context.targets.map((t) => t.dir))];
+  const say = (text: string) => void io.stderr.write(`${text}\n`);
+  say(`autograde: watching ${folders.map(nameText).join(", ")}: save a file to grade again; Ctrl-C to stop.`);
+
+  return new Promise<number>((done) => {
+    const watchers: FSWatcher[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let running = false;
+    let pending: string | undefined;
+    let stopped = false;
+    /** When the first save of the burst being graded was seen. */
+    let savedAt: number | undefined;
+
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+      await context.warm?.close();
+      done(status);
+    };
+    process.once("SIGINT", () => void stop());
+    process.once("SIGTERM", () => void stop());
+
+    const regrade = async (changed: string) => {
+      if (running) {
+        pending = changed;
+        return;
+      }
+      running = true;
+      const since = savedAt ?? performance.now();
+      savedAt = undefined;
+      if (io.stdout.isTTY) io.stdout.write(CLEAR);
+      else say(`\n── ${nameText(changed)} changed: grading again ──`);
+      status = await once();
+      if (context.results) {
+        if (previous) say(describeChanges(previous, context.results).join("\n"));
+        previous = context.results;
+      }
+      say(`autograde: graded ${Math.round(performance.now() - since)} ms after the save; watching: save a file to grade again; Ctrl-C to stop.`);
+      running = false;
+      if (pending !== undefined && !stopped) {
+        const next = pending;
+        pending = undefined;
+        void regrade(next);
+      }
+    };
+
+    for (const folder of folders) {
+      // Recursive: templates/ and static/ are part of the submission too.
+      const watcher = watchFolder(folder, { recursive: true }, (_event, name) => {
+        const file = name ? String(name) : "";
+        if (stopped || ignored(file)) return;
+        savedAt ??= performance.now();
+        clearTimeout(timer);
+        timer = setTimeout(() => void regrade(file || basename(folder)), SETTLE_MS);
+      });
+      watcher.on("error", (error) => say(`autograde: note: stopped watching ${nameText(folder)}: ${(error as Error).message}`));
+      watchers.push(watcher);
+    }
+  });
+}
+
+/** Files that are not the student's work: Python's caches, editors' swap and backup files. */
+function ignored(file: string): boolean {
+  const parts = file.split(/[\\/]/);
+  const name = parts.at(-1) ?? "";
+  return (
+    parts.some((p) => p === "__pycache__" || p === ".git" || p === "node_modules") ||
+    name.startsWith(".") ||
+    name.endsWith("~") ||
+    /\.(pyc|swp|swx|tmp)$/.test(name) ||
+    /^\d+$/.test(name) // vim's write test file (4913)
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * `autograde FOLDER --watch`, run as the real command (a private build, see support/transpile.ts)
+ * on a copy of the visit-counter starter: it grades, then the test saves the reference solution
+ * over app.py and the command grades again by itself and says which checks now pass; Ctrl-C
+ * (SIGINT) then stops it, and no process it started (the warm server, an app) is left.
+ * Plus the pure part: the words for what changed between two runs. Needs Python with Flask.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describeChanges } from "../graders/report/changes.js";
+import type { CheckStatus, Result, Verdict } from "../graders/verdict/types.js";
+import { isAlive, waitFor } from "./support/tempApps.js";
+import { privateBuild } from "./support/transpile.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+let build: string;
+let work: string;
+
+beforeAll(() => {
+  build = privateBuild(root, ["graders", "scripts"], ".watch-test-");
+  work = mkdtempSync(join(tmpdir(), "autograde-watch-"));
+}, 60_000);
+
+afterAll(() => {
+  if (build) rmSync(build, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Every live process below `pid`, with its command line. */
+function descendants(pid: number): { pid: number; cmdline: string }[] {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const below = (p: number): boolean => {
+    for (let up = parent.get(p); up !== undefined && up > 1; up = parent.get(up)) if (up === pid) return true;
+    return false;
+  };
+  return [...parent.keys()].filter(below).map((p) => {
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0").join(" ");
+    } catch {
+      // gone meanwhile
+    }
+    return { pid: p, cmdline };
+  });
+}
+
+describe("--watch", () => {
+  test("grades on every save, says what changed, and Ctrl-C leaves nothing running", async () => {
+    const folder = join(work, "visit-counter");
+    cpSync(join(root, "starter", "visit-counter"), folder, { recursive: true });
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      if (!/^(npm_|INIT_CWD$|JEST_|GITHUB_|NODE_OPTIONS$|FORCE_COLOR$|AUTOGRADER_)/i.test(key)) env[key] = value;
+    }
+    // A hidden check: every run must have it, not only the first (a run removes the variable).
+    env.AUTOGRADER_HIDDEN_SPECS = `visit-counter:
+  checks:
+    - id: third-visit
+      title: The third visit says 3
+      needs: [counts-up]
+      steps:
+        - request: GET /
+        - request: GET /
+        - request: GET /
+          expect: { text: { number: 3 } }
+`;
+    const child = spawn(process.execPath, [join(build, "scripts", "grade.js"), folder, "--watch"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+    try {
+      // Deadlines, not timings: how long a run takes is `npm run bench`'s business.
+      expect(await waitFor(() => /watching .*visit-counter: save a file/.test(stderr), 60_000)).toBe(true);
+      expect(stdout).toMatch(/it still has blanks to fill in[\s\S]*Score: 0\/11/);
+
+      writeFileSync(join(folder, "app.py"), readFileSync(join(root, "solutions", "visit-counter", "app.py"), "utf8"));
+      expect(await waitFor(() => stderr.includes("first-visit now passes"), 60_000)).toBe(true);
+      expect(stderr).toContain("── app.py changed: grading again ──");
+      expect(stderr).toContain("Since the last run (score 0 → 11 of 11):");
+      expect(stderr).toContain("third-visit now passes");
+      await waitFor(() => /Score: 11\/11/.test(stdout), 10_000);
+      expect(stdout).toMatch(/Score: 0\/11[\s\S]*Score: 11\/11/);
+      // On a pipe the screen is not cleared: no terminal escapes in the report.
+      expect(stdout).not.toContain("\u001b[");
+
+      const started = descendants(child.pid!);
+      expect(started.some((p) => p.cmdline.includes("zygote.py"))).toBe(true);
+      child.kill("SIGINT");
+      const { code, signal } = await ended;
+      expect(code === 0 || code === 130 || signal === "SIGINT").toBe(true);
+      expect(await waitFor(() => started.every((p) => !isAlive(p.pid)), 10_000)).toBe(true);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  }, 180_000);
+});
+
+describe("what changed since the last run", () => {
+  const verdict = (id: string, status: CheckStatus, advisory = false): Verdict => ({
+    id, title: id, status, points: status === "pass" && !advisory ? 2 : 0, maxPoints: advisory ? 0 : 2, advisory, visibility: "visible", message: "", exchanges: [], durationMs: 1,
+  });
+  const result = (checks: Verdict[], exercise = "visit-counter"): Result =>
+    ({ exercise, submission: exercise, status: "graded", score: checks.reduce((s, c) => s + c.points, 0), maxScore: 6, checks, notes: [] }) as unknown as Result;
+
+  test("each check whose status changed, in words, with the score", () => {
+    const before = [result([verdict("page-answers", "pass"), verdict("first-visit", "fail"), verdict("counts-up", "skip"), verdict("secret", "fail", true)])];
+    const after = [result([verdict("page-answers", "pass"), verdict("first-visit", "pass"), verdict("counts-up", "fail"), verdict("secret", "pass", true)])];
+    expect(describeChanges(before, after)).toEqual([
+      "Since the last run (score 2 → 4 of 6):",
+      "  first-visit now passes",
+      "  counts-up now fails",
+      "  secret now passes (advisory)",
+    ]);
+  });
+
+  test("nothing changed: one line; several exercises: each line names its exercise; a long list is cut", () => {
+    const same = [result([verdict("a", "pass")])];
+    expect(describeChanges(same, same)).toEqual(["No change since the last run."]);
+    const two = (status: CheckStatus) => [result([verdict("a", status)], "one"), result([verdict("a", status)], "two")];
+    expect(describeChanges(two("fail"), two("pass")).slice(1)).toEqual(["  one › a now passes", "  two › a now passes"]);
+    const many = (status: CheckStatus) => [result(Array.from({ length: 20 }, (_, i) => verdict(`c${i}`, status)))];
+    const lines = describeChanges(many("pass"), many("error"));
+    expect(lines).toHaveLength(13);
+    expect(lines.at(-1)).toBe("  and 9 more");
+    expect(lines[1]).toBe("  c0 could not be graded this time");
+  });
+});
