@@ -15,6 +15,9 @@ import { writeOutputs } from "../graders/batch/outputs.js";
 import { recordKey, safeName, type Manifest, type SubmissionRecord } from "../graders/batch/store.js";
 import { grade } from "../graders/grade.js";
 import { loadSpec } from "../graders/spec/load.js";
+import { summarize } from "../graders/report/reporter.js";
+import { TRACE_TEXT_LIMIT, traceHtml } from "../graders/report/trace.js";
+import type { Exchange, Result, Verdict } from "../graders/verdict/types.js";
 import { parseFormats } from "../scripts/cli/args.js";
 import { main } from "../scripts/cli/main.js";
 import { chromiumTest } from "./support/chromium.js";
@@ -102,6 +105,42 @@ describe("the trace as text", () => {
     expect(() => parseFormats(["pretty,trace"])).toThrow(/trace writes a whole HTML page: it cannot share stdout with pretty.*--format pretty,trace=trace\.html/);
     expect(parseFormats(["trace"])).toEqual([{ format: "trace" }]);
     expect(parseFormats(["pretty,trace=t.html"])).toEqual([{ format: "pretty" }, { format: "trace", file: "t.html" }]);
+  });
+});
+
+describe("the trace of a made-up result", () => {
+  const exchange = (step: number, setCookies: string[], text: string, jar: { name: string; value: string }[]): Exchange => ({
+    browser: "browser",
+    step,
+    request: { method: "POST", path: "/logout", cookies: ["session"] },
+    response: { status: 302, location: "/", headers: {}, setCookies, text },
+    jar,
+    session: null,
+  });
+  const verdict = (over: Partial<Verdict>): Verdict => ({
+    id: "logout", title: "Logging out forgets the user", status: "fail", points: 0, maxPoints: 2, advisory: false, visibility: "visible",
+    message: "Step 2 of 2 (POST /logout): expected no session", hint: "Clear the session", exchanges: [], durationMs: 1, ...over,
+  });
+  const result = (checks: Verdict[]): Result => ({
+    exercise: "login-logout", title: "Log in", submission: "x", score: 0, maxScore: 2, status: "graded", notes: [], checks, durationMs: 1,
+  });
+  const steps = [
+    exchange(1, ["session=abc; HttpOnly; Path=/"], "in", [{ name: "session", value: "abc" }]),
+    exchange(2, ["session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/"], "x".repeat(TRACE_TEXT_LIMIT + 50), []),
+  ];
+
+  test("a cookie the response deletes is marked deleted, a redirect shows where it goes, a long page is cut", () => {
+    const page = traceHtml(summarize([result([verdict({ exchanges: steps })])]));
+    expect(page).toContain('<li class="deleted"><span class="kind">deleted</span> <code>session=; Expires=');
+    expect(page).toContain('<div class="status s3">302 → <code>/</code></div>');
+    expect(page).toContain('<div class="jar">jar: empty</div>');
+    expect(page).toContain(`${"x".repeat(TRACE_TEXT_LIMIT)}… (50 more characters)`);
+  });
+
+  test("a hidden check shows whether it passed, not its steps, unless revealed", () => {
+    const hidden = [verdict({ exchanges: steps, visibility: "hidden" })];
+    expect(traceHtml(summarize([result(hidden)]))).not.toContain("/logout");
+    expect(traceHtml(summarize([result(hidden)]), true)).toContain("/logout");
   });
 });
 

@@ -15,8 +15,8 @@ import { actionsSafe, nameText, plainText } from "../verdict/studentText.js";
 import { checkFeedback, cookieChanges, formatLocation, formatPoints, graderErrorText, isConcealed, problemText } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 
-/** Characters of page text shown per step: a whole page is rarely needed, a flood must not bloat the file. */
-export const TRACE_PAGE_TEXT_LIMIT = 4000;
+/** Characters of a page text or session shown per step: a whole page is rarely needed, a flood must not bloat the file. */
+export const TRACE_TEXT_LIMIT = 4000;
 
 export function createTraceReporter(options: ReporterOptions): Reporter {
   return {
@@ -131,12 +131,11 @@ function stepCard(entry: Entry, jarBefore: readonly JarEntry[], stopped: boolean
   }
   if (exchange.jar) parts.push(jarTable(exchange.jar));
   if (exchange.session !== undefined) {
-    parts.push(`<div class="session">session: <code>${exchange.session === null ? "none" : text(JSON.stringify(exchange.session))}</code></div>`);
+    parts.push(`<div class="session">session: <code>${exchange.session === null ? "none" : text(cut(JSON.stringify(exchange.session)))}</code></div>`);
   }
-  for (const { what, value } of exchange.noted ?? []) parts.push(`<div class="noted">noted ${text(what)}: <code>${text(JSON.stringify(value) ?? String(value))}</code></div>`);
+  for (const { what, value } of exchange.noted ?? []) parts.push(`<div class="noted">noted ${text(what)}: <code>${text(cut(JSON.stringify(value) ?? String(value)))}</code></div>`);
   if (response?.text) {
-    const shown = response.text.length > TRACE_PAGE_TEXT_LIMIT ? `${response.text.slice(0, TRACE_PAGE_TEXT_LIMIT)}… (${response.text.length - TRACE_PAGE_TEXT_LIMIT} more characters)` : response.text;
-    parts.push(`<details class="page"${stopped ? " open" : ""}><summary>page text</summary><pre>${text(shown)}</pre></details>`);
+    parts.push(`<details class="page"${stopped ? " open" : ""}><summary>page text</summary><pre>${text(cut(response.text))}</pre></details>`);
   }
   return parts.join("");
 }
@@ -158,6 +157,11 @@ function jarTable(jar: readonly JarEntry[]): string {
   if (jar.length === 0) return `<div class="jar">jar: empty</div>`;
   const rows = jar.map((c) => `<tr><td><code>${text(c.name)}</code></td><td><code>${text(c.value)}</code></td></tr>`).join("");
   return `<table class="jar"><caption>jar after this step</caption>${rows}</table>`;
+}
+
+/** A long value (page text, session, noted value) cut, saying how much was left out. */
+function cut(value: string): string {
+  return value.length > TRACE_TEXT_LIMIT ? `${value.slice(0, TRACE_TEXT_LIMIT)}… (${value.length - TRACE_TEXT_LIMIT} more characters)` : value;
 }
 
 /** Student (or any) text as HTML: plain text first, then escaped. */
