@@ -33,6 +33,10 @@ export const SECRET_KEY_HINT =
   'Flask needs a secret key to sign the session cookie. Set it once, right after creating the app: app.secret_key = "some long random text". ' +
   'Set it at the top level of the file, not inside a function and not under if __name__ == "__main__" (the grader, like flask run, never runs that part).';
 
+/** A request that got no answer within the request time limit. */
+export const STUCK_VIEW_HINT =
+  "The view seems stuck: look for an endless loop, input(), or a long time.sleep() in the code that answers this page.";
+
 const RULES: Rule[] = [
   {
     matches: raised("RuntimeError", /secret key/i),
