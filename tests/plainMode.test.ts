@@ -22,6 +22,14 @@ import { packageFile } from "../graders/paths.js";
 import type { Spec } from "../graders/spec/types.js";
 import type { Result } from "../graders/verdict/types.js";
 import { closedAncestor, readablePython } from "./support/readablePython.js";
+import { processesMentioning, waitFor } from "./support/tempApps.js";
+
+/** No process of these gradings is left, the runner's root watchdog included (the app it guarded was unprivileged). */
+async function expectNothingLeft(): Promise<void> {
+  const left = () => processesMentioning(base).filter((p) => !p.cmdline.includes("jest")).map((p) => `${p.pid} ${p.cmdline}`);
+  await waitFor(() => left().length === 0, 5000);
+  expect(left()).toEqual([]);
+}
 
 const asRoot = process.getuid?.() === 0;
 const base = mkdtempSync(join(tmpdir(), "plain-mode-"));
@@ -93,6 +101,15 @@ const launchers: Record<string, (options: LaunchOptions) => Promise<BootOutcome>
     expect(result.checks.map((c) => `${c.id}:${c.status}`)).toEqual(["home:pass", "probe:pass"]);
     expect([existsSync(join(results, marker)), existsSync(join(dir, marker)), existsSync(join(dir, "own-file.txt"))]).toEqual([false, false, false]);
     expect(readdirSync(base).filter((n) => n.startsWith("ag-"))).toEqual([]);
+    await expectNothingLeft();
+  });
+
+  test("an app that ends by itself leaves nothing behind (the runner's watchdog, still root, included)", async () => {
+    const dir = mkdtempSync(join(base, "submission-"));
+    writeFileSync(join(dir, "app.py"), "import os\nfrom flask import Flask\napp = Flask(__name__)\nos._exit(3)\n");
+    const result = await grade(SPEC, dir, { python, isolation: "off", launcher: launchers[path] });
+    expect(result.problem?.kind ?? result.status).toBe("boot-failed");
+    await expectNothingLeft();
   });
 
   test("a private folder below a folder others cannot pass is the grader's error, said plainly", async () => {
@@ -104,6 +121,7 @@ const launchers: Record<string, (options: LaunchOptions) => Promise<BootOutcome>
       expect(result.status).toBe("error");
       expect(result.error).toContain(`who cannot read ${closed}/`);
       expect(result.error).toContain("set TMPDIR to a folder every user can pass through");
+      await expectNothingLeft();
     } finally {
       process.env.TMPDIR = base;
     }
@@ -117,4 +135,5 @@ const launchers: Record<string, (options: LaunchOptions) => Promise<BootOutcome>
   expect(result.error).toContain("without isolation the app runs as an unprivileged user, who cannot read");
   expect(result.error).toContain("install Python where every user can read it");
   expect(result.checks.filter((c) => c.status === "pass")).toEqual([]);
+  await expectNothingLeft();
 });

@@ -9,7 +9,8 @@ import type { AppException, Exchange, SourceLocation, SourceText, StepAction } f
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
-import { plainData } from "../verdict/studentText.js";
+import { describeKey, secretKeyOf } from "../spec/bytesKey.js";
+import { plainData, plainText } from "../verdict/studentText.js";
 
 /** What a check needs from the app's owner: the live app, and a way to start it again. */
 export interface AppControl {
@@ -112,7 +113,10 @@ async function runStep(
         if (!decoded) return { message: noSessionToUse(a.from, control.sessionCookie) };
         data = decoded.data;
       }
-      await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, a.key));
+      const secret = secretKeyOf(a);
+      // The loader refused a key that cannot be read; reaching here is a grader bug.
+      if ("problem" in secret) throw new Error(`forgeSession: ${secret.problem}`);
+      await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, secret.key));
       return undefined;
     }
     case "restart": {
@@ -181,6 +185,7 @@ async function request(
     headers: response.headers,
     setCookies: response.setCookies,
     text: response.text,
+    body: plainText(response.body),
     jar,
     session,
     sessionCookie: control.sessionCookie,
@@ -254,7 +259,7 @@ export function describeAction(a: Action): string {
       return `edit the session cookie by hand${changes.length ? ` (${changes.join(", ")})` : ""}, keeping its old signature`;
     }
     case "forgeSession":
-      return `sign a session cookie with the guessed key "${a.key}"${a.from ? `, holding what ${a.from}'s session holds` : ""}`;
+      return `sign a session cookie with the guessed key "${describeKey(a)}"${a.from ? `, holding what ${a.from}'s session holds` : ""}`;
     case "restart":
       return "restart the app (the browsers keep their cookies)";
   }

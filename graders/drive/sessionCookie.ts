@@ -150,7 +150,8 @@ function pyJson(value: unknown): string {
 
 const b64 = (bytes: Buffer) => bytes.toString("base64url");
 
-function signature(signed: string, secretKey: string): string {
+/** A text key is signed as its UTF-8 bytes, as itsdangerous does; a bytes key as it is. */
+function signature(signed: string, secretKey: string | Buffer): string {
   const derived = createHmac("sha1", secretKey).update(SALT).digest();
   return b64(createHmac("sha1", derived).update(signed).digest());
 }
@@ -167,7 +168,7 @@ export function decodeSession(value: string): DecodedSession | null {
 /** A cookie Flask accepts when its secret key is `secretKey` (and `timestamp` is within 31 days). */
 export function signSession(
   data: Record<string, unknown>,
-  secretKey: string,
+  secretKey: string | Buffer,
   timestamp: number = Math.floor(Date.now() / 1000),
 ): string {
   const json = Buffer.from(pyJson(tag(data)));
@@ -238,7 +239,7 @@ export function tamperSession(value: string, set?: Record<string, unknown>): str
  * Whether the signature is valid for `secretKey` (the age is not checked). Compares decoded
  * bytes as itsdangerous does, so the two unused bits of the last character do not matter.
  */
-export function verifySession(value: string, secretKey: string): boolean {
+export function verifySession(value: string, secretKey: string | Buffer): boolean {
   const parts = split(value);
   if (!parts) return false;
   const given = Buffer.from(parts.signature, "base64url");

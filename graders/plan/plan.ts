@@ -23,7 +23,7 @@ export type Action =
   | { kind: "dropCookie"; name: string }
   | { kind: "setCookie"; name: string; value: string; path: string }
   | { kind: "tamperSession"; set?: Record<string, unknown>; replace?: Record<string, unknown> }
-  | { kind: "forgeSession"; key: string; from?: string; data?: Record<string, unknown> }
+  | { kind: "forgeSession"; key?: string; keyHex?: string; from?: string; data?: Record<string, unknown> }
   | { kind: "restart" };
 
 export interface PlannedStep {

@@ -94,7 +94,8 @@ const NOUNS: Record<string, string> = {
   Expectations: "expect", ExpectationsBase: "expect", Alternative: "an anyOf alternative", TextExpectation: "text",
   CaptureRef: "a capture reference", TextMatchRule: "a text rule", SetCookieExpectation: "a setCookies entry",
   JarExpectation: "a jar entry", SessionExpectation: "session", CapturedExpectation: "a captured entry",
-  Capture: "a capture", QuizQuestion: "a question",
+  Capture: "a capture", QuizQuestion: "a question", HtmlExpectation: "an html entry", BodyExpectation: "body",
+  StructureExpectation: "json", FilledText: "filled text ({ f: ... })",
 };
 
 const TYPES: Record<string, string> = {

@@ -4,8 +4,11 @@
  * validation, so the data has the shape of `Spec`; each problem is a SpecError pointing at the
  * offending node. The first problem found (in file order) is thrown.
  */
-import type { Capture, CaptureRef, Expectations, Request, Spec, Step, TextMatch, Value } from "./types.js";
+import type { AnyValue, Capture, CaptureRef, Expectations, Request, Spec, Step, StructureExpectation, TextMatch, TextPattern } from "./types.js";
 import type { Path, SpecSource } from "./position.js";
+import { secretKeyOf } from "./bytesKey.js";
+import { selectorProblem } from "./selector.js";
+import { parseTemplate, templateCaptures } from "./template.js";
 
 /** Every action a step can do; a step does exactly one. */
 const ACTIONS = ["request", "dropCookie", "setCookie", "tamperSession", "forgeSession", "restart"] as const satisfies readonly (keyof Step)[];
@@ -85,6 +88,16 @@ function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
     if (typeof step.request === "string" && !SHORTHAND.test(step.request)) {
       throw src.error([...here, "request"], `request "${step.request}" must look like "GET /path": a method (${Object.keys(METHODS).join(", ")}), one space, and a path starting with "/"`);
     }
+    if (step.forgeSession) {
+      const forgery = step.forgeSession;
+      const given = (["key", "keyHex"] as const).filter((k) => forgery[k] !== undefined);
+      if (given.length !== 1) {
+        const where = given.length ? [...here, "forgeSession", given[1]!] : [...here, "forgeSession"];
+        throw src.error(where, `forgeSession needs exactly one of "key" and "keyHex"`, given.length ? "key" : "value");
+      }
+      const secret = secretKeyOf(forgery);
+      if ("problem" in secret) throw src.error([...here, "forgeSession", given[0]!], secret.problem);
+    }
     if (typeof step.request === "object" && !step.request.path.startsWith("/")) {
       throw src.error([...here, "request", "path"], `the path "${step.request.path}" must start with "/"`);
     }
@@ -124,23 +137,44 @@ type Use = (name: string, where: Path) => void;
 
 /** Walks every place of `Expectations` that holds a regular expression or a capture reference. */
 function checkExpectations(expect: Expectations, at: Path, use: Use, src: SpecSource): void {
-  const { text, session } = expect;
+  const { text, session, body } = expect;
   if (text) {
     if (text.matches !== undefined) checkRegex(text.matches, [...at, "text", "matches"], src);
     if (text.notMatches !== undefined) checkRegex(text.notMatches, [...at, "text", "notMatches"], src);
-    for (const key of ["number", "notNumber"] as const) checkValue(text[key], [...at, "text", key], use);
+    for (const key of ["contains", "notContains"] as const) checkPatterns(text[key], [...at, "text", key], use, src);
+    for (const key of ["number", "notNumber"] as const) checkValue(text[key], [...at, "text", key], use, src);
   }
   for (const [name, match] of Object.entries(expect.headers ?? {})) checkTextMatch(match, [...at, "headers", name], use, src);
   expect.setCookies?.forEach((cookie, i) => checkTextMatch(cookie.value, [...at, "setCookies", i, "value"], use, src));
   expect.jar?.forEach((cookie, i) => checkTextMatch(cookie.value, [...at, "jar", i, "value"], use, src));
   if (session) {
-    for (const [key, value] of Object.entries(session.equals ?? {})) checkValue(value, [...at, "session", "equals", key], use);
-    checkValue(session.anyValue, [...at, "session", "anyValue"], use);
+    checkStructure(session, [...at, "session"], use, src);
+    checkValue(session.anyValue, [...at, "session", "anyValue"], use, src);
   }
+  if (expect.json) checkStructure(expect.json, [...at, "json"], use, src);
+  if (body) {
+    if (body.matches !== undefined) checkRegex(body.matches, [...at, "body", "matches"], src);
+    if (body.notMatches !== undefined) checkRegex(body.notMatches, [...at, "body", "notMatches"], src);
+    for (const key of ["contains", "notContains"] as const) checkPatterns(body[key], [...at, "body", key], use, src);
+  }
+  expect.html?.forEach((element, i) => {
+    const here: Path = [...at, "html", i];
+    const problem = selectorProblem(element.selector);
+    if (problem) throw src.error([...here, "selector"], `"${element.selector}" is not a CSS selector the grader understands: ${problem}`);
+    if (element.exists === false) {
+      for (const key of ["count", "text", "attributes", "fields"] as const) {
+        if (element[key] !== undefined) throw src.error([...here, key], `"exists: false" says there is no such element, so "${key}" cannot be checked: remove one of them`, "key");
+      }
+    }
+    checkValue(element.count, [...here, "count"], use, src);
+    checkTextMatch(element.text, [...here, "text"], use, src);
+    for (const [name, match] of Object.entries(element.attributes ?? {})) checkTextMatch(match, [...here, "attributes", name], use, src);
+    for (const [name, match] of Object.entries(element.fields ?? {})) checkTextMatch(match, [...here, "fields", name], use, src);
+  });
   expect.captured?.forEach((captured, i) => {
     use(captured.name, [...at, "captured", i, "name"]);
-    checkValue(captured.equals, [...at, "captured", i, "equals"], use);
-    checkValue(captured.notEquals, [...at, "captured", i, "notEquals"], use);
+    checkValue(captured.equals, [...at, "captured", i, "equals"], use, src);
+    checkValue(captured.notEquals, [...at, "captured", i, "notEquals"], use, src);
   });
   expect.anyOf?.forEach((alternative, i) => checkExpectations(alternative, [...at, "anyOf", i], use, src));
 }
@@ -148,11 +182,39 @@ function checkExpectations(expect: Expectations, at: Path, use: Use, src: SpecSo
 function checkTextMatch(match: TextMatch | undefined, at: Path, use: Use, src: SpecSource): void {
   if (typeof match !== "object") return;
   if (match.matches !== undefined) checkRegex(match.matches, [...at, "matches"], src);
-  checkValue(match.equals, [...at, "equals"], use);
+  checkValue(match.equals, [...at, "equals"], use, src);
 }
 
-function checkValue(value: Value | CaptureRef | undefined, at: Path, use: Use): void {
-  if (typeof value === "object" && value !== null) use(value.capture, [...at, "capture"]);
+/** The session's or a JSON answer's `equals`, `contains` and `length` values. */
+function checkStructure(e: StructureExpectation, at: Path, use: Use, src: SpecSource): void {
+  for (const key of ["equals", "contains", "length"] as const) {
+    for (const [name, value] of Object.entries(e[key] ?? {})) checkValue(value, [...at, key, name], use, src);
+  }
+}
+
+/** Text or `{ f: template }`, one or a list: a template must parse and use only earlier captures. */
+function checkPatterns(patterns: TextPattern | TextPattern[] | undefined, at: Path, use: Use, src: SpecSource): void {
+  const list = patterns === undefined ? [] : [patterns].flat();
+  list.forEach((pattern, i) => {
+    if (typeof pattern === "string") return;
+    const where: Path = Array.isArray(patterns) ? [...at, i, "f"] : [...at, "f"];
+    const parsed = parseTemplate(pattern.f);
+    if (!Array.isArray(parsed)) throw src.error(where, `"f" text: ${parsed.problem}`);
+    for (const name of templateCaptures(pattern.f)) use(name, where);
+  });
+}
+
+/**
+ * A mapping with the key `capture` is a capture reference (anywhere a value may be a list or a
+ * mapping too): it takes `plus` and nothing else, so that a typo is not compared as a literal.
+ */
+function checkValue(value: AnyValue | CaptureRef | undefined, at: Path, use: Use, src: SpecSource): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || !("capture" in value)) return;
+  const extra = Object.keys(value).find((key) => key !== "capture" && key !== "plus");
+  if (extra !== undefined) throw src.error([...at, extra], `unknown key "${extra}" in a capture reference${didYouMean(extra, ["capture", "plus"])}; it takes "capture" and "plus"`, "key");
+  if (typeof value.capture !== "string") throw src.error([...at, "capture"], `"capture" must be the name of a capture`);
+  if (value.plus !== undefined && typeof value.plus !== "number") throw src.error([...at, "plus"], `"plus" must be a number`);
+  use(value.capture, [...at, "capture"]);
 }
 
 /** Compiled as the grader will use it: a plain JavaScript RegExp without flags. */

@@ -218,10 +218,15 @@ export interface SessionTamper {
   replace?: { [oldValue: string]: JsonValue };
 }
 
-/** A session cookie signed with a guessed key. */
+/** A session cookie signed with a guessed key: give exactly one of `key` and `keyHex`. */
 export interface SessionForgery {
-  /** The guessed secret key, e.g. `dev`. */
-  key: string;
+  /**
+   * The guessed secret key, e.g. `dev`. A Python bytes literal is a bytes key, as the student
+   * wrote it: `b'_5#y2L"F4Q8z\n\xec]/'` (escapes `\n`, `\xec`, `\\`, ... as in Python).
+   */
+  key?: string;
+  /** A bytes secret key written in hexadecimal, e.g. `5f3523...` (two digits per byte). */
+  keyHex?: string;
   /** Take the session data from this browser's current session cookie. */
   from?: string;
   /** Session data to sign (merged over the data taken with `from`). */
@@ -244,6 +249,13 @@ export interface Capture {
   /** The value under this key in the decoded Flask session. */
   session?: string;
 }
+
+/**
+ * A value to compare with, of any shape (text, number, list, mapping), or a capture. A mapping
+ * with the key `capture` is always a capture reference. Lists and mappings compare deeply;
+ * numbers compare as numbers ("2" equals 2).
+ */
+export type AnyValue = Value | JsonValue;
 
 /** A value to compare with: a literal, or a value captured earlier in the check (plus an offset). */
 export type Value = string | number | boolean | null | CaptureRef;
@@ -290,16 +302,28 @@ export interface ExpectationsBase {
   jar?: JarExpectation[];
   /** Checks on the Flask session, decoded from the jar's session cookie without the key. */
   session?: SessionExpectation;
+  /**
+   * Checks on the HTML page, parsed, each with a CSS selector, e.g.
+   * `{ selector: html, attributes: { data-bs-theme: dark } }`.
+   */
+  html?: HtmlExpectation[];
+  /** Checks on the raw response body, tags and all (e.g. an attribute or a comment). */
+  body?: BodyExpectation;
+  /**
+   * Checks on a JSON answer, by path: `count`, `user.name`, `items.0` (dots between keys, a
+   * number picks a list entry; `.` alone is the whole answer).
+   */
+  json?: StructureExpectation;
   /** Checks on values captured in earlier steps. */
   captured?: CapturedExpectation[];
 }
 
 /** Checks on the visible text. */
 export interface TextExpectation {
-  /** Text that must appear (a list: all of them). */
-  contains?: string | string[];
+  /** Text that must appear (a list: all of them). May be filled from captures: `{ f: "Visits: {first + 1}" }`. */
+  contains?: TextPattern | TextPattern[];
   /** Text that must not appear. */
-  notContains?: string | string[];
+  notContains?: TextPattern | TextPattern[];
   /** A regular expression the text must match. */
   matches?: string;
   /** A regular expression the text must not match. */
@@ -322,6 +346,67 @@ export interface TextExpectation {
    * @default false
    */
   loose?: boolean;
+}
+
+/** Text as written, or text filled from captures. */
+export type TextPattern = string | FilledText;
+
+/**
+ * Text filled from captures, like a Python f-string: `{ f: "Total Visits: {first + 1}" }`.
+ * Inside braces: a capture's name, optionally `+ N` or `- N` (whole numbers). Literal braces are
+ * written twice: `{{` and `}}`. Only inside `f` are braces special.
+ */
+export interface FilledText {
+  f: string;
+}
+
+/** Checks on the raw response body (HTML tags included, nothing decoded). */
+export interface BodyExpectation {
+  /** Text the body must contain (a list: all of them). */
+  contains?: TextPattern | TextPattern[];
+  /** Text the body must not contain. */
+  notContains?: TextPattern | TextPattern[];
+  /** A regular expression the body must match. */
+  matches?: string;
+  /** A regular expression the body must not match. */
+  notMatches?: string;
+}
+
+/**
+ * Checks on the page's HTML, for the elements a CSS selector finds (`h1`, `#total`,
+ * `form input[name=username]`, `html[data-bs-theme]`). `text`, `attributes` and `fields` look at
+ * the first element found, as `document.querySelector` does.
+ */
+export interface HtmlExpectation {
+  /** A CSS selector. */
+  selector: string;
+  /** `true`: at least one element matches; `false`: none does. Default true unless `count` is given. */
+  exists?: boolean;
+  /** How many elements must match. */
+  count?: number | CaptureRef;
+  /** The visible text of the first element found (tags stripped, spaces collapsed). */
+  text?: TextMatch;
+  /** Attributes of the first element found, e.g. `{ data-bs-theme: dark }` or `{ class: { contains: active } }`. */
+  attributes?: { [name: string]: TextMatch };
+  /**
+   * Form fields inside the first element found (usually a `form`), by `name`: `input`, `select`
+   * and `textarea`, with the value a browser would send, e.g. `{ username: { present: true }, theme: dark }`.
+   */
+  fields?: { [name: string]: TextMatch };
+}
+
+/** Checks on a structured value (a JSON answer), by key or path. */
+export interface StructureExpectation {
+  /** Paths that must be there. */
+  has?: string | string[];
+  /** Paths that must not be there. */
+  lacks?: string | string[];
+  /** Paths with the values they must hold (lists and mappings compare deeply). */
+  equals?: { [path: string]: AnyValue };
+  /** Paths whose value must hold this, as Python's `in`: an entry of a list, part of a text, a key of a mapping. */
+  contains?: { [path: string]: AnyValue };
+  /** Paths whose value (list, text or mapping) must have this many entries. */
+  length?: { [path: string]: number | CaptureRef };
 }
 
 /** A check on a text value. A plain string means "equals". */
@@ -368,10 +453,17 @@ export interface SessionExpectation {
   has?: string | string[];
   /** Keys the session must not hold. */
   lacks?: string | string[];
-  /** Keys with the values they must hold. */
-  equals?: { [key: string]: Value };
+  /** Keys with the values they must hold; lists and mappings compare deeply, e.g. `{ cart: [apple, pear] }`. */
+  equals?: { [key: string]: AnyValue };
+  /**
+   * Keys whose value must hold this, as Python's `in`: an entry of a list (`{ cart: apple }`),
+   * part of a text, or a key of a mapping.
+   */
+  contains?: { [key: string]: AnyValue };
+  /** Keys whose value (a list, text or mapping) must have this many entries, e.g. `{ _flashes: 1 }`. */
+  length?: { [key: string]: number | CaptureRef };
   /** Some key (whichever name the student chose) must hold this value. */
-  anyValue?: Value;
+  anyValue?: AnyValue;
   /** `true`: there must be a session cookie; `false`: there must be none (or an empty one). */
   present?: boolean;
 }

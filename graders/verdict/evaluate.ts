@@ -4,16 +4,23 @@
  */
 import type {
   Alternative,
+  AnyValue,
+  BodyExpectation,
   Capture,
   CaptureRef,
   Expectations,
+  HtmlExpectation,
   JarExpectation,
   SessionExpectation,
   SetCookieExpectation,
+  StructureExpectation,
   TextExpectation,
   TextMatch,
-  Value,
+  TextPattern,
 } from "../spec/types.js";
+import { fillTemplate } from "../spec/template.js";
+import { cutShort, describeElement, elementText, formFields, MAX_OPEN_TAGS, select } from "./html.js";
+import { atPath, deepSame, entries, holdsItem, lengthOf } from "./structured.js";
 import { loosen, showsNumber, wholeNumbers } from "../drive/pageText.js";
 import { parseSetCookie } from "./setCookie.js";
 
@@ -24,6 +31,8 @@ export interface Observation {
   headers: Record<string, string>;
   setCookies: string[];
   text: string;
+  /** The raw body (made plain), for `html`, `body` and `json` expectations. */
+  body?: string;
   jar: { name: string; value: string }[];
   /** The decoded session, or null when the jar has no (readable) session cookie. */
   session: Record<string, unknown> | null;
@@ -43,6 +52,9 @@ export function evaluate(expect: Expectations | undefined, obs: Observation): st
     ...(expect.setCookies ?? []).flatMap((e) => setCookie(e, obs)),
     ...(expect.jar ?? []).flatMap((e) => jar(e, obs)),
     ...session(expect.session, obs),
+    ...(expect.html ?? []).flatMap((e) => html(e, obs)),
+    ...body(expect.body, obs),
+    ...json(expect.json, obs),
     ...(expect.captured ?? []).flatMap((c) => [
       ...(c.equals !== undefined && !same(obs.captures.get(c.name), resolve(c.equals, obs))
         ? [`expected ${c.name} (${show(obs.captures.get(c.name))}) to be ${describeValue(c.equals, obs)}`]
@@ -112,8 +124,16 @@ function text(e: TextExpectation | undefined, obs: Observation): string[] {
   const page = e.loose ? loosen(obs.text) : obs.text;
   const norm = (s: string) => (e.loose ? loosen(s) : s);
   const failures: string[] = [];
-  for (const s of [e.contains ?? []].flat()) if (!page.includes(norm(s))) failures.push(`expected the page to show "${s}"`);
-  for (const s of [e.notContains ?? []].flat()) if (page.includes(norm(s))) failures.push(`expected the page not to show "${s}", but it does`);
+  for (const p of [e.contains ?? []].flat()) {
+    const { s, from, problem } = fill(p, obs);
+    if (problem) failures.push(`could not fill in "${from}": ${problem}`);
+    else if (!page.includes(norm(s))) failures.push(`expected the page to show "${s}"${from ? ` (from "${from}")` : ""}`);
+  }
+  for (const p of [e.notContains ?? []].flat()) {
+    const { s, from, problem } = fill(p, obs);
+    if (problem) failures.push(`could not fill in "${from}": ${problem}`);
+    else if (page.includes(norm(s))) failures.push(`expected the page not to show "${s}"${from ? ` (from "${from}")` : ""}, but it does`);
+  }
   if (e.matches && !new RegExp(e.matches, e.loose ? "i" : "").test(page)) failures.push(`expected the page to show ${e.explain ?? patternWords(e.matches)}`);
   if (e.notMatches && new RegExp(e.notMatches, e.loose ? "i" : "").test(page)) failures.push(`expected the page not to show ${e.explain ?? patternWords(e.notMatches)}, but it does`);
   if (e.number !== undefined) {
@@ -125,6 +145,125 @@ function text(e: TextExpectation | undefined, obs: Observation): string[] {
   if (e.notNumber !== undefined) {
     const n = Number(resolve(e.notNumber, obs));
     if (showsNumber(obs.text, n)) failures.push(`expected the page not to show the number ${n}, but it does`);
+  }
+  return failures;
+}
+
+/** A text pattern as text: captures filled in (`from` is the template, when there was one). */
+function fill(p: TextPattern, obs: Observation): { s: string; from?: string; problem?: string } {
+  if (typeof p === "string") return { s: p };
+  const filled = fillTemplate(p.f, obs.captures);
+  return { s: filled.text, from: p.f, problem: filled.problem };
+}
+
+function body(e: BodyExpectation | undefined, obs: Observation): string[] {
+  if (!e) return [];
+  const raw = obs.body ?? "";
+  const failures: string[] = [];
+  for (const p of [e.contains ?? []].flat()) {
+    const { s, from, problem } = fill(p, obs);
+    if (problem) failures.push(`could not fill in "${from}": ${problem}`);
+    else if (!raw.includes(s)) failures.push(`expected the page's HTML to contain ${show(s)}${from ? ` (from "${from}")` : ""}, but it does not`);
+  }
+  for (const p of [e.notContains ?? []].flat()) {
+    const { s, from, problem } = fill(p, obs);
+    if (problem) failures.push(`could not fill in "${from}": ${problem}`);
+    else if (raw.includes(s)) failures.push(`expected the page's HTML not to contain ${show(s)}${from ? ` (from "${from}")` : ""}, but it does`);
+  }
+  if (e.matches && !new RegExp(e.matches).test(raw)) failures.push(`expected the page's HTML to contain ${patternWords(e.matches)}, but it does not`);
+  if (e.notMatches && new RegExp(e.notMatches).test(raw)) failures.push(`expected the page's HTML not to contain ${patternWords(e.notMatches)}, but it does`);
+  return failures;
+}
+
+function html(e: HtmlExpectation, obs: Observation): string[] {
+  const failures = htmlElement(e, obs);
+  if (failures.length && cutShort(obs.body ?? "")) {
+    failures.push(`the page nests elements more than ${MAX_OPEN_TAGS} deep, so the grader read it only up to there: close your tags`);
+  }
+  return failures;
+}
+
+function htmlElement(e: HtmlExpectation, obs: Observation): string[] {
+  const found = select(obs.body ?? "", e.selector);
+  const where = `"${e.selector}"`;
+  const none = `expected the page to have an element matching ${where}, but it has none`;
+  if (e.exists === false) return found.length ? [`expected the page to have no element matching ${where}, but it has ${found.length}: ${describeElement(found[0]!)}`] : [];
+  const failures: string[] = [];
+  if (e.count !== undefined) {
+    const n = Number(resolve(e.count, obs));
+    if (found.length !== n) failures.push(`expected ${n} element${n === 1 ? "" : "s"} matching ${where}, but the page has ${found.length}`);
+  } else if (found.length === 0) return [none];
+  const first = found[0];
+  if (!first) return e.text || e.attributes || e.fields ? [...failures, none] : failures;
+  const element = describeElement(first);
+  if (e.text !== undefined) failures.push(...textMatch(`the text of ${element} (${where})`, elementText(first), e.text, obs));
+  for (const [name, match] of Object.entries(e.attributes ?? {})) {
+    failures.push(...textMatch(`the attribute ${name} on ${element} (${where})`, first.attribs[name.toLowerCase()], match, obs));
+  }
+  if (e.fields) {
+    const fields = formFields(first);
+    const named = [...fields.keys()];
+    const listed = named.length ? `its fields are named ${named.map((n) => `"${n}"`).join(", ")}` : "it has no named field";
+    for (const [name, match] of Object.entries(e.fields)) {
+      const rule = typeof match === "string" ? { equals: match } : match;
+      if (!fields.has(name) && rule.present !== false) failures.push(`expected ${element} (${where}) to have a field named "${name}", but ${listed}`);
+      else if (fields.has(name)) failures.push(...textMatch(`the field "${name}" in ${element}`, fields.get(name), match, obs));
+    }
+  }
+  return failures;
+}
+
+function json(e: StructureExpectation | undefined, obs: Observation): string[] {
+  if (!e) return [];
+  const raw = obs.body ?? "";
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    const type = obs.headers["content-type"];
+    return [`expected a JSON answer, but the response is not JSON (${type ? `Content-Type ${type}` : "no Content-Type"}): ${raw.trim() ? show(raw.trim()) : "it is empty"}`];
+  }
+  const name = (path: string) => (path === "." || path === "" ? "the JSON answer" : `the JSON answer's "${path}"`);
+  const failures: string[] = [];
+  const missing = (path: string) => `expected ${name(path)}, but there is no "${path}" in ${show(data)}`;
+  for (const path of [e.has ?? []].flat()) if (!atPath(data, path).found) failures.push(missing(path));
+  for (const path of [e.lacks ?? []].flat()) {
+    const at = atPath(data, path);
+    if (at.found) failures.push(`expected no "${path}" in the JSON answer, but it is there: ${show(at.value)}`);
+  }
+  for (const [path, want] of Object.entries(e.equals ?? {})) {
+    const at = atPath(data, path);
+    if (!at.found) failures.push(missing(path));
+    else if (!deepSame(at.value, resolve(want, obs))) failures.push(`expected ${name(path)} to be ${describeValue(want, obs)}, but it is ${show(at.value)}`);
+  }
+  failures.push(...containsAndLength(e, name, (path) => atPath(data, path), missing, obs));
+  return failures;
+}
+
+/** `contains` and `length`, for the session (by key) and a JSON answer (by path). */
+function containsAndLength(
+  e: Pick<StructureExpectation, "contains" | "length">,
+  name: (key: string) => string,
+  lookup: (key: string) => { found: true; value: unknown } | { found: false },
+  missing: (key: string) => string,
+  obs: Observation,
+): string[] {
+  const failures: string[] = [];
+  for (const [key, want] of Object.entries(e.contains ?? {})) {
+    const at = lookup(key);
+    if (!at.found) failures.push(missing(key));
+    else if (!holdsItem(at.value, resolve(want, obs))) failures.push(`expected ${name(key)} to hold ${describeValue(want, obs)}, but it is ${show(at.value)}`);
+  }
+  for (const [key, want] of Object.entries(e.length ?? {})) {
+    const n = Number(resolve(want, obs));
+    const at = lookup(key);
+    if (!at.found) {
+      failures.push(missing(key));
+      continue;
+    }
+    const length = lengthOf(at.value);
+    if (length === undefined) failures.push(`expected ${name(key)} to have ${entries(n)}, but it is ${show(at.value)}, which is not a list`);
+    else if (length !== n) failures.push(`expected ${name(key)} to have ${entries(n)}, but it has ${length}: ${show(at.value)}`);
   }
   return failures;
 }
@@ -189,8 +328,14 @@ function session(e: SessionExpectation | undefined, obs: Observation): string[] 
   for (const key of [e.has ?? []].flat()) if (!data || !(key in data)) failures.push(`expected the session to hold "${key}", but ${holds}`);
   for (const key of [e.lacks ?? []].flat()) if (data && key in data) failures.push(`expected the session not to hold "${key}", but ${holds}`);
   for (const [key, want] of Object.entries(e.equals ?? {})) {
-    if (!data || !same(data[key], resolve(want, obs))) failures.push(`expected the session's "${key}" to be ${describeValue(want, obs)}, but ${holds}`);
+    if (data && same(data[key], resolve(want, obs))) continue;
+    // A list or mapping is compared with the key's own value (the whole session would be cut short).
+    const structured = typeof want === "object" && want !== null && !isRef(want);
+    const but = structured && data && Object.hasOwn(data, key) ? `it is ${show(data[key])}` : holds;
+    failures.push(`expected the session's "${key}" to be ${describeValue(want, obs)}, but ${but}`);
   }
+  const lookup = (key: string) => (data && Object.hasOwn(data, key) ? { found: true as const, value: data[key] } : { found: false as const });
+  failures.push(...containsAndLength(e, (key) => `the session's "${key}"`, lookup, (key) => `expected the session to hold "${key}", but ${holds}`, obs));
   if (e.anyValue !== undefined) {
     const want = resolve(e.anyValue, obs);
     if (!data || !Object.values(data).some((v) => same(v, want))) failures.push(`expected the session to hold the value ${show(want)}, but ${holds}`);
@@ -222,17 +367,18 @@ export function capture(captures: Record<string, Capture> | undefined, obs: Obse
   return { values, failures };
 }
 
-function isRef(v: Value | CaptureRef): v is CaptureRef {
-  return typeof v === "object" && v !== null && "capture" in v;
+/** A mapping with the key `capture` is a capture reference wherever a value is expected. */
+function isRef(v: AnyValue | CaptureRef): v is CaptureRef {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && "capture" in v;
 }
 
-function resolve(v: Value | CaptureRef, obs: Observation): unknown {
+function resolve(v: AnyValue | CaptureRef, obs: Observation): unknown {
   if (!isRef(v)) return v;
   const base = obs.captures.get(v.capture);
   return v.plus === undefined ? base : Number(base) + v.plus;
 }
 
-function describeValue(v: Value | CaptureRef, obs: Observation): string {
+function describeValue(v: AnyValue | CaptureRef, obs: Observation): string {
   if (!isRef(v)) return show(v);
   const resolved = resolve(v, obs);
   const origin = obs.captureOrigins?.get(v.capture);
@@ -316,11 +462,8 @@ function patternPieces(part: string): string[] | undefined {
   return pieces;
 }
 
-/** Loose equality the way a teacher means it: "2" on a page equals 2 in the spec. */
-function same(a: unknown, b: unknown): boolean {
-  if (typeof a === "number" || typeof b === "number") return a !== null && b !== null && a !== "" && b !== "" && Number(a) === Number(b);
-  return JSON.stringify(a) === JSON.stringify(b);
-}
+/** Loose equality the way a teacher means it: "2" on a page equals 2 in the spec; lists and mappings deeply. */
+const same = deepSame;
 
 export function show(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 80 ? v.slice(0, 77) + "..." : v);
