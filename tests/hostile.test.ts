@@ -83,7 +83,10 @@ function changed(before: Map<string, string>, after: Map<string, string>): strin
 
 /** Processes of the cases: by their command line, and (warm path) the fork server's descendants. */
 function leftovers(zygote?: number): string[] {
-  const found = [...processesMentioning(root), ...processesMentioning("hostile-")].filter((p) => !p.cmdline.includes("jest"));
+  // A runner or fork server of another grader on this machine (another checkout's tests, whose
+  // temporary folders may be named hostile-* too) is not ours: ours mention this file's `root`.
+  const foreign = (cmdline: string) => /graders\/boot\/(runner|zygote)\.py/.test(cmdline) && !cmdline.includes(root);
+  const found = [...processesMentioning(root), ...processesMentioning("hostile-")].filter((p) => !p.cmdline.includes("jest") && !foreign(p.cmdline));
   const lines = found.map((p) => `${p.pid} ${p.cmdline}`);
   if (zygote !== undefined) lines.push(...descendants(zygote).map((pid) => `${pid} ${readProc(pid, "cmdline").split("\0").join(" ")} (child of the fork server)`));
   return [...new Set(lines)];
