@@ -647,7 +647,7 @@ describe("--format", () => {
     [["junit=a.xml,json=a.xml"], /Formats junit and json both write to a\.xml/],
     [["junit,junit=b.xml"], /Format junit is given twice\./],
     [["junit="], /--format junit= needs a file name after "="/],
-    [["xml"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, junit-located, github, summary\./],
+    [["xml"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, junit-located, github, summary, trace\./],
     [[","], /--format needs a format/],
   ])("%j is a usage error", (values, message) => {
     expect(() => parseFormats(values)).toThrow(message);

@@ -444,7 +444,7 @@ describe("targets and the command line", () => {
   test.each([
     [["--bogus"], /^autograde: Unknown option --bogus\. Expected: autograde \[PATH\] \[--exercise ID\] .*\[--reveal\][^\n]*\. Known exercises: /],
     [["--format"], /Option '--format <value>' argument missing\. Expected: autograde \[PATH\]/],
-    [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, junit-located, github, summary\./],
+    [["--format", "xml", "visit-counter"], /Unknown format "xml"\. Expected one of: pretty, json, classroom, gradescope, junit, junit-located, github, summary, trace\./],
     [["a", "b"], /Expected at most one folder, got 2: a b\./],
     [["{dir}/missing", "--specs", "{dir}/specs"], /No folder at \S+missing\. Expected an exercise folder or a folder of exercise folders\. Known exercises: protected-page, visit-counter\./],
     [["{dir}/file.txt", "--specs", "{dir}/specs"], /file\.txt is a file\./],

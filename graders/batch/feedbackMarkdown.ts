@@ -9,7 +9,13 @@ import { nameText } from "../verdict/studentText.js";
 
 const MARKS: Record<Verdict["status"], string> = { pass: "✅", fail: "❌", skip: "➖", error: "⚠️" };
 
-export function feedbackMarkdown(row: StudentRow, options: { reveal?: boolean } = {}): string {
+export interface FeedbackMarkdownOptions {
+  reveal?: boolean;
+  /** Link (relative to the feedback file, URL-encoded) to the student's trace page, when there is one. */
+  trace?: string;
+}
+
+export function feedbackMarkdown(row: StudentRow, options: FeedbackMarkdownOptions = {}): string {
   const lines = [`# Feedback for ${escapeInline(nameText(row.student))}`, ""];
   if (row.status === "no submission") {
     lines.push(`No submission was found in your folder: ${escapeInline(row.reason ?? "nothing to grade")}.`, "");
@@ -18,6 +24,7 @@ export function feedbackMarkdown(row: StudentRow, options: { reveal?: boolean } 
   const max = row.results.reduce((sum, r) => sum + r.maxScore, 0);
   if (row.status === "graded") lines.push(`**Total: ${formatPoints(row.total ?? 0)} / ${formatPoints(max)} points.**`, "");
   else lines.push("**Some of your work could not be graded (not your fault): the total is not final.**", "");
+  if (options.trace) lines.push(`What the grader's browsers saw, step by step: [your trace](<${options.trace}>) (open it in a browser).`, "");
   for (const result of row.results) lines.push(...resultSection(result, row.paths[result.exercise], options), "");
   if (row.missing.length) lines.push(`No folder was found for: ${row.missing.join(", ")} (0 points).`, "");
   return lines.join("\n");

@@ -349,6 +349,7 @@ function r(n: number): string {
   return String(Math.round(n * 10) / 10);
 }
 
-function esc(text: string): string {
+/** Text as HTML character data or an attribute value (the trace page uses it too). */
+export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }

@@ -1,32 +1,45 @@
 /**
  * Builds a report folder's documents from its manifest and records: gradebook.csv, results.json,
- * feedback/<student>.md and report.html. Each is written atomically, so a reader never sees half
+ * feedback/<student>.md, trace/<student>.html and report.html. Each is written atomically, so a reader never sees half
  * of one. Run at the end of a batch, after a resume, and by merge.
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { toJsonReport } from "../report/json.js";
 import { summarize } from "../report/reporter.js";
+import { traceHtml } from "../report/trace.js";
 import { feedbackMarkdown } from "./feedbackMarkdown.js";
 import { buildRows, gradebookCsv, type StudentRow } from "./gradebook.js";
 import { reportHtml } from "./html.js";
 import { safeName, writeAtomic, type Manifest, type SubmissionRecord } from "./store.js";
 
-export const FILES = { gradebook: "gradebook.csv", results: "results.json", feedback: "feedback", report: "report.html" } as const;
+export const FILES = { gradebook: "gradebook.csv", results: "results.json", feedback: "feedback", report: "report.html", trace: "trace" } as const;
 
 export function writeOutputs(out: string, manifest: Manifest, records: ReadonlyMap<string, SubmissionRecord>, options: { reveal?: boolean } = {}): StudentRow[] {
   const rows = buildRows(manifest, records);
   writeAtomic(join(out, FILES.gradebook), gradebookCsv(manifest, rows));
   writeAtomic(join(out, FILES.results), `${JSON.stringify(resultsJson(rows, options), null, 2)}\n`);
 
+  // Each student with a graded app gets a trace of what the grader's browsers saw, linked from their feedback.
+  const traced = rows.filter((row) => row.results.some((result) => result.checks.some((check) => check.exchanges.length > 0)));
+  const traceDir = join(out, FILES.trace);
+  for (const row of traced) writeAtomic(join(traceDir, `${safeName(row.student)}.html`), traceHtml(summarize(row.results), options.reveal));
+  removeOthers(traceDir, new Set(traced.map((r) => `${safeName(r.student)}.html`)));
+
   const feedbackDir = join(out, FILES.feedback);
-  const wanted = new Set(rows.map((r) => `${safeName(r.student)}.md`));
-  for (const row of rows) writeAtomic(join(feedbackDir, `${safeName(row.student)}.md`), feedbackMarkdown(row, options));
-  // Feedback of a student no longer in this report (a changed class folder) must not linger.
-  if (existsSync(feedbackDir)) for (const name of readdirSync(feedbackDir)) if (!wanted.has(name)) rmSync(join(feedbackDir, name), { force: true });
+  for (const row of rows) {
+    const trace = traced.includes(row) ? `../${FILES.trace}/${encodeURIComponent(safeName(row.student))}.html` : undefined;
+    writeAtomic(join(feedbackDir, `${safeName(row.student)}.md`), feedbackMarkdown(row, { ...options, trace }));
+  }
+  removeOthers(feedbackDir, new Set(rows.map((r) => `${safeName(r.student)}.md`)));
 
   writeAtomic(join(out, FILES.report), reportHtml(manifest, rows));
   return rows;
+}
+
+/** Files of students no longer in this report (a changed class folder) must not linger. */
+function removeOthers(dir: string, wanted: ReadonlySet<string>): void {
+  if (existsSync(dir)) for (const name of readdirSync(dir)) if (!wanted.has(name)) rmSync(join(dir, name), { force: true });
 }
 
 /** The engine's JSON report (graders/report/json.ts), each result also naming its student. */

@@ -5,9 +5,9 @@
 import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/plan.js";
 import { capture, captureWords, evaluate, type Observation } from "../verdict/evaluate.js";
 import { combineHints, diagnose, STUCK_VIEW_HINT } from "../verdict/hints.js";
-import type { AppException, Exchange, SourceLocation, SourceText, StepAction } from "../verdict/types.js";
+import type { AppException, Exchange, JarEntry, SourceLocation, SourceText, StepAction } from "../verdict/types.js";
 import type { RunningApp } from "../boot/handshake.js";
-import { Browser, NoResponse } from "./browser.js";
+import { Browser, NoResponse, type JarCookie } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
 import { describeKey, secretKeyOf } from "../spec/bytesKey.js";
 import { basename } from "node:path";
@@ -52,8 +52,11 @@ export async function runCheck(check: PlannedCheck, control: AppControl, context
   const { exchanges, actions } = record;
 
   for (const [index, step] of check.steps.entries()) {
-    if (step.action.kind !== "request") actions.push({ step: index + 1, browser: step.browser, text: describeAction(step.action) });
+    const action: StepAction | undefined =
+      step.action.kind !== "request" ? { step: index + 1, browser: step.browser, text: describeAction(step.action) } : undefined;
+    if (action) actions.push(action);
     const failure = await runStep(step, index + 1, browser, control, record, context);
+    if (action) action.jar = jarRecord(await browser(step.browser).cookies());
     if (failure) {
       const where = `Step ${index + 1} of ${check.steps.length} (${describeStep(step)})`;
       return { passed: false, exchanges, actions, ...failure, message: `${where}: ${failure.message}`, hint: combineHints(check.hint, failure.hint) };
@@ -182,6 +185,7 @@ async function request(
   };
   exchange.exception = exception;
   exchange.session = session;
+  exchange.jar = jarRecord(jar);
 
   const obs: Observation = {
     status: response.status,
@@ -210,6 +214,18 @@ async function request(
     hint: diagnose({ ...symptom, status: response.status, exception }, context.source),
     location: exception?.location ?? (await answeringView(app, requestId, response.status)),
   };
+}
+
+/** Cookies and characters of a value kept per step: a trace shows the jar, a flood of cookies must not bloat every result. */
+const JAR_COOKIES = 20;
+const JAR_VALUE_CHARS = 300;
+
+/** The jar as the trace shows it after a step (names and values are plain text already: Browser.cookies). */
+function jarRecord(jar: readonly JarCookie[]): JarEntry[] {
+  return jar.slice(0, JAR_COOKIES).map(({ name, value }) => ({
+    name: name.slice(0, JAR_VALUE_CHARS),
+    value: value.length > JAR_VALUE_CHARS ? `${value.slice(0, JAR_VALUE_CHARS)}…` : value,
+  }));
 }
 
 /**

@@ -7,6 +7,7 @@ import { createJunitReporter } from "./junit.js";
 import { createPrettyReporter } from "./pretty.js";
 import type { Format, Reporter, ReporterOptions } from "./reporter.js";
 import { createSummaryReporter } from "./summary.js";
+import { createTraceReporter } from "./trace.js";
 
 export function createReporter(format: Format, options: ReporterOptions): Reporter {
   switch (format) {
@@ -26,6 +27,8 @@ export function createReporter(format: Format, options: ReporterOptions): Report
       return createGithubReporter(options);
     case "summary":
       return createSummaryReporter(options);
+    case "trace":
+      return createTraceReporter(options);
   }
 }
 

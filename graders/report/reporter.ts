@@ -51,7 +51,7 @@ export interface ReporterOptions {
  * Every output format. `github` (workflow-command annotations) and `summary` (Markdown) are also
  * added by the CLI on their own when it runs on GitHub Actions.
  */
-export const FORMATS = ["pretty", "json", "classroom", "gradescope", "junit", "junit-located", "github", "summary"] as const;
+export const FORMATS = ["pretty", "json", "classroom", "gradescope", "junit", "junit-located", "github", "summary", "trace"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Sums the results' own scores: adding up, not grading. */

@@ -21,6 +21,8 @@ export interface Exchange {
   exception?: AppException;
   /** The session in the jar after this exchange, decoded without the key. */
   session?: Record<string, unknown> | null;
+  /** The browser's cookies after this exchange (bounded: see drive/runCheck.ts), for the trace. */
+  jar?: JarEntry[];
   /** The spec's number of the step that sent this request (1 for the first step). */
   step?: number;
   /** Values the grader noted from this response, to compare with in later steps. */
@@ -34,6 +36,14 @@ export interface StepAction {
   browser: string;
   /** What the grader did, in words: "restart the app". */
   text: string;
+  /** The browser's cookies after this step (bounded like an exchange's). */
+  jar?: JarEntry[];
+}
+
+/** One cookie of a browser's jar, as recorded for the trace: plain text, long values cut. */
+export interface JarEntry {
+  name: string;
+  value: string;
 }
 
 /** An exception the app raised (at import or while answering), located in the student's files. */

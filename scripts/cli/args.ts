@@ -43,7 +43,8 @@ Grades a Flask "Sessions & Cookies" exercise by running the app and using it lik
   --format FORMATS one or more of the formats below, separated by commas or given by repeating
                    --format; FORMAT=FILE writes that format to FILE instead of stdout. Stdout takes
                    pretty and github, and at most one document format (json, classroom,
-                   gradescope, junit, summary), printed last so that it stays whole.
+                   gradescope, junit, summary), printed last so that it stays whole; trace
+                   only alone.
                    Default: pretty (colours only on a terminal); json only when asked for.
   --specs DIR      folder of exercise specs (<id>.yaml); default: the package's specs/
   -w, --watch      grade again each time a file of the submission is saved, and say what
@@ -73,6 +74,8 @@ Formats:
                strict schemas reject those two attributes
   github       GitHub Actions annotations (workflow commands)
   summary      Markdown summary table
+  trace        one offline HTML page of what the browser saw at each step (requests, cookies,
+               session, page text); give it a file, or have it alone on stdout
   On GitHub Actions (GITHUB_ACTIONS=true) annotations go to stderr and the summary is appended
   to $GITHUB_STEP_SUMMARY without being asked for.
 
@@ -158,9 +161,20 @@ export function parseFormats(values: readonly string[]): FormatRequest[] {
         `give the others a file, e.g. --format ${first!.format},${second!.format}=${exampleFile(second!.format)}.`,
     );
   }
+  const aloneOnStdout = requests.find((r) => r.file === undefined && STDOUT_ALONE.has(r.format));
+  const others = requests.filter((r) => r.file === undefined && r !== aloneOnStdout);
+  if (aloneOnStdout && others.length > 0) {
+    throw new UsageError(
+      `Format ${aloneOnStdout.format} writes a whole HTML page: it cannot share stdout with ${others.map((r) => r.format).join(" and ")}. ` +
+        `Give it a file, e.g. --format ${others.map((r) => r.format).join(",")},${aloneOnStdout.format}=${exampleFile(aloneOnStdout.format)}.`,
+    );
+  }
   // Line formats first, so that a document sharing stdout comes out whole, after them.
   return [...requests.filter((r) => LINE_FORMATS.has(r.format)), ...requests.filter((r) => !LINE_FORMATS.has(r.format))];
 }
+
+/** Documents that any other text before them would spoil (an HTML page): on stdout, only alone. */
+const STDOUT_ALONE: ReadonlySet<Format> = new Set<Format>(["trace"]);
 
 /** Formats made of lines, printed as results arrive: they can share stdout. */
 const LINE_FORMATS: ReadonlySet<Format> = new Set<Format>(["pretty", "github"]);
@@ -168,7 +182,7 @@ const LINE_FORMATS: ReadonlySet<Format> = new Set<Format>(["pretty", "github"]);
 function exampleFile(format: Format): string {
   const names: Record<Format, string> = {
     pretty: "report.txt", json: "report.json", classroom: "classroom.json", gradescope: "results.json",
-    junit: "report.xml", "junit-located": "report.xml", github: "annotations.txt", summary: "summary.md",
+    junit: "report.xml", "junit-located": "report.xml", github: "annotations.txt", summary: "summary.md", trace: "trace.html",
   };
   return names[format];
 }
