@@ -73,7 +73,8 @@ export async function runScript(
     return { message: plainText((error as Error).message ?? String(error)) };
   }
   if (!report || report.passed) return undefined;
-  return { message: report.message ?? "the custom check did not pass", hint: report.hint };
+  // The message may quote the app's answers: student text, made plain like any other.
+  return { message: plainText(report.message ?? "the custom check did not pass"), hint: report.hint === undefined ? undefined : plainText(report.hint) };
 }
 
 function cookieValue(me: Browser, name: string): string | undefined {
