@@ -8,9 +8,10 @@ import { afterAll, describe, expect, test } from "@jest/globals";
 import { grade } from "../graders/grade.js";
 import { SpecError } from "../graders/errors.js";
 import { describeKey, secretKeyOf } from "../graders/spec/bytesKey.js";
-import { loadSpecText } from "../graders/spec/load.js";
+import { loadSpec, loadSpecText } from "../graders/spec/load.js";
 import { fillTemplate, parseTemplate } from "../graders/spec/template.js";
 import type { Result, Verdict } from "../graders/verdict/types.js";
+import { join } from "node:path";
 import { dedent, processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
 
 const dirs: string[] = [];
@@ -467,5 +468,107 @@ describe("bytes secret keys (11.7): the Flask docs' key b'_5#y2L\"F4Q8z\\n\\xec]
     expect(specError(with_(`{ keyHex: 5f3 }`))).toBe(`7:33 "keyHex" must be pairs of hexadecimal digits (0-9, a-f), e.g. 5f3523`);
     expect(specError(with_(`{ key: dev, keyHex: "00" }`))).toBe(`7:35 forgeSession needs exactly one of "key" and "keyHex"`);
     expect(specError(with_(`{ data: { a: 1 } }`))).toBe(`7:23 forgeSession needs exactly one of "key" and "keyHex"`);
+  });
+});
+
+describe("custom checks in TypeScript with supertest (11.9): a `script` step", () => {
+  // The instructor's check: supertest requests bound to the app, the harness's jars and decoder.
+  const check = `
+    interface Tools {
+      request(browser?: string): Record<string, (path: string) => Promise<{ text: string }> & { expect(status: number): Promise<{ text: string }> }>;
+      session(browser?: string): Record<string, unknown> | null;
+    }
+
+    export default async function cart(t: Tools) {
+      await t.request().get("/add/apple").expect(200);
+      await t.request().get("/add/pear").expect(200);
+      const page = await t.request().get("/cart").expect(200);
+      if (!page.text.includes("apple, pear")) {
+        return { passed: false, message: \`expected /cart to list "apple, pear", but it shows \${JSON.stringify(page.text)}\`, hint: "Append to the list in session['cart'] instead of replacing it." };
+      }
+      const stored = t.session()?.cart;
+      if (JSON.stringify(stored) !== '["apple","pear"]') return { passed: false, message: \`the session's cart is \${JSON.stringify(stored)}\` };
+      // The other browser's jar is its own: it has no cart.
+      if (t.session("other") !== null) return { passed: false, message: "another browser shares the cart" };
+    }
+  `;
+  const yaml = `
+    id: cart-script
+    title: Cart (custom check)
+    checks:
+      - id: cart
+        title: The cart keeps every item added
+        steps:
+          - script: checks/cart.ts
+          - request: GET /cart
+            expect: { text: { contains: "apple, pear" } }
+      - id: missing-route
+        title: The cart can be emptied
+        steps:
+          - script: checks/empty.mjs
+  `;
+  const empty = `
+    export default async function (t) {
+      await t.request().post("/empty").expect(302);
+    }
+  `;
+  const source = (keep: string) => `
+    from flask import Flask, session
+    app = Flask(__name__)
+    app.secret_key = "test"
+
+    @app.route("/add/<item>")
+    def add(item):
+        session["cart"] = ${keep}
+        return "ok"
+
+    @app.route("/cart")
+    def cart():
+        return ", ".join(session.get("cart", []))
+  `;
+
+  async function gradeWith(app: string, spec = yaml): Promise<Result> {
+    const folder = tempApp({ "spec.yaml": spec, "checks/cart.ts": check, "checks/empty.mjs": empty, "checks/broken.js": "export default (t) => t.nope();\n" });
+    return grade(await loadSpec(join(folder, "spec.yaml")), app);
+  }
+  const checksOf = (result: Result) => {
+    expect(result.status).toBe("graded");
+    return Object.fromEntries(result.checks.map((c) => [c.id, c]));
+  };
+
+  test("the right app passes; the next YAML step sees the cookies the script's requests got", async () => {
+    const v = checksOf(await gradeWith(app(source(`session.get("cart", []) + [item]`))));
+    expect(v.cart!.status).toBe("pass");
+    // No /empty route: supertest's .expect(302) fails, and says what came instead.
+    expect(v["missing-route"]!.status).toBe("fail");
+    expect(v["missing-route"]!.message).toBe(`Step 1 of 1 (run the custom check empty.mjs): expected 302 "Found", got 404 "Not Found"`);
+  });
+
+  test("a check whose own code is broken is the grader's error, never the student's failure", async () => {
+    const result = await gradeWith(app(source(`[item]`)), `
+      id: broken
+      title: Broken
+      checks:
+        - { id: broken, title: t, steps: [{ script: checks/broken.js }] }
+    `);
+    expect(result.status).toBe("error");
+    expect(result.checks[0]).toMatchObject({ status: "error", points: 0 });
+    expect(result.checks[0]!.message).toContain("checks/broken.js failed: t.nope is not a function");
+  });
+
+  test("the wrong app fails with the script's message and hint, like a YAML check", async () => {
+    const v = checksOf(await gradeWith(app(source(`[item]`))));
+    expect(v.cart!.status).toBe("fail");
+    expect(v.cart!.message).toBe(`Step 1 of 2 (run the custom check cart.ts): expected /cart to list "apple, pear", but it shows "pear"`);
+    expect(v.cart!.hint).toContain("Append to the list in session['cart'] instead of replacing it.");
+  });
+
+  test("a script that is not TypeScript or JavaScript is a spec error", () => {
+    expect(specError(`
+      id: x
+      title: x
+      checks:
+        - { id: c, title: c, steps: [{ script: checks/cart.py }] }
+    `)).toBe(`4:42 script "checks/cart.py" must be a TypeScript or JavaScript file (.ts, .mts, .js or .mjs)`);
   });
 });

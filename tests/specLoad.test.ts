@@ -151,7 +151,7 @@ describe("loadSpec", () => {
     ["two actions in a step", withSteps(`      - request: GET /\n        restart: true\n`),
       `8:9 a step does one thing, but this one has both "request" and "restart": split it into two steps`],
     ["no action in a step", withSteps(`      - browser: alice\n`),
-      `7:9 a step needs one action: request, dropCookie, setCookie, tamperSession, forgeSession, restart`],
+      `7:9 a step needs one action: request, dropCookie, setCookie, tamperSession, forgeSession, restart, script`],
     ["expect on a non-request step", withSteps(`      - dropCookie: session\n        expect: { status: 200 }\n`),
       `8:9 "expect" only works on a request step`],
     ["capture used before it is made", withSteps(

@@ -291,15 +291,17 @@ function routesFrom(e: ChannelEvent | undefined): AppRoute[] | undefined {
   return (e.routes as unknown[]).slice(0, 100).flatMap((r) => {
     const { rule, endpoint, methods } = (r ?? {}) as Record<string, unknown>;
     if (typeof rule !== "string" || typeof endpoint !== "string" || !Array.isArray(methods)) return [];
-    return [{ rule, endpoint, methods: methods.filter((m): m is string => typeof m === "string") }];
+    // Route names are student text, shown in hints: one line, odd characters visible, bounded.
+    const name = (text: string) => nameText(text.slice(0, 200));
+    return [{ rule: name(rule), endpoint: name(endpoint), methods: methods.filter((m): m is string => typeof m === "string").slice(0, 10).map(name) }];
   });
 }
 
 function viewFrom(e: ChannelEvent): AnsweringView {
   return {
-    endpoint: String(e.endpoint),
-    function: String(e.function ?? ""),
-    location: typeof e.file === "string" && typeof e.line === "number" ? { file: e.file, line: e.line } : undefined,
+    endpoint: nameText(field(e.endpoint).slice(0, 200)),
+    function: nameText(field(e.function ?? "").slice(0, 200)),
+    location: locationOf(e),
   };
 }
 

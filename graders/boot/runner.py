@@ -232,10 +232,10 @@ def sandbox_from_environment():
     return json.loads(text) if text else None
 
 
-def import_grader_modules():
-    """Everything the runner and the sandbox use, imported while nothing of the submission is
-    importable: once in sys.modules, a submission's flask.py or resource.py is never looked at.
-    Returns the sandbox module; sends "fatal" and exits when Flask is missing."""
+def import_grader_modules(isolating):
+    """Everything the runner and (when `isolating`) the sandbox use, imported while nothing of the
+    submission is importable: once in sys.modules, a submission's flask.py or resource.py is never
+    looked at. Returns the sandbox module or None; sends "fatal" and exits when Flask is missing."""
     try:
         import flask  # noqa: F401
         import flask.cli  # noqa: F401  find_app
@@ -247,7 +247,13 @@ def import_grader_modules():
     import logging  # noqa: F401
     import socket  # noqa: F401
 
-    return load_sandbox()  # ctypes, errno, resource, select, struct, signal
+    if not isolating:
+        return None
+    try:
+        return load_sandbox()  # ctypes, errno, resource, select, stat, struct
+    except Exception as exc:  # the grader's installation, not the student
+        send("fatal", message=f"The app could not be isolated on this machine: cannot load sandbox.py ({exc}).")
+        sys.exit(0)
 
 
 def bind_listener(listen):
@@ -289,11 +295,11 @@ def serve(entry, listen, sandbox=None):
     entry = os.path.abspath(entry)
     root = os.path.dirname(entry)
     sys.path[:] = grader_path(sys.path, root, os.getcwd())
-    sandbox_module = import_grader_modules()
+    config = sandbox if sandbox is not None else sandbox_from_environment()
+    sandbox_module = import_grader_modules(isolating=config is not None)
     notes = set()
     neutralise_run(notes)
     listener = bind_listener(listen)
-    config = sandbox if sandbox is not None else sandbox_from_environment()
     if config is not None:
         enter_sandbox(sandbox_module, config, listener)
 

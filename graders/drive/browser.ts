@@ -125,6 +125,16 @@ export class Browser {
     await this.jar.setCookie(`${name}=${value}; Path=${path}`, ORIGIN + path);
   }
 
+  /** The Cookie header this browser would send to `path` (custom checks, drive/scriptCheck.ts). */
+  cookieHeaderSync(path: string): string {
+    return this.jar.getCookieStringSync(ORIGIN + path);
+  }
+
+  /** Takes a response's Set-Cookie headers into the jar, as `send` does. */
+  storeSetCookiesSync(setCookies: string[], path: string): void {
+    for (const setCookie of setCookies) this.jar.setCookieSync(setCookie, ORIGIN + path, { ignoreError: true });
+  }
+
   async dropCookie(name: string): Promise<boolean> {
     const all = await this.jar.getCookies(ORIGIN + "/", { allPaths: true });
     const matching = all.filter((c) => c.key === name);

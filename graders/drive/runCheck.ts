@@ -10,6 +10,8 @@ import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse, type JarCookie } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
 import { describeKey, secretKeyOf } from "../spec/bytesKey.js";
+import { basename } from "node:path";
+import { runScript } from "./scriptCheck.js";
 import { plainData, plainText } from "../verdict/studentText.js";
 
 /** What a check needs from the app's owner: the live app, and a way to start it again. */
@@ -122,6 +124,8 @@ async function runStep(
       await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, secret.key));
       return undefined;
     }
+    case "script":
+      return runScript(a.file, browser, control);
     case "restart": {
       const problem = await control.restart();
       return problem ? { message: `after a restart the app did not start again: ${problem}` } : undefined;
@@ -278,6 +282,8 @@ export function describeAction(a: Action): string {
       return `sign a session cookie with the guessed key "${describeKey(a)}"${a.from ? `, holding what ${a.from}'s session holds` : ""}`;
     case "restart":
       return "restart the app (the browsers keep their cookies)";
+    case "script":
+      return `run the custom check ${basename(a.file)}`;
   }
 }
 

@@ -24,7 +24,8 @@ export type Action =
   | { kind: "setCookie"; name: string; value: string; path: string }
   | { kind: "tamperSession"; set?: Record<string, unknown>; replace?: Record<string, unknown> }
   | { kind: "forgeSession"; key?: string; keyHex?: string; from?: string; data?: Record<string, unknown> }
-  | { kind: "restart" };
+  | { kind: "restart" }
+  | { kind: "script"; file: string };
 
 export interface PlannedStep {
   browser: string;
@@ -104,6 +105,7 @@ function actionOf(step: Step): Action {
   if (step.tamperSession) return { kind: "tamperSession", set: step.tamperSession.set, replace: step.tamperSession.replace };
   if (step.forgeSession) return { kind: "forgeSession", ...step.forgeSession };
   if (step.restart) return { kind: "restart" };
+  if (step.script !== undefined) return { kind: "script", file: step.script };
   // The loader's rules reject such a step; reaching here is a grader bug.
   throw new Error(`a step without an action: ${JSON.stringify(step)}`);
 }

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { dirname, resolve as resolvePath } from "node:path";
 import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { LineCounter, parseDocument } from "yaml";
@@ -36,7 +37,15 @@ export function loadSpecText(text: string, file: string): Spec {
     // yaml appends " at line L, column C:" and a code frame; the SpecError carries the position.
     throw new SpecError(file, at?.line ?? 0, at?.col ?? 0, `invalid YAML: ${syntax.message.split(" at line ")[0]}`);
   }
-  return validateSpec(doc.toJS(), new SpecSource(file, doc, lines));
+  return withScriptPaths(validateSpec(doc.toJS(), new SpecSource(file, doc, lines)), file);
+}
+
+/** A step's `script` is written relative to the spec; the driver gets it absolute. */
+function withScriptPaths(spec: Spec, file: string): Spec {
+  for (const check of spec.checks ?? []) {
+    for (const step of check.steps ?? []) if (step.script !== undefined) step.script = resolvePath(dirname(resolvePath(file)), step.script);
+  }
+  return spec;
 }
 
 /**

@@ -11,7 +11,7 @@ import { selectorProblem } from "./selector.js";
 import { parseTemplate, templateCaptures } from "./template.js";
 
 /** Every action a step can do; a step does exactly one. */
-const ACTIONS = ["request", "dropCookie", "setCookie", "tamperSession", "forgeSession", "restart"] as const satisfies readonly (keyof Step)[];
+const ACTIONS = ["request", "dropCookie", "setCookie", "tamperSession", "forgeSession", "restart", "script"] as const satisfies readonly (keyof Step)[];
 
 /** A Record so that the compiler notices when types.ts adds or removes a method. */
 const METHODS: Record<NonNullable<Request["method"]>, true> = {
@@ -87,6 +87,9 @@ function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
     }
     if (typeof step.request === "string" && !SHORTHAND.test(step.request)) {
       throw src.error([...here, "request"], `request "${step.request}" must look like "GET /path": a method (${Object.keys(METHODS).join(", ")}), one space, and a path starting with "/"`);
+    }
+    if (step.script !== undefined && !/\.(ts|mts|js|mjs)$/.test(step.script)) {
+      throw src.error([...here, "script"], `script "${step.script}" must be a TypeScript or JavaScript file (.ts, .mts, .js or .mjs)`);
     }
     if (step.forgeSession) {
       const forgery = step.forgeSession;

@@ -143,7 +143,7 @@ export interface Check {
 
 /**
  * One step: exactly one action (`request`, `dropCookie`, `setCookie`, `tamperSession`,
- * `forgeSession` or `restart`), done by a browser, and for a request what must come back.
+ * `forgeSession`, `restart` or `script`), done by a browser, and for a request what must come back.
  */
 export interface Step {
   /**
@@ -167,6 +167,13 @@ export interface Step {
   forgeSession?: SessionForgery;
   /** Stop the app and start it again; browsers keep their cookies. */
   restart?: boolean;
+  /**
+   * Run a custom check written in TypeScript or JavaScript, relative to the spec, e.g.
+   * `checks/cart.ts`. Its default export receives supertest requests bound to the running app,
+   * carrying this check's browsers' cookies, and returns `{ passed, message, hint }` (or throws,
+   * e.g. from supertest's `.expect(...)`, to fail). One self-contained file: it may import packages.
+   */
+  script?: string;
   /** What the response must look like (request steps only). */
   expect?: Expectations;
   /**

@@ -106,7 +106,7 @@ const RULES: Rule[] = [
     hint: (s, source) => {
       // Name the student's own key and dictionary, read from the line that failed.
       const found = /([A-Za-z_][\w.]*)\.has_key\(\s*([^()]*?)\s*\)/.exec(sourceLine(s.exception?.location, source)?.text ?? "");
-      const test = found ? `${found[2]} in ${found[1]}` : "key in session";
+      const test = found ? `${found[2]!.slice(0, 60)} in ${found[1]!.slice(0, 60)}` : "key in session";
       return `.has_key() is from Python 2 and no longer exists. Test whether a key is there with the in operator: ${test}.`;
     },
   },
