@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { lookAtSubmission } from "./boot/inspect.js";
+import type { ResolvedEntry } from "./boot/entryForm.js";
 import type { BootOutcome, RunnerNote, RunningApp } from "./boot/handshake.js";
 import { prepareSandbox, resolveLimits, takeIsolationNote, type AppLimits, type IsolationMode, type Sandbox } from "./boot/isolation.js";
 import { launch, type LaunchOptions } from "./boot/launch.js";
@@ -69,8 +70,9 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   const dir = resolve(submissionDir);
   const python = options.python ?? findPython();
 
-  const { problem, source } = lookAtSubmission(dir, p.entry);
+  const { problem, source, entry } = lookAtSubmission(dir, p.entries);
   if (problem) return notStarted(base, p, problem, started);
+  if (!entry) throw new Error("the static look found no entry and no problem"); // lookAtSubmission returns one of them
   const context: CheckContext = { source };
 
   // The app runs on a private copy, removed when grading ends, whatever happened.
@@ -82,17 +84,17 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
     throw err;
   }
   try {
-    return await runApp(p, base, sandbox, python, options, context, started);
+    return await runApp(p, base, sandbox, python, options, context, entry, started);
   } finally {
     await sandbox.dispose();
   }
 }
 
-async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, options: GradeOptions, context: CheckContext, started: number): Promise<Result> {
+async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, options: GradeOptions, context: CheckContext, entry: ResolvedEntry, started: number): Promise<Result> {
   const launcher = options.launcher ?? launch;
   const losses = options.losses ?? (() => 0);
   const bootOnce = async (cold: boolean) => {
-    const outcome = await launcher({ python, dir: sandbox.dir, entry: p.entry, bootSeconds: p.bootSeconds, sandbox, ...(cold && { cold }) });
+    const outcome = await launcher({ python, dir: sandbox.dir, entry: entry.target, ...(entry.attribute !== undefined && { attribute: entry.attribute }), bootSeconds: p.bootSeconds, sandbox, ...(cold && { cold }) });
     const note = takeIsolationNote();
     if (note) options.onNote?.(note);
     return outcome;

@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { GraderError, SpecError, UsageError } from "../graders/errors.js";
 import { packageRoot } from "../graders/paths.js";
+import { entryNames } from "../graders/boot/entryForm.js";
 import { loadSpecText } from "../graders/spec/load.js";
 import type { Check, Spec } from "../graders/spec/types.js";
 import { checkKnown, EXERCISE_RECORD, listExercises, specFile } from "../graders/targets.js";
@@ -193,7 +194,7 @@ function writeGradescope(files: Files, exercises: Exercise[], dependency: string
           `(\`${hiddenFile}\`) into it as \`hidden-checks.yaml\` before zipping. Students then see only whether each passed, and their total; staff see the ` +
           "details in the autograder output (for `after-due-date` and `after-published` checks, also in a 0-point test shown to students " +
           "after the due date or once grades are published: Gradescope hides their total until then).";
-  const layout = ids.length === 1 ? `\`${exercises[0]!.spec.kind === "quiz" ? "answers.yaml" : exercises[0]!.spec.entry ?? "app.py"}\` at the top, or in a folder \`${ids[0]}/\`` : `one folder per exercise, named ${ids.map((id) => `\`${id}/\``).join(", ")}`;
+  const layout = ids.length === 1 ? `\`${exercises[0]!.spec.kind === "quiz" ? "answers.yaml" : entryNames(exercises[0]!.spec.entry).join("` or `")}\` at the top, or in a folder \`${ids[0]}/\`` : `one folder per exercise, named ${ids.map((id) => `\`${id}/\``).join(", ")}`;
   files.text(
     "README.md",
     template("gradescope/README.md", { title, exerciseIds: ids.join(", "), folderName: basename(out), submissionLayout: layout, hiddenSection }),

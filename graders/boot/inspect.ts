@@ -9,6 +9,7 @@ import { readStudentFile } from "../studentFile.js";
 import type { Problem, SourceLocation, SourceText } from "../verdict/types.js";
 import { nameText } from "../verdict/studentText.js";
 import { findPythonBlanks } from "./pythonBlanks.js";
+import { entryNames, parseEntry, resolveEntry, type ResolvedEntry } from "./entryForm.js";
 
 /** Blanks are Python code (see pythonBlanks.ts): notes.txt saying "Name: ____" is no blank. */
 const SCANNED = /\.py$/;
@@ -16,7 +17,7 @@ const SKIPPED_DIRS = new Set(["node_modules", ".git", "__pycache__", ".venv", "v
 const MAX_FILES = 200;
 const MAX_FILE_BYTES = 512 * 1024;
 
-export function inspectSubmission(dir: string, entry: string): Problem | undefined {
+export function inspectSubmission(dir: string, entry: string | readonly string[]): Problem | undefined {
   return lookAtSubmission(dir, entry).problem;
 }
 
@@ -25,11 +26,17 @@ export interface SubmissionLook {
   problem?: Problem;
   /** The entry file, read once here: hints about the app's errors quote what it shows. */
   source?: SourceText;
+  /** The accepted entry this submission has (absent with a problem). */
+  entry?: ResolvedEntry;
 }
 
-export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
+/** Throws EntryNotPackage (a usage error) when an entry names a folder without __init__.py. */
+export function lookAtSubmission(dir: string, accepted: string | readonly string[]): SubmissionLook {
+  const names = entryNames(accepted);
+  const resolved = resolveEntry(dir, names);
+  const entry = resolved?.sourceFile ?? parseEntryTarget(names[0]!);
   const entryFile = readStudentFile(dir, entry, MAX_FILE_BYTES);
-  if (entryFile.kind === "missing" || entryFile.kind === "link" || entryFile.kind === "not-a-file") {
+  if (!resolved || entryFile.kind === "missing" || entryFile.kind === "link" || entryFile.kind === "not-a-file") {
     const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")).map(nameText) : [];
     // No folder path: it would show the grading machine's paths to the student.
     const where = "the exercise folder";
@@ -38,12 +45,16 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
         ? `${entry} in ${where} is a symbolic link, and the grader never follows one.`
         : entryFile.kind === "not-a-file"
           ? `${entry} in ${where} is not a file.`
-          : `There is no ${entry} in ${where}.`;
+          : names.length > 1
+            ? `None of ${names.map(targetOf).join(", ")} is in ${where}.`
+            : `There is no ${entry} in ${where}.`;
     return {
       problem: {
         kind: "missing-file",
         message: `${what}${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
-        hint: present.length === 1 && entryFile.kind === "missing"
+        hint: names.length > 1
+          ? `Your app must be in a file with one of these names, at the top of the exercise folder: ${names.map(targetOf).join(", ")}.`
+          : present.length === 1 && entryFile.kind === "missing"
           ? `Your app must be in a file named ${entry}, at the top of the exercise folder: rename ${present[0]} to ${entry}.`
           : `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
         locations: [],
@@ -58,10 +69,11 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
     // File names are student text: they are quoted in the Problem and its locations.
     return text === undefined ? [] : findPythonBlanks(nameText(file), text);
   });
-  if (blanks.length === 0) return { source };
+  if (blanks.length === 0) return { source, entry: resolved };
   const where = blanks.map((b) => `${b.file} line ${b.line}`);
   return {
     source,
+    entry: resolved,
     problem: {
       kind: "blanks",
       message: `Your app still has ${blanks.length} blank${blanks.length > 1 ? "s" : ""} (___) to fill in: ${where.join(", ")}.`,
@@ -69,6 +81,16 @@ export function lookAtSubmission(dir: string, entry: string): SubmissionLook {
       locations: blanks,
     },
   };
+}
+
+/** The file or module an accepted name imports, as a student reads it (`flaskr:create_app()` is `flaskr`). */
+function targetOf(name: string): string {
+  return parseEntry(name).target;
+}
+
+function parseEntryTarget(name: string): string {
+  const target = targetOf(name);
+  return target.endsWith(".py") ? target : `${target}.py`;
 }
 
 function readText(dir: string, file: string): string | undefined {

@@ -15,8 +15,10 @@ export interface LaunchOptions {
   python: string;
   /** Absolute path of the submission folder (with a sandbox: its private copy, `sandbox.dir`). */
   dir: string;
-  /** Entry file relative to `dir`. */
+  /** Entry file or package folder relative to `dir` (see entryForm.ts). */
   entry: string;
+  /** `create_app()`, `application`: what to take from the entry; none: Flask's own search. */
+  attribute?: string;
   bootSeconds: number;
   /**
    * Isolate the app (see isolation.ts and sandbox.py): it is reached on the sandbox's Unix socket.
@@ -32,7 +34,7 @@ export interface LaunchOptions {
 
 /** The runner's command-line arguments (after runner.py) for an app: the same on every launcher. */
 export function runnerArgs(options: LaunchOptions): string[] {
-  return [`${options.dir}/${options.entry}`, ...(options.sandbox ? ["--listen", `unix:${options.sandbox.socketPath}`] : [])];
+  return [`${options.dir}/${options.entry}`, ...(options.attribute !== undefined ? ["--app", options.attribute] : []), ...(options.sandbox ? ["--listen", `unix:${options.sandbox.socketPath}`] : [])];
 }
 
 /** Settings of the interpreter itself, which a Python with Flask may need to find Flask. */

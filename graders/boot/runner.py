@@ -1,6 +1,7 @@
 """Starts one student's Flask app for the grader.
 
-Usage: python runner.py ENTRY_FILE [--listen tcp | --listen unix:/abs/path.sock]
+Usage: python runner.py ENTRY [--app ATTRIBUTE] [--listen tcp | --listen unix:/abs/path.sock]
+(ENTRY: a .py file or a package folder; ATTRIBUTE: `app`, `create_app()`, as `flask --app` takes)
 
 Talks to the grader over a private channel: the stdout it was started with. With an isolation
 config (AUTOGRADER_SANDBOX, see sandbox.py) the app is isolated before any student code runs. Before any student
@@ -137,11 +138,17 @@ def neutralise_run(notes):
 
 
 def import_entry(entry, root):
-    """Import the student's file by path, under its own name and not as __main__."""
+    """Import the student's file by path, under its own name and not as __main__; a folder (its
+    __init__.py) is imported as a package of that name, so its relative imports work."""
     import importlib.util
 
-    name = os.path.splitext(os.path.basename(entry))[0]
-    spec = importlib.util.spec_from_file_location(name, entry)
+    if os.path.isdir(entry):
+        name = os.path.basename(entry)
+        init = os.path.join(entry, "__init__.py")
+        spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[entry])
+    else:
+        name = os.path.splitext(os.path.basename(entry))[0]
+        spec = importlib.util.spec_from_file_location(name, entry)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
@@ -161,11 +168,12 @@ def import_entry(entry, root):
     return module
 
 
-def find_app(module):
-    from flask.cli import NoAppException, find_best_app
+def find_app(module, attribute=None):
+    """Flask's own search (`flask --app`): the named attribute or factory call, else the best guess."""
+    from flask.cli import NoAppException, find_app_by_string, find_best_app
 
     try:
-        return find_best_app(module)
+        return find_app_by_string(module, attribute) if attribute else find_best_app(module)
     except NoAppException as exc:
         send("problem", kind="no-app", message=str(exc))
     except BaseException as exc:  # a factory that crashes
@@ -284,10 +292,11 @@ def enter_sandbox(sandbox_module, config, listener):
     send("sandbox", **outcome)
 
 
-def serve(entry, listen, sandbox=None):
+def serve(entry, listen, sandbox=None, attribute=None):
     """Import the student's app and serve it; every outcome is reported on the channel.
     `listen` is "tcp" (a loopback port the OS picks) or "unix:/abs/path" (a socket file).
     `sandbox` is the isolation config (see sandbox.py; default: AUTOGRADER_SANDBOX, else none).
+    `entry` is a .py file or a package folder; `attribute` what to take from it (`create_app()`).
 
     The order is the defence: (1) the grader's modules are imported while neither the submission
     nor the working folder is on sys.path, (2) the sandbox is entered, (3) only then does the
@@ -311,7 +320,7 @@ def serve(entry, listen, sandbox=None):
     from werkzeug.serving import make_server
 
     module = import_entry(entry, root)
-    app = find_app(module)
+    app = find_app(module, attribute)
     report_routes_and_endpoints(app, root)
     app.debug = False  # the debugger page would hide the error from the grader and the student
     report_request_exceptions(app, root)
@@ -350,10 +359,11 @@ def main():
     parser = argparse.ArgumentParser(description="Serve one student's Flask app for the grader.")
     parser.add_argument("entry")
     parser.add_argument("--listen", default="tcp")
+    parser.add_argument("--app", default=None)
     args = parser.parse_args()
     die_with_parent()
     guard_group()
-    serve(args.entry, args.listen)
+    serve(args.entry, args.listen, attribute=args.app)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
  * because a check they need did not pass (check50's dependency rule).
  */
 import type { Capture, Check, Expectations, Request, Spec, Step } from "../spec/types.js";
+import { entryNames } from "../boot/entryForm.js";
 
 export const DEFAULT_BROWSER = "browser";
 export const DEFAULT_LIMITS = { bootSeconds: 10, requestSeconds: 5 } as const;
@@ -46,7 +47,8 @@ export interface PlannedCheck {
 export interface Plan {
   exercise: string;
   title: string;
-  entry: string;
+  /** Accepted entries, in order (see boot/entryForm.ts): the first present in a submission is used. */
+  entries: string[];
   sessionCookie: string;
   bootSeconds: number;
   requestSeconds: number;
@@ -57,7 +59,7 @@ export function plan(spec: Spec): Plan {
   return {
     exercise: spec.id,
     title: spec.title,
-    entry: spec.entry ?? "app.py",
+    entries: entryNames(spec.entry),
     sessionCookie: spec.sessionCookie ?? "session",
     bootSeconds: spec.limits?.bootSeconds ?? DEFAULT_LIMITS.bootSeconds,
     requestSeconds: spec.limits?.requestSeconds ?? DEFAULT_LIMITS.requestSeconds,

@@ -7,6 +7,12 @@
  */
 
 /** One exercise: how to start the student's app and which checks to run against it. */
+/**
+ * One accepted entry: `app.py`, `flaskr`, `flaskr:create_app()`, `app:application`.
+ * @pattern ^(?:[^:\s]+\.py|[A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z_][A-Za-z0-9_]*(?:\(.*\))?)?$
+ */
+export type EntryName = string;
+
 export interface Spec {
   /**
    * Exercise id, used for folder names and on the command line (lower-case, dashes).
@@ -22,10 +28,14 @@ export interface Spec {
    */
   kind?: "flask-app" | "quiz";
   /**
-   * The Python file that creates the Flask app, relative to the submission folder.
+   * Where the Flask app is, relative to the submission folder, as `flask --app` takes it: a file
+   * (`app.py`), a package folder with `__init__.py` (`flaskr`, imported as a package so relative
+   * imports work), either followed by `:attribute` or `:factory(args)` (`flaskr:create_app()`,
+   * `app:application`); without one, Flask's own search (`app`, `application`, `create_app()`).
+   * A list accepts several names: the first present in the submission is used.
    * @default "app.py"
    */
-  entry?: string;
+  entry?: EntryName | EntryName[];
   /**
    * Name of Flask's session cookie (`SESSION_COOKIE_NAME`).
    * @default "session"

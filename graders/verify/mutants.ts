@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraderError } from "../errors.js";
+import { entryNames, parseEntry } from "../boot/entryForm.js";
 import { packageFile } from "../paths.js";
 import type { Spec } from "../spec/types.js";
 
@@ -45,7 +46,7 @@ export class MutateError extends GraderError {}
 
 /** Runs mutate.py on the solution. The solution is parsed, never run. */
 export async function makeMutants(python: string, spec: Spec, solutionDir: string): Promise<Mutants> {
-  const args = [MUTATE, solutionDir, "--entry", spec.entry ?? "app.py"];
+  const args = [MUTATE, solutionDir, "--entry", parseEntry(entryNames(spec.entry)[0]!).target];
   if (spec.kind === "quiz") {
     args.push("--quiz", JSON.stringify(Object.fromEntries((spec.questions ?? []).map((q) => [q.id, q.options]))));
   }

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
 import { parseSandboxFlags, SANDBOX_FLAG_OPTIONS } from "./sandboxFlags.js";
 import { UsageError } from "../../graders/errors.js";
+import { entryProblem } from "../../graders/boot/entryForm.js";
 import { FORMATS, type Format } from "../../graders/report/reporter.js";
 
 /** One requested output: a format, and the file it goes to (none: stdout). */
@@ -27,10 +28,12 @@ export interface CliArgs {
   limits: Partial<AppLimits>;
   /** Undefined: AUTOGRADER_ISOLATION, else auto. */
   isolation?: IsolationMode;
+  /** Accepted entries, in order, instead of the spec's `entry:`. */
+  entry?: string[];
 }
 
 
-const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format FORMAT[=FILE],...] [--watch] [--specs DIR] [--reveal] [--isolation MODE] [LIMITS]";
+const SYNOPSIS = "autograde [PATH] [--exercise ID] [--format FORMAT[=FILE],...] [--watch] [--specs DIR] [--entry NAME] [--reveal] [--isolation MODE] [LIMITS]";
 
 export const USAGE = `Usage: ${SYNOPSIS}
 
@@ -47,6 +50,8 @@ Grades a Flask "Sessions & Cookies" exercise by running the app and using it lik
                    only alone.
                    Default: pretty (colours only on a terminal); json only when asked for.
   --specs DIR      folder of exercise specs (<id>.yaml); default: the package's specs/
+  --entry NAME     where the app is, instead of the spec's entry: (app.py, flaskr,
+                   flaskr:create_app()); repeat it to accept several names, the first present wins
   -w, --watch      grade again each time a file of the submission is saved, and say what
                    changed since the last run; Ctrl-C stops
   --reveal         show the details of hidden checks (for teachers)
@@ -101,6 +106,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         exercise: { type: "string" },
         format: { type: "string", multiple: true },
         specs: { type: "string" },
+        entry: { type: "string", multiple: true },
         reveal: { type: "boolean", default: false },
         watch: { type: "boolean", short: "w", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -115,6 +121,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new UsageError(`Expected at most one folder, got ${positionals.length}: ${positionals.join(" ")}.`);
   }
   const { isolation, limits } = parseSandboxFlags(values as Record<string, unknown>);
+  const entry = values.entry as string[] | undefined;
+  const badEntry = entry?.map(entryProblem).find((problem) => problem !== undefined);
+  if (badEntry) throw new UsageError(`--${badEntry}`);
   return {
     path: positionals[0],
     exercise: values.exercise as string | undefined,
@@ -125,6 +134,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     watch: (values.watch as boolean | undefined) ?? false,
     limits,
     isolation,
+    ...(entry && { entry }),
   };
 }
 

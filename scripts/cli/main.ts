@@ -134,7 +134,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     delete process.env[HIDDEN_SPECS_ENV];
     const specs = new Map<string, Spec>();
     for (const { exercise } of discovery.targets) {
-      if (!specs.has(exercise)) specs.set(exercise, await loadSpecWithHidden(specFile(specsDir, exercise), hidden));
+      if (!specs.has(exercise)) specs.set(exercise, withEntry(await loadSpecWithHidden(specFile(specsDir, exercise), hidden), args.entry));
     }
     if (hidden) noteHidden(io, hidden.exercises, [...specs.keys()], HIDDEN_SPECS_ENV);
 
@@ -295,4 +295,9 @@ function shown(folder: string): string {
   if (!isAbsolute(folder)) return folder;
   const rel = relative(process.cwd(), folder);
   return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? folder : rel;
+}
+
+/** `--entry` wins over the spec's `entry:` (a quiz has none to replace). */
+function withEntry(spec: Spec, entry: string[] | undefined): Spec {
+  return entry === undefined || spec.kind === "quiz" ? spec : { ...spec, entry };
 }
