@@ -94,7 +94,7 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
   const launcher = options.launcher ?? launch;
   const losses = options.losses ?? (() => 0);
   const bootOnce = async (cold: boolean) => {
-    const outcome = await launcher({ python, dir: sandbox.dir, entry: entry.target, ...(entry.attribute !== undefined && { attribute: entry.attribute }), bootSeconds: p.bootSeconds, sandbox, ...(cold && { cold }) });
+    const outcome = await launcher({ python, dir: sandbox.dir, entry: entry.target, ...(entry.attribute !== undefined && { attribute: entry.attribute }), packages: p.packages, bootSeconds: p.bootSeconds, sandbox, ...(cold && { cold }) });
     const note = takeIsolationNote();
     if (note) options.onNote?.(note);
     return outcome;

@@ -11,6 +11,7 @@ import type { AnsweringView, AppException, AppRoute, Problem, SourceLocation } f
 import type { Target } from "../drive/browser.js";
 import { limitPhrase, settleIsolation, type AppLimits, type Sandbox } from "./isolation.js";
 import type { OutputBuffer } from "./output.js";
+import { requireAllowedPackage } from "./allowedPackages.js";
 import { nameText, plainText } from "../verdict/studentText.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
@@ -83,6 +84,8 @@ export interface HandshakeOptions {
   bootSeconds: number;
   /** The app's sandbox: its socket is the only one a ready app may claim; its limits name why it stopped. */
   sandbox?: Sandbox;
+  /** Python packages the exercise allows (see allowedPackages.ts). */
+  packages?: readonly string[];
 }
 
 export async function handshake(proc: AppProcess, options: HandshakeOptions): Promise<BootOutcome> {
@@ -124,6 +127,12 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
   if (first?.event === "fatal") {
     await proc.kill();
     throw new LaunchError(String(first.message));
+  }
+  if (first?.event === "problem" && first.kind === "missing-module" && typeof first.module === "string") {
+    await requireAllowedPackage(options.python, first.module, options.packages).catch(async (err: unknown) => {
+      await proc.kill();
+      throw err;
+    });
   }
   if (!first || first.event === "problem") {
     const problem = first ? problemFrom(first, options.entry, limits) : await noHandshake(proc, options, exitReason);

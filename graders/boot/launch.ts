@@ -19,6 +19,8 @@ export interface LaunchOptions {
   entry: string;
   /** `create_app()`, `application`: what to take from the entry; none: Flask's own search. */
   attribute?: string;
+  /** Python packages the exercise allows (see allowedPackages.ts). */
+  packages?: readonly string[];
   bootSeconds: number;
   /**
    * Isolate the app (see isolation.ts and sandbox.py): it is reached on the sandbox's Unix socket.

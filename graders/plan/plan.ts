@@ -49,6 +49,8 @@ export interface Plan {
   title: string;
   /** Accepted entries, in order (see boot/entryForm.ts): the first present in a submission is used. */
   entries: string[];
+  /** Python packages the exercise allows (see boot/allowedPackages.ts). */
+  packages: string[];
   sessionCookie: string;
   bootSeconds: number;
   requestSeconds: number;
@@ -60,6 +62,7 @@ export function plan(spec: Spec): Plan {
     exercise: spec.id,
     title: spec.title,
     entries: entryNames(spec.entry),
+    packages: spec.packages ?? [],
     sessionCookie: spec.sessionCookie ?? "session",
     bootSeconds: spec.limits?.bootSeconds ?? DEFAULT_LIMITS.bootSeconds,
     requestSeconds: spec.limits?.requestSeconds ?? DEFAULT_LIMITS.requestSeconds,

@@ -13,6 +13,12 @@
  */
 export type EntryName = string;
 
+/**
+ * A Python package's import name: `flask_session`, `flask_wtf`.
+ * @pattern ^[A-Za-z_][A-Za-z0-9_]*$
+ */
+export type PackageName = string;
+
 export interface Spec {
   /**
    * Exercise id, used for folder names and on the command line (lower-case, dashes).
@@ -36,6 +42,12 @@ export interface Spec {
    * @default "app.py"
    */
   entry?: EntryName | EntryName[];
+  /**
+   * Python packages the app may import beyond Flask and the standard library, by import name
+   * (`flask_session`). One that is not installed where the app is graded is the set-up's error,
+   * with the install command; an import of an unlisted one that is missing is the student's.
+   */
+  packages?: PackageName[];
   /**
    * Name of Flask's session cookie (`SESSION_COOKIE_NAME`).
    * @default "session"
