@@ -172,6 +172,9 @@ describe("batch feedback", () => {
     const feedback = readFileSync(join(out, "feedback", `${safeName(students[0]!)}.md`), "utf8");
     expect(feedback).toContain(`[your trace](<../trace/${encodeURIComponent(file.replace(/\.html$/, ""))}.html>)`);
     expect(readFileSync(join(out, "feedback", "nobody.md"), "utf8")).not.toContain("trace");
+    const report = readFileSync(join(out, "report.html"), "utf8");
+    expect(report).toContain(`<a href="trace/${encodeURIComponent(safeName(students[0]!))}.html">trace</a>`);
+    expect(report.match(/">trace<\/a>/g)).toHaveLength(3); // one per ordering of the students' table
   }, 120_000);
 });
 

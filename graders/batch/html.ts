@@ -9,6 +9,8 @@
  *   radio buttons above it, with CSS alone (`:checked ~`), since the page runs no script.
  */
 import { formatPoints } from "../report/feedback.js";
+import { esc } from "../report/htmlText.js";
+import { hasTrace, traceLink } from "./traceFiles.js";
 import { formatPercent, type StudentRow } from "./gradebook.js";
 import { safeName, type Manifest } from "./store.js";
 import { nameText } from "../verdict/studentText.js";
@@ -223,7 +225,7 @@ function studentsTable(manifest: Manifest, rows: readonly StudentRow[]): string 
     return (
       `<tr class="${cls}"><td>${esc(nameText(row.student))}</td>${logins ? `<td>${esc(row.login === undefined ? "" : nameText(row.login))}</td>` : ""}` +
       `<td>${esc(row.status)}</td>${cells.join("")}<td class="num">${row.percent === undefined ? "–" : `${formatPercent(row.percent)} %`}</td>` +
-      `<td>${esc(row.note)}</td><td><a href="${esc(href)}">feedback</a></td></tr>`
+      `<td>${esc(row.note)}</td><td><a href="${esc(href)}">feedback</a>${hasTrace(row) ? ` <a href="${esc(traceLink(row.student))}">trace</a>` : ""}</td></tr>`
     );
   };
   const byName = [...rows];
@@ -347,9 +349,4 @@ function shorten(text: string, n: number): string {
 
 function r(n: number): string {
   return String(Math.round(n * 10) / 10);
-}
-
-/** Text as HTML character data or an attribute value (the trace page uses it too). */
-export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }

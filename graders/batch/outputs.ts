@@ -11,9 +11,10 @@ import { traceHtml } from "../report/trace.js";
 import { feedbackMarkdown } from "./feedbackMarkdown.js";
 import { buildRows, gradebookCsv, type StudentRow } from "./gradebook.js";
 import { reportHtml } from "./html.js";
+import { hasTrace, TRACE_DIR, traceFileName, traceLink } from "./traceFiles.js";
 import { safeName, writeAtomic, type Manifest, type SubmissionRecord } from "./store.js";
 
-export const FILES = { gradebook: "gradebook.csv", results: "results.json", feedback: "feedback", report: "report.html", trace: "trace" } as const;
+export const FILES = { gradebook: "gradebook.csv", results: "results.json", feedback: "feedback", report: "report.html", trace: TRACE_DIR } as const;
 
 export function writeOutputs(out: string, manifest: Manifest, records: ReadonlyMap<string, SubmissionRecord>, options: { reveal?: boolean } = {}): StudentRow[] {
   const rows = buildRows(manifest, records);
@@ -21,14 +22,14 @@ export function writeOutputs(out: string, manifest: Manifest, records: ReadonlyM
   writeAtomic(join(out, FILES.results), `${JSON.stringify(resultsJson(rows, options), null, 2)}\n`);
 
   // Each student with a graded app gets a trace of what the grader's browsers saw, linked from their feedback.
-  const traced = rows.filter((row) => row.results.some((result) => result.checks.some((check) => check.exchanges.length > 0)));
+  const traced = rows.filter(hasTrace);
   const traceDir = join(out, FILES.trace);
-  for (const row of traced) writeAtomic(join(traceDir, `${safeName(row.student)}.html`), traceHtml(summarize(row.results), options.reveal));
-  removeOthers(traceDir, new Set(traced.map((r) => `${safeName(r.student)}.html`)));
+  for (const row of traced) writeAtomic(join(traceDir, traceFileName(row.student)), traceHtml(summarize(row.results), options.reveal));
+  removeOthers(traceDir, new Set(traced.map((r) => traceFileName(r.student))));
 
   const feedbackDir = join(out, FILES.feedback);
   for (const row of rows) {
-    const trace = traced.includes(row) ? `../${FILES.trace}/${encodeURIComponent(safeName(row.student))}.html` : undefined;
+    const trace = traced.includes(row) ? `../${traceLink(row.student)}` : undefined;
     writeAtomic(join(feedbackDir, `${safeName(row.student)}.md`), feedbackMarkdown(row, { ...options, trace }));
   }
   removeOthers(feedbackDir, new Set(rows.map((r) => `${safeName(r.student)}.md`)));

@@ -9,7 +9,7 @@
  * steps fold with <details>. Every piece of student text goes through `plainText`/`nameText`
  * and then the HTML escaping the class report uses. Pure: results in, one document out.
  */
-import { esc } from "../batch/html.js";
+import { esc } from "./htmlText.js";
 import type { Exchange, JarEntry, Result, StepAction, Verdict } from "../verdict/types.js";
 import { actionsSafe, nameText, plainText } from "../verdict/studentText.js";
 import { checkFeedback, cookieChanges, formatLocation, formatPoints, graderErrorText, isConcealed, problemText } from "./feedback.js";
