@@ -3,13 +3,17 @@
  * hint, a check without a hint), and the commands printing its warnings.
  */
 import { afterAll, describe, expect, test } from "@jest/globals";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { fileURLToPath } from "node:url";
-import { SpecError } from "../graders/errors.js";
+import { SpecError, UsageError } from "../graders/errors.js";
+import { grade } from "../graders/grade.js";
 import { loadSpec, loadSpecText } from "../graders/spec/load.js";
 import { specWarnings } from "../graders/spec/warnings.js";
 import { main } from "../scripts/cli/main.js";
+import { scaffoldExercise } from "../scripts/newExercise.js";
 import { removeTempApps, tempApp } from "./support/tempApps.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -78,5 +82,49 @@ describe("a check without a hint", () => {
     expect(stderr.split("\n").filter((line) => line.includes("warning"))).toEqual([
       `autograde: warning: ${join(specs, "mine.yaml")}:4:5: check "opens" has no hint: a student who fails it is not told what to look at; add a "hint:" line in plain words`,
     ]);
+  });
+});
+
+describe("npm run new", () => {
+  const project = mkdtempSync(join(tmpdir(), "new-exercise-"));
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  test("scaffolds an exercise whose spec loads without warnings, whose solution passes and whose fixture fails as its expect.yaml says", async () => {
+    expect(scaffoldExercise("welcome", project).sort()).toEqual([
+      "solutions/welcome/app.py",
+      "specs/welcome.yaml",
+      "starter/welcome/app.py",
+      "tests/fixtures/welcome/never-saved/app.py",
+      "tests/fixtures/welcome/never-saved/expect.yaml",
+    ]);
+    const specText = readFileSync(join(project, "specs", "welcome.yaml"), "utf8");
+    // Outside this project, the editor finds the schema in the package (here: this checkout).
+    const schema = /^# yaml-language-server: \$schema=(\S+)$/m.exec(specText)?.[1];
+    expect(readFileSync(join(project, "specs", schema!), "utf8")).toBe(readFileSync(join(root, "specs", "schema.json"), "utf8"));
+    const spec = await loadSpec(join(project, "specs", "welcome.yaml"));
+    expect(specWarnings(spec)).toEqual([]);
+
+    const solution = await grade(spec, join(project, "solutions", "welcome"));
+    expect(solution.checks.map((c) => [c.id, c.status])).toEqual([["welcome-back", "pass"]]);
+    expect(solution.score).toBe(solution.maxScore);
+
+    const starter = await grade(spec, join(project, "starter", "welcome"));
+    expect([starter.score, starter.problem?.kind]).toEqual([0, "blanks"]);
+
+    const fixture = join(project, "tests", "fixtures", "welcome", "never-saved");
+    const expected = parse(readFileSync(join(fixture, "expect.yaml"), "utf8")) as { mistake: string; fails: { check: string; says: string }[] };
+    const wrong = await grade(spec, fixture);
+    for (const { check, says } of expected.fails) {
+      const verdict = wrong.checks.find((c) => c.id === check);
+      expect(verdict?.status).toBe("fail");
+      expect(`${verdict?.message} ${verdict?.hint ?? ""}`.toLowerCase()).toContain(says.toLowerCase());
+    }
+  });
+
+  test("refuses an exercise that exists already, and writes nothing", () => {
+    mkdirSync(join(project, "solutions", "taken"), { recursive: true });
+    expect(() => scaffoldExercise("taken", project)).toThrow(UsageError);
+    expect(readdirSync(join(project, "specs")).filter((name) => name.startsWith("taken"))).toEqual([]);
+    expect(() => scaffoldExercise("Not_An_Id", project)).toThrow(/lower-case letters, digits and dashes/);
   });
 });
