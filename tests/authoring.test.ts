@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { fileURLToPath } from "node:url";
 import { SpecError, UsageError } from "../graders/errors.js";
+import { runBatch } from "../graders/batch/run.js";
 import { grade } from "../graders/grade.js";
 import { loadSpec, loadSpecText } from "../graders/spec/load.js";
 import { specWarnings } from "../graders/spec/warnings.js";
@@ -83,6 +84,24 @@ describe("a check without a hint", () => {
       `autograde: warning: ${join(specs, "mine.yaml")}:4:5: check "opens" has no hint: a student who fails it is not told what to look at; add a "hint:" line in plain words`,
     ]);
   });
+});
+
+test("batch tells about each warning once per spec, however many students", async () => {
+  const work = mkdtempSync(join(tmpdir(), "authoring-batch-"));
+  try {
+    const specs = join(work, "specs");
+    mkdirSync(specs);
+    writeFileSync(join(specs, "mine.yaml"), "id: mine\ntitle: Mine\nchecks:\n  - id: opens\n    title: Opens\n    steps: [{ request: GET / }]\n");
+    for (const student of ["ada", "bob"]) {
+      mkdirSync(join(work, "class", student, "mine"), { recursive: true });
+      writeFileSync(join(work, "class", student, "mine", "app.py"), 'from flask import Flask\napp = Flask(__name__)\n\n@app.route("/")\ndef index():\n    return "hi"\n');
+    }
+    const warnings: string[] = [];
+    await runBatch({ classDir: join(work, "class"), out: join(work, "out"), exercises: [], specsDir: specs, launcher: "cold", onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([expect.stringMatching(/mine\.yaml:4:5: check "opens" has no hint: /)]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 describe("npm run new", () => {
