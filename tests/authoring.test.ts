@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { SpecError, UsageError } from "../graders/errors.js";
 import { runBatch } from "../graders/batch/run.js";
 import { grade } from "../graders/grade.js";
+import { loadSpecWithHidden, parseHiddenChecks } from "../graders/spec/hidden.js";
 import { loadSpec, loadSpecText } from "../graders/spec/load.js";
 import { specWarnings } from "../graders/spec/warnings.js";
 import { main } from "../scripts/cli/main.js";
@@ -56,6 +57,19 @@ describe("a check without a hint", () => {
   test("loads, with a warning that points at the check", () => {
     const spec = loadSpecText(NO_HINT, "mine.yaml");
     expect(specWarnings(spec)).toEqual([expect.stringMatching(/^mine\.yaml:4:5: check "opens" has no hint: /)]);
+  });
+
+  test("the warning stays when hidden checks are added to the spec", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "authoring-hidden-"));
+    try {
+      writeFileSync(join(dir, "mine.yaml"), NO_HINT);
+      const hidden = parseHiddenChecks("mine:\n  checks:\n    - id: secret\n      title: Secret\n      hint: Look.\n      steps: [{ request: GET / }]\n");
+      const spec = await loadSpecWithHidden(join(dir, "mine.yaml"), hidden);
+      expect(spec.checks.map((c) => c.id)).toEqual(["opens", "helped", "secret"]);
+      expect(specWarnings(spec)).toEqual([expect.stringMatching(/mine\.yaml:4:5: check "opens" has no hint/)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("no bundled spec has one", async () => {
