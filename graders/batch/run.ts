@@ -16,6 +16,7 @@ import { findPython } from "../boot/python.js";
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
 import { grade, type GradeOptions } from "../grade.js";
 import { loadSpecWithHidden, type HiddenChecks } from "../spec/hidden.js";
+import { specWarnings } from "../spec/warnings.js";
 import type { Spec } from "../spec/types.js";
 import { checkKnown, listExercises, specFile } from "../targets.js";
 import { timeLimitNotSettled } from "../verdict/fault.js";
@@ -64,6 +65,8 @@ export interface BatchOptions {
   hidden?: HiddenChecks;
   /** Told once what concerns the whole run (e.g. that apps run without isolation here). */
   onNote?: (message: string) => void;
+  /** Told once per spec about each of its warnings (a check without a hint), "file:line:column: words". */
+  onWarning?: (message: string) => void;
   reveal?: boolean;
   progress?: Progress;
 }
@@ -125,7 +128,9 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
     const file = specFile(options.specsDir, id);
     // What decides the grades: the spec's text and the hidden checks added to it.
     const text = (await readFile(file, "utf8")) + JSON.stringify(options.hidden?.exercises.get(id) ?? null);
-    specs.set(id, { spec: await loadSpecWithHidden(file, options.hidden), text });
+    const spec = await loadSpecWithHidden(file, options.hidden);
+    specs.set(id, { spec, text });
+    for (const warning of specWarnings(spec)) options.onWarning?.(warning);
   }
   const maxScores: Record<string, number> = {};
   for (const [id, { spec }] of specs) maxScores[id] = await maxScoreOf(spec);

@@ -21,6 +21,7 @@ import { readFile } from "node:fs/promises";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { SpecError } from "../errors.js";
 import { loadSpecText, validateSpec } from "./load.js";
+import { keepWarnings } from "./warnings.js";
 import { SpecSource, type Anchor, type Path } from "./position.js";
 import type { Check, Spec } from "./types.js";
 
@@ -86,7 +87,7 @@ export async function loadSpecWithHidden(file: string, hidden?: HiddenChecks): P
     throw new SpecError(file, 0, 0, `cannot read the spec (${(error as NodeJS.ErrnoException).code ?? error})`);
   }
   const spec = loadSpecText(text, file);
-  return hidden ? mergeHiddenChecks(spec, text, file, hidden) : spec;
+  return hidden ? keepWarnings(spec, mergeHiddenChecks(spec, text, file, hidden)) : spec;
 }
 
 /**

@@ -14,6 +14,7 @@ import { packageFile } from "../paths.js";
 import { pointerToPath, SpecSource, type Path } from "./position.js";
 import { checkRules, closest, didYouMean, idProblem } from "./rules.js";
 import { knownValid, rememberValid, validationKey } from "./validated.js";
+import { noteWarnings } from "./warnings.js";
 import type { Spec } from "./types.js";
 
 export async function loadSpec(file: string): Promise<Spec> {
@@ -34,11 +35,20 @@ export function loadSpecText(text: string, file: string): Spec {
   const syntax = doc.errors[0];
   if (syntax) {
     const at = syntax.linePos?.[0];
+    // `title: Log in: then out` — YAML reads the second ": " as the start of a nested mapping.
+    if (syntax.code === "BLOCK_AS_IMPLICIT_KEY") throw new SpecError(file, at?.line ?? 0, at?.col ?? 0, UNQUOTED_COLON);
     // yaml appends " at line L, column C:" and a code frame; the SpecError carries the position.
     throw new SpecError(file, at?.line ?? 0, at?.col ?? 0, `invalid YAML: ${syntax.message.split(" at line ")[0]}`);
   }
-  return withScriptPaths(validateSpec(doc.toJS(), new SpecSource(file, doc, lines)), file);
+  const src = new SpecSource(file, doc, lines);
+  const spec = withScriptPaths(validateSpec(doc.toJS(), src), file);
+  noteWarnings(spec, src);
+  return spec;
 }
+
+/** Said where text holds ": " without quotes, so YAML took it for a key and its value. */
+const UNQUOTED_COLON =
+  'this text contains ": ", which YAML reads as a key and its value: put this text in quotes, e.g. title: "Log in: then out"';
 
 /** A step's `script` is written relative to the spec; the driver gets it absolute. */
 function withScriptPaths(spec: Spec, file: string): Spec {
@@ -184,6 +194,8 @@ function describe({ error, types }: Candidate, data: unknown, src: SpecSource): 
       const quote = expected.includes("text") && (typeof value === "number" || typeof value === "boolean") ? " (put it in quotes)" : "";
       if (value === null && path.length === 0) return src.error(path, "the file is empty");
       const empty = value === null ? " (it is empty)" : "";
+      // `hint:` then an indented `Tip: ...` line: the text became a mapping because of its ": ".
+      if (expected.length === 1 && expected[0] === "text" && isMapping(value)) return src.error(path, `${name} became a mapping, not text: ${UNQUOTED_COLON}`);
       return src.error(path, `${name} must be ${orList(expected)}${quote}${empty}`);
     }
     case "enum": {
@@ -234,4 +246,8 @@ function typeWords(error: ErrorObject): string[] {
 
 function orList(words: string[]): string {
   return words.length <= 1 ? (words[0] ?? "something else") : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+}
+
+function isMapping(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -148,6 +148,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     hidden,
     // On a terminal the note clears the progress bar's line first; the bar is redrawn after it.
     onNote: (note) => io.stderr.write(`${io.stderr.isTTY ? "\r\x1b[K" : ""}batch: note: ${note}\n`),
+    onWarning: (warning) => io.stderr.write(`batch: warning: ${warning}\n`),
     reveal: values.reveal,
     progress: createProgress(io.stderr),
   });

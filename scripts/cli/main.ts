@@ -129,12 +129,16 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     pipeline.catch(() => undefined);
     // Every spec is loaded before any app starts, so a broken spec fails in a second, not after a run.
     const { hiddenChecksFromEnv, loadSpecWithHidden, HIDDEN_SPECS_ENV } = await import("../../graders/spec/hidden.js");
+    const { specWarnings } = await import("../../graders/spec/warnings.js");
     const hidden = hiddenChecksFromEnv(io.env);
     // The apps must not be able to read the hidden checks.
     delete process.env[HIDDEN_SPECS_ENV];
     const specs = new Map<string, Spec>();
     for (const { exercise } of discovery.targets) {
-      if (!specs.has(exercise)) specs.set(exercise, withEntry(await loadSpecWithHidden(specFile(specsDir, exercise), hidden), args.entry));
+      if (specs.has(exercise)) continue;
+      const spec = await loadSpecWithHidden(specFile(specsDir, exercise), hidden);
+      specs.set(exercise, withEntry(spec, args.entry));
+      for (const warning of specWarnings(spec)) io.stderr.write(`autograde: warning: ${warning}\n`);
     }
     if (hidden) noteHidden(io, hidden.exercises, [...specs.keys()], HIDDEN_SPECS_ENV);
 
