@@ -72,6 +72,13 @@ describe("a package with an application factory and a relative import", () => {
     expect(warm.stats.warm).toBeGreaterThan(0); // the fork server imported it too, not a fallback
   });
 
+  test("neither flaskr.py nor flaskr/ present: the student is told both places", async () => {
+    const result = await grade(spec("flaskr:create_app()"), app({ "app.py": "x = 1\n" }));
+    expect(result.problem?.kind).toBe("missing-file");
+    expect(result.problem?.message).toMatch(/There is no flaskr\.py or flaskr\/ in the exercise folder/);
+    expect(result.problem?.hint).toMatch(/__init__\.py/);
+  });
+
   test("a factory named that does not exist is the app's problem, said in Flask's words", async () => {
     const result = await grade(spec("flaskr:make_app()"), app(FLASKR));
     expect(result.problem?.kind).toBe("no-app");

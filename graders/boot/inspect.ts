@@ -46,14 +46,16 @@ export function lookAtSubmission(dir: string, accepted: string | readonly string
         : entryFile.kind === "not-a-file"
           ? `${entry} in ${where} is not a file.`
           : names.length > 1
-            ? `None of ${names.map(targetOf).join(", ")} is in ${where}.`
-            : `There is no ${entry} in ${where}.`;
+            ? `None of ${names.map(placeOf).join(", ")} is in ${where}.`
+            : `There is no ${placeOf(names[0]!)} in ${where}.`;
     return {
       problem: {
         kind: "missing-file",
         message: `${what}${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
         hint: names.length > 1
-          ? `Your app must be in a file with one of these names, at the top of the exercise folder: ${names.map(targetOf).join(", ")}.`
+          ? `Your app must be in a file with one of these names, at the top of the exercise folder: ${names.map(placeOf).join(", ")}.`
+          : !targetOf(names[0]!).endsWith(".py")
+          ? `Your app must be in ${placeOf(names[0]!)} (a package folder needs an __init__.py), at the top of the exercise folder.`
           : present.length === 1 && entryFile.kind === "missing"
           ? `Your app must be in a file named ${entry}, at the top of the exercise folder: rename ${present[0]} to ${entry}.`
           : `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
@@ -86,6 +88,12 @@ export function lookAtSubmission(dir: string, accepted: string | readonly string
 /** The file or module an accepted name imports, as a student reads it (`flaskr:create_app()` is `flaskr`). */
 function targetOf(name: string): string {
   return parseEntry(name).target;
+}
+
+/** Where a student may put the app for one accepted name: `app.py`; `flaskr.py or flaskr/` for a module name. */
+function placeOf(name: string): string {
+  const target = targetOf(name);
+  return target.endsWith(".py") ? target : `${target}.py or ${target}/`;
 }
 
 function parseEntryTarget(name: string): string {
