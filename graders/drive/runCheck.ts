@@ -11,7 +11,6 @@ import { Browser, NoResponse, type JarCookie } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
 import { describeKey, secretKeyOf } from "../spec/bytesKey.js";
 import { basename } from "node:path";
-import { runScript } from "./scriptCheck.js";
 import { plainData, plainText } from "../verdict/studentText.js";
 
 /** What a check needs from the app's owner: the live app, and a way to start it again. */
@@ -124,8 +123,12 @@ async function runStep(
       await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, secret.key));
       return undefined;
     }
-    case "script":
+    case "script": {
+      // Loaded only for a spec that has custom checks: supertest alone takes ~70 ms to import,
+      // which every other grading would pay on its start.
+      const { runScript } = await import("./scriptCheck.js");
       return runScript(a.file, browser, control);
+    }
     case "restart": {
       const problem = await control.restart();
       return problem ? { message: `after a restart the app did not start again: ${problem}` } : undefined;
