@@ -9,7 +9,7 @@
  *   the end of a run, so `--resume` and `merge` only need the records.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AppLimits, IsolationMode } from "../boot/isolation.js";
@@ -152,29 +152,15 @@ export function fingerprint(specText: string, dir: string, settings: GradingSett
   // Keys in a fixed order, so that equal settings always hash the same.
   const limits = Object.fromEntries(Object.entries(settings.limits).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
   hash.update(`\0settings\0${JSON.stringify([settings.grader, limits, settings.isolation, settings.timeLimitSeconds])}\0`);
-  const walk = (folder: string, depth: number) => {
-    let names: string[];
-    try {
-      names = readdirSync(folder).sort(byName);
-    } catch {
-      return;
+  walkTree(dir, 8, (path, stat) => {
+    const rel = relative(dir, path);
+    if (stat.isFile()) {
+      hash.update(`\0${rel}\0${stat.size}\0`);
+      if (stat.size <= HASHED_BYTES) hash.update(readFileSync(path));
+    } else if (stat.isSymbolicLink()) {
+      hash.update(`\0${rel}\0link\0`);
     }
-    for (const name of names) {
-      if (SKIPPED.has(name)) continue;
-      const path = join(folder, name);
-      const stat = lstatSync(path);
-      const rel = relative(dir, path);
-      if (stat.isDirectory()) {
-        if (depth < 8) walk(path, depth + 1);
-      } else if (stat.isFile()) {
-        hash.update(`\0${rel}\0${stat.size}\0`);
-        if (stat.size <= HASHED_BYTES) hash.update(readFileSync(path));
-      } else if (stat.isSymbolicLink()) {
-        hash.update(`\0${rel}\0link\0`);
-      }
-    }
-  };
-  walk(dir, 0);
+  });
   return hash.digest("hex").slice(0, 32);
 }
 
@@ -187,7 +173,22 @@ let version: string | undefined;
 export function graderVersion(): string {
   if (version) return version;
   const hash = createHash("sha256");
-  const code = (folder: string, depth = 0) => {
+  const code = (top: string) =>
+    walkTree(top, 4, (path, stat) => {
+      if (stat.isFile() && /\.(js|ts|py)$/.test(path)) hash.update(`\0${relative(top, path)}\0`).update(readFileSync(path));
+    });
+  code(dirname(dirname(fileURLToPath(import.meta.url)))); // graders/, as it runs (sources or dist/)
+  code(packageFile("graders/boot"));
+  const pkg = JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version?: string };
+  return (version = `${pkg.version ?? "unknown"}+${hash.digest("hex").slice(0, 12)}`);
+}
+
+/**
+ * Visits every entry below `top` (not following links), in code-point order of names, down to
+ * `maxDepth` folders deep, leaving out the folders that are never a submission's business.
+ */
+function walkTree(top: string, maxDepth: number, visit: (path: string, stat: Stats) => void): void {
+  const walk = (folder: string, depth: number) => {
     let names: string[];
     try {
       names = readdirSync(folder).sort(byName);
@@ -195,14 +196,14 @@ export function graderVersion(): string {
       return;
     }
     for (const name of names) {
+      if (SKIPPED.has(name)) continue;
       const path = join(folder, name);
-      const stat = lstatSync(path);
-      if (stat.isDirectory() && depth < 4) code(path, depth + 1);
-      else if (stat.isFile() && /\.(js|ts|py)$/.test(name)) hash.update(`\0${relative(folder, path)}\0`).update(readFileSync(path));
+      const stat = lstatSync(path, { throwIfNoEntry: false });
+      if (!stat) continue; // gone since the folder was read
+      if (stat.isDirectory()) {
+        if (depth < maxDepth) walk(path, depth + 1);
+      } else visit(path, stat);
     }
   };
-  code(dirname(dirname(fileURLToPath(import.meta.url)))); // graders/, as it runs (sources or dist/)
-  code(packageFile("graders/boot"));
-  const pkg = JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version?: string };
-  return (version = `${pkg.version ?? "unknown"}+${hash.digest("hex").slice(0, 12)}`);
+  walk(top, 0);
 }
