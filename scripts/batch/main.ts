@@ -4,7 +4,8 @@
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
+import { UsageError } from "../../graders/errors.js";
+import { EXIT, reportCommandError } from "../commandError.js";
 import { packageRoot } from "../../graders/paths.js";
 import type { StudentRow } from "../../graders/batch/gradebook.js";
 import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
@@ -17,7 +18,7 @@ export interface Io {
   stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
 }
 
-export const EXIT = { graded: 0, crashed: 1, usage: 2 } as const;
+export { EXIT };
 
 export const USAGE = `Usage:
   npm run batch -- CLASS_DIR --out REPORT_DIR [--exercise ID ...] [--jobs N] [--resume] [--shard i/n]
@@ -54,20 +55,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await run(argv, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`batch: ${error.message}\nRun \`npm run batch -- --help\` for usage.\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof SpecError) {
-      io.stderr.write(`batch: invalid spec: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof GraderError) {
-      io.stderr.write(`batch: ${error.message}\n`);
-      return EXIT.crashed;
-    }
-    io.stderr.write(`batch: the grader crashed (a bug in the grader):\n${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT.crashed;
+    return reportCommandError(error, io.stderr, { command: "batch", help: "npm run batch -- --help" }).status;
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
+import { GraderError } from "../../graders/errors.js";
+import { EXIT, reportCommandError } from "../commandError.js";
 import { packageRoot } from "../../graders/paths.js";
 import { shouldColor } from "../../graders/report/colors.js";
 import { failedRunReport, publishReport } from "../../graders/report/classroom.js";
@@ -25,7 +26,7 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-export const EXIT = { graded: 0, crashed: 1, usage: 2 } as const;
+export { EXIT };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const context: RunContext = {};
@@ -36,29 +37,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** Says why a run stopped, to stderr; returns the exit status for it. */
+/** Says why a run stopped, to stderr (and to the Classroom reporter on CI); returns the exit status for it. */
 export function explain(error: unknown, io: Io, context: RunContext): number {
-  if (error instanceof UsageError) {
-    const reason = `${error.message}${knownExercises(error.message, context)}`;
-    io.stderr.write(`autograde: ${reason}\nRun \`autograde --help\` for usage.\n`);
-    publishFailure(io, context, reason);
-    return EXIT.usage;
-  }
-  // The message already names file:line:column and what is wrong; a stack would only hide it.
-  if (error instanceof SpecError) {
-    io.stderr.write(`autograde: invalid spec: ${error.message}\n`);
-    publishFailure(io, context, `invalid spec: ${error.message}`);
-    return EXIT.usage;
-  }
-  // A known grader-side failure (e.g. no Python with Flask) is explained by its message.
-  if (error instanceof GraderError) {
-    io.stderr.write(`autograde: ${error.message}\n`);
-    publishFailure(io, context, error.message);
-    return EXIT.crashed;
-  }
-  io.stderr.write(`autograde: the grader crashed (a bug in the grader, not in your app):\n${(error as Error)?.stack ?? String(error)}\n`);
-  publishFailure(io, context, `the grader crashed (a bug in the grader, not in your app): ${(error as Error)?.message ?? String(error)}`);
-  return EXIT.crashed;
+  const { status, reason } = reportCommandError(error, io.stderr, {
+    command: "autograde",
+    help: "autograde --help",
+    usageSuffix: (message) => knownExercises(message, context),
+    crash: "the grader crashed (a bug in the grader, not in your app)",
+  });
+  publishFailure(io, context, reason);
+  return status;
 }
 
 /** What a usage message may need from a run that stopped early, and what `--watch` shares between runs. */

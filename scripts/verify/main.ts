@@ -7,7 +7,8 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
+import { UsageError } from "../../graders/errors.js";
+import { reportCommandError } from "../commandError.js";
 import { packageRoot } from "../../graders/paths.js";
 import { shouldColor } from "../../graders/report/colors.js";
 import { hiddenChecksFromEnv, loadSpecWithHidden } from "../../graders/spec/hidden.js";
@@ -44,20 +45,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await run(argv, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`verify: ${error.message}\nRun \`npm run verify -- --help\` for usage.\n`);
-      return 2;
-    }
-    if (error instanceof SpecError) {
-      io.stderr.write(`verify: invalid spec: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof GraderError) {
-      io.stderr.write(`verify: ${error.message}\n`);
-      return 1;
-    }
-    io.stderr.write(`verify: crashed (a bug in the grader):\n${(error as Error)?.stack ?? String(error)}\n`);
-    return 1;
+    return reportCommandError(error, io.stderr, { command: "verify", help: "npm run verify -- --help" }).status;
   }
 }
 
