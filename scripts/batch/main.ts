@@ -5,7 +5,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../../graders/errors.js";
-import { EXIT, reportCommandError } from "../commandError.js";
+import { EXIT, reportCommandError } from "../cli/commandError.js";
 import { packageRoot } from "../../graders/paths.js";
 import type { StudentRow } from "../../graders/batch/gradebook.js";
 import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";

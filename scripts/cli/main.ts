@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { GraderError } from "../../graders/errors.js";
-import { EXIT, reportCommandError } from "../commandError.js";
+import { EXIT, reportCommandError } from "./commandError.js";
 import { packageRoot } from "../../graders/paths.js";
 import { shouldColor } from "../../graders/report/colors.js";
 import { failedRunReport, publishReport } from "../../graders/report/classroom.js";

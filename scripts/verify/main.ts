@@ -8,7 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../../graders/errors.js";
-import { reportCommandError } from "../commandError.js";
+import { reportCommandError } from "../cli/commandError.js";
 import { packageRoot } from "../../graders/paths.js";
 import { shouldColor } from "../../graders/report/colors.js";
 import { hiddenChecksFromEnv, loadSpecWithHidden } from "../../graders/spec/hidden.js";

@@ -4,7 +4,7 @@
  * an invalid spec; 1: the grader failed). Only a bug in the grader gets a stack trace: the other
  * errors' messages already say what is wrong and where.
  */
-import { GraderError, SpecError, UsageError } from "../graders/errors.js";
+import { GraderError, SpecError, UsageError } from "../../graders/errors.js";
 
 export const EXIT = { graded: 0, crashed: 1, usage: 2 } as const;
 
