@@ -5,11 +5,12 @@
  * one that must not.
  */
 import { afterAll, describe, expect, test } from "@jest/globals";
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { warmLauncher } from "../graders/boot/warm.js";
+import { runBatch } from "../graders/batch/run.js";
 import { grade, type GradeOptions } from "../graders/grade.js";
 import { packageFile } from "../graders/paths.js";
 import { loadSpec } from "../graders/spec/load.js";
@@ -204,4 +205,31 @@ describe("a failed expectation about the session points at the line that wrote i
     const solution = await graded("login-logout", packageFile("solutions/login-logout"));
     expect(solution.checks.every((c) => c.status === "pass")).toBe(true);
   });
+});
+
+test("no absolute path of the app's folder in anything a batch writes for students (crash at import, crash in a view)", async () => {
+  const work = mkdtempSync(join(tmpdir(), "scan-paths-"));
+  try {
+    const crash = {
+      alice: 'import os\nfrom flask import Flask\napp = Flask(__name__)\napp.secret_key = "k"\n\n@app.route("/")\ndef index():\n    return open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "visits.txt")).read()\n',
+      bob: 'import os\nfrom flask import Flask\nopen(os.path.join(os.path.dirname(os.path.abspath(__file__)), "config.txt"))\napp = Flask(__name__)\n',
+    };
+    for (const [student, text] of Object.entries(crash)) {
+      mkdirSync(join(work, "class", student, "visit-counter"), { recursive: true });
+      writeFileSync(join(work, "class", student, "visit-counter", "app.py"), text);
+    }
+    const out = join(work, "out");
+    await runBatch({ classDir: join(work, "class"), out, exercises: ["visit-counter"], specsDir: packageFile("specs"), jobs: 1 });
+    const written = [
+      readFileSync(join(out, "gradebook.csv"), "utf8"),
+      readFileSync(join(out, "results.json"), "utf8"),
+      ...readdirSync(join(out, "feedback")).map((f) => readFileSync(join(out, "feedback", f), "utf8")),
+    ].join("\n");
+    expect(written).toContain("No such file or directory: 'visits.txt'");
+    expect(written).toContain("No such file or directory: 'config.txt'");
+    expect(written).not.toContain(tmpdir() + "/");
+    expect(written).not.toContain(packageFile("."));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
