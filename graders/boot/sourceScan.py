@@ -10,11 +10,13 @@ the runner's own: the grader believes only the first "scan" event (the contract 
 SourceScan in graders/boot/sourceFindings.ts). Run as a script it prints the same findings as
 JSON, one line per entry, for the grader's tests: `python sourceScan.py ENTRY...`.
 
-Bounded like the rest of the runner: at most MAX_FILES files of MAX_FILE_BYTES each, a walk of
-MAX_VISITED entries, MAX_RECORDS records of each kind, MAX_TEXT characters of quoted source.
+Bounded like the rest of the runner: at most MAX_FILES files of MAX_FILE_BYTES each (and
+MAX_TOKENIZED_BYTES read as tokens in all), a walk of MAX_VISITED entries, MAX_RECORDS records of
+each kind, MAX_TEXT characters of quoted source.
 """
 
 import ast
+import functools
 import io
 import os
 import re
@@ -22,6 +24,8 @@ import tokenize
 
 MAX_FILES = 200
 MAX_FILE_BYTES = 512 * 1024
+MAX_TOKENIZED_BYTES = 4 * 1024 * 1024  # over all files: a folder of huge files must not stall the boot
+MAX_PARSED_BYTES = 128 * 1024  # an entry file bigger than any beginner's is not analysed: hints stay general
 MAX_VISITED = 5000
 MAX_DEPTH = 32
 MAX_RECORDS = 50
@@ -119,6 +123,7 @@ def edit_distance(a, b):
     return d[len(a)][len(b)]
 
 
+@functools.lru_cache(maxsize=256)
 def looks_like_secret(name):
     """Is this name an attempt at "secret key" (secret, SECRECT_KEY, secretKey, ...)?"""
     letters = re.sub(r"[^a-z]", "", name.lower())
@@ -368,16 +373,20 @@ def scan(entry, root):
     """The findings: {"blanks": [...]} when blanks are left, else the entry file's findings."""
     entry_file = entry_source(entry)
     blanks = []
+    budget = MAX_TOKENIZED_BYTES
     for file in python_files(root):
         text = read_source(os.path.join(root, file))
-        if text is not None:
+        if text is not None and "___" in text:
+            budget -= len(text)
+            if budget < 0:
+                break
             blanks += blanks_in(file, text)
         if len(blanks) >= MAX_RECORDS:
             break
     if blanks:
         return {"blanks": blanks[:MAX_RECORDS]}
     text = read_source(entry_file)
-    if text is None:
+    if text is None or len(text) > MAX_PARSED_BYTES:
         return {}
     try:
         tree = ast.parse(text, filename=entry_file)
