@@ -58,9 +58,11 @@ checks:
             - { label: Username, value: alice }
             - { type: password, value: wonderland }
           followRedirects: true
+        capture:
+          name: { regex: "(alice)" }
       - follow: { link: Log out, followRedirects: true }
         expect:
-          text: { notContains: alice }
+          text: { notContains: { f: "{name}" } }
           session: { present: false }
 `;
 
@@ -254,6 +256,7 @@ describe("what a page leads to (navigate.ts, on pages written here)", () => {
     expect(resolve(page(body), follow({ selector: "nav a.x" }))).toMatchObject({ request: { path: "/bye" }, via: 'follow the link "nav a.x" ("Log out")' });
     expect(resolve(page(body), follow({ selector: "nav" }))).toMatchObject({ request: { path: "/bye" } });
     expect(resolve(page(body), follow({ link: "Profile" }))).toMatchObject({ request: { path: "/p" } });
+    expect(resolve(page('<a href="/next">Next</a><a href="/go">→</a>'), follow({ link: "→" }))).toMatchObject({ request: { path: "/go" } });
   });
 
   test("links that leave the app or go nowhere are not followed", () => {
@@ -275,6 +278,9 @@ describe("what a page leads to (navigate.ts, on pages written here)", () => {
     });
     expect(resolve(page(body), submit({ button: "lucky", fields: [{ position: 1, value: "dogs" }] }))).toMatchObject({ request: { path: "/find?csrf=abc&q=dogs&sort=top&safe=on&act2=Lucky" } });
     expect(resolve(page(body), submit({ button: "Nope" }))).toMatchObject({ problem: 'the form has no button "Nope". Its buttons: "Go", "Lucky".' });
+    const formaction = '<form method="post" action="/save"><input name="t" value="1"><button>Save</button><button formaction="/drop" name="x">Delete</button></form>';
+    expect(resolve(page(formaction), submit({ button: "Delete" }))).toMatchObject({ request: { method: "POST", path: "/drop", form: { t: "1", x: "" } } });
+    expect(resolve(page(formaction), submit({}))).toMatchObject({ request: { method: "POST", path: "/save", form: { t: "1" } } });
   });
 
   test("forms: chosen by selector or position; two password fields filled in order; values from captures; no action posts to the page itself", () => {

@@ -8,7 +8,7 @@
  * app keeps the app's own values (a hidden token must reach it unchanged), and whatever a message
  * quotes from the page is made plain and cut short.
  */
-import { selectAll } from "css-select";
+import { compile, selectAll } from "css-select";
 import type { AnyNode, Element } from "domhandler";
 import type { Navigation, PlannedRequest } from "../plan/plan.js";
 import type { FieldFill, TextPattern } from "../spec/types.js";
@@ -60,14 +60,15 @@ function followLink(page: Page, a: Follow): Resolved {
     const found = select(page.body, a.selector)[0];
     if (!found) return { problem: `the page ${quote(page.path)} has nothing matching the selector ${quote(a.selector)}. ${linksListed(links)}`, hint: LINK_HINT };
     if (found.attribs.href === undefined) {
-      const inside = selectAll<AnyNode, Element>("a[href], area[href]", found)[0];
+      const inside = selectAll<AnyNode, Element>(LINKS, found)[0];
       if (!inside) return { problem: `the selector ${quote(a.selector)} finds ${quote(openingTag(found))}, which is not a link (it has no href). ${linksListed(links)}`, hint: LINK_HINT };
       link = inside;
     } else link = found;
   } else {
     const wanted = loosen(a.link!);
     const named = links.map((l) => ({ l, name: loosen(linkName(l)) }));
-    link = (named.find((n) => n.name === wanted) ?? named.find((n) => n.name.includes(wanted)))?.l;
+    // Text made only of punctuation loosens to nothing: then only an exact match counts.
+    link = (named.find((n) => n.name === wanted) ?? (wanted === "" ? undefined : named.find((n) => n.name.includes(wanted))))?.l;
     if (!link) return { problem: `the page ${quote(page.path)} has no link whose text is ${quote(a.link!)}. ${linksListed(links)}`, hint: LINK_HINT };
   }
   const href = link.attribs.href!.trim();
@@ -130,13 +131,13 @@ function submitForm(page: Page, a: Submit, captures: ReadonlyMap<string, unknown
     return { problem: `the page ${quote(page.path)} has ${which}. ${formsListed(forms, labels)}`, hint: FORM_HINT };
   }
   // Without a form named, the first one where every field is found (a search box in the menu is skipped).
-  let firstProblem: Resolved | undefined;
+  let firstProblem: (() => string) | undefined;
   for (const form of candidates) {
     const filled = fill(form, a, labels, captures);
     if (!("problem" in filled)) return formRequest(form, filled, page, a);
-    firstProblem ??= filled;
+    firstProblem ??= filled.problem;
   }
-  const problem = (firstProblem as { problem: string; hint?: string }).problem;
+  const problem = firstProblem!();
   const where = candidates.length > 1 ? `no form on the page ${quote(page.path)} has every field asked for; in the first: ` : "";
   return { problem: where + problem, hint: FORM_HINT };
 }
@@ -157,8 +158,13 @@ const NOT_SENT = new Set(["submit", "button", "reset", "image", "file"]);
 /** Input types a user does not type into: kept as the page set them, not counted in positions. */
 const NOT_TYPED = new Set(["hidden", "submit", "button", "reset", "image", "file"]);
 
+// Compiled once: a hostile page may hold thousands of forms, each searched with them.
+const FIELDS = compile<AnyNode, Element>("input, select, textarea");
+const BUTTONS = compile<AnyNode, Element>("input, button");
+const LINKS = compile<AnyNode, Element>("a[href], area[href]");
+
 function fieldsOf(form: Element, labels: Map<string, string>): Field[] {
-  return selectAll<AnyNode, Element>("input, select, textarea", form)
+  return selectAll<AnyNode, Element>(FIELDS, form)
     .filter((e) => !("disabled" in e.attribs))
     .map((element) => {
       const type = element.name === "input" ? (element.attribs.type ?? "text").toLowerCase() : element.name;
@@ -183,7 +189,8 @@ function wrappingLabel(element: Element, form: Element): string | undefined {
   return undefined;
 }
 
-type Filled = { fields: Field[]; values: Map<Field, string> } | { problem: string };
+/** A problem is worded only for the form it is told about: a page may hold thousands of forms. */
+type Filled = { fields: Field[]; values: Map<Field, string> } | { problem: () => string };
 
 function fill(form: Element, a: Submit, labels: Map<string, string>, captures: ReadonlyMap<string, unknown>): Filled {
   const fields = fieldsOf(form, labels);
@@ -192,12 +199,12 @@ function fill(form: Element, a: Submit, labels: Map<string, string>, captures: R
   for (const wanted of a.fields) {
     const free = typed.filter((f) => !values.has(f));
     const field = locate(wanted, typed, free, fields);
-    if (!field) return { problem: `the form has no field ${locatorWords(wanted)}. ${fieldsListed(typed)}` };
+    if (!field) return { problem: () => `the form has no field ${locatorWords(wanted)}. ${fieldsListed(typed)}` };
     if (field.name === undefined) {
-      return { problem: `the field ${locatorWords(wanted)} has no name, so a browser would not send what is typed into it; give it name="..."` };
+      return { problem: () => `the field ${locatorWords(wanted)} has no name, so a browser would not send what is typed into it; give it name="..."` };
     }
     const value = valueOf(wanted.value, captures);
-    if ("problem" in value) return value;
+    if ("problem" in value) return { problem: () => value.problem };
     values.set(field, value.text);
   }
   return { fields, values };
@@ -251,16 +258,16 @@ function formsListed(forms: Element[], labels: Map<string, string>): string {
   return `Its forms: ${shown.join("; ")}${more(forms.length)}.`;
 }
 
-function formTarget(form: Element): { method: "GET" | "POST"; action?: string } {
-  const method = (form.attribs.method ?? "get").trim().toLowerCase() === "post" ? "POST" : "GET";
-  const action = form.attribs.action?.trim();
+function formTarget(form: Element, button?: Element): { method: "GET" | "POST"; action?: string } {
+  const method = (button?.attribs.formmethod ?? form.attribs.method ?? "get").trim().toLowerCase() === "post" ? "POST" : "GET";
+  const action = (button?.attribs.formaction ?? form.attribs.action)?.trim();
   return { method, action: action ? action : undefined };
 }
 
 /** The buttons that submit this form, in page order. */
 function submitButtons(fields: Field[], form: Element): Element[] {
   const inputs = new Set(fields.filter((f) => f.type === "submit" || f.type === "image").map((f) => f.element));
-  const buttons = selectAll<AnyNode, Element>("input, button", form).filter(
+  const buttons = selectAll<AnyNode, Element>(BUTTONS, form).filter(
     (e) => !("disabled" in e.attribs) && (inputs.has(e) || (e.name === "button" && ["submit", ""].includes((e.attribs.type ?? "submit").trim().toLowerCase()))),
   );
   return buttons;
@@ -292,7 +299,8 @@ function formRequest(form: Element, filled: { fields: Field[]; values: Map<Field
   if (pressed !== undefined && !sent.has(pressed)) sent.set(pressed, button!.attribs.value ?? "");
   // fromEntries defines keys: a field named __proto__ stays a field.
   const form_ = Object.fromEntries(sent);
-  const { method, action } = formTarget(form);
+  // A button's formaction and formmethod stand in for the form's, as in a browser.
+  const { method, action } = formTarget(form, button);
   const target = sameSite(action ?? page.path, page.path);
   if (!target) return { problem: `the form sends to ${quote(action ?? "")}, which is not a page of the app the grader can open`, hint: FORM_HINT };
   const formName = typeof a.form === "string" ? ` ${quote(a.form)}` : "";
