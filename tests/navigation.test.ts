@@ -252,8 +252,8 @@ describe("what a page leads to (navigate.ts, on pages written here)", () => {
   test("links: by text (exact first, then containing), by selector, relative to the page, fragments dropped", () => {
     const body = '<a href="logout-all">Log out everywhere</a><nav><a class="x" href="../bye#top">Log out</a></nav><a href="/p"><img alt="Profile"></a>';
     expect(resolve(page(body, "/a/b/c"), follow({ link: "log OUT!" }))).toMatchObject({ request: { method: "GET", path: "/a/bye" } });
-    expect(resolve(page(body, "/a/b/c"), follow({ link: "everywhere" }))).toMatchObject({ request: { path: "/a/b/logout-all" } });
-    expect(resolve(page(body), follow({ selector: "nav a.x" }))).toMatchObject({ request: { path: "/bye" }, via: 'follow the link "nav a.x" ("Log out")' });
+    expect(resolve(page(body, "/a/b/c"), follow({ link: "everywhere" }))).toMatchObject({ request: { path: "/a/b/logout-all" }, via: 'follow the link "Log out everywhere"' });
+    expect(resolve(page(body), follow({ selector: "nav a.x" }))).toMatchObject({ request: { path: "/bye" }, via: 'follow the link at "nav a.x" ("Log out")' });
     expect(resolve(page(body), follow({ selector: "nav" }))).toMatchObject({ request: { path: "/bye" } });
     expect(resolve(page(body), follow({ link: "Profile" }))).toMatchObject({ request: { path: "/p" } });
     expect(resolve(page('<a href="/next">Next</a><a href="/go">→</a>'), follow({ link: "→" }))).toMatchObject({ request: { path: "/go" } });

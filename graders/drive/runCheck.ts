@@ -319,7 +319,7 @@ export function describeAction(a: Action): string {
     case "script":
       return `run the custom check ${basename(a.file)}`;
     case "follow":
-      return a.link !== undefined ? `follow the link "${a.link}"` : `follow the link "${a.selector}"`;
+      return a.link !== undefined ? `follow the link "${a.link}"` : `follow the link at "${a.selector}"`;
     case "submit": {
       const form = typeof a.form === "string" ? ` "${a.form}"` : typeof a.form === "number" ? ` number ${a.form}` : "";
       return `submit the form${form}${a.fields.length ? ` (${a.fields.map(fillWords).join(", ")})` : ""}`;
