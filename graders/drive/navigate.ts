@@ -53,6 +53,10 @@ function isHtml(page: Page): boolean {
 
 // ---------------------------------------------------------------- links
 
+// Compiled once: a hostile page may hold thousands of links, each looked into.
+const LINKS = compile<AnyNode, Element>("a[href], area[href]");
+const IMAGES = compile<AnyNode, Element>("img[alt]");
+
 function followLink(page: Page, a: Follow): Resolved {
   const links = select(page.body, "a[href], area[href]");
   let link: Element | undefined;
@@ -88,7 +92,7 @@ const LINK_HINT = 'A link is an <a href="/some/page">text</a> element on the pag
 function linkName(link: Element): string {
   const text = elementText(link);
   if (text) return text;
-  const alt = selectAll<AnyNode, Element>("img[alt]", link)[0]?.attribs.alt;
+  const alt = selectAll<AnyNode, Element>(IMAGES, link)[0]?.attribs.alt;
   return link.attribs["aria-label"] ?? link.attribs.title ?? alt ?? "";
 }
 
@@ -124,8 +128,7 @@ function submitForm(page: Page, a: Submit, captures: ReadonlyMap<string, unknown
     const found = select(page.body, a.form)[0];
     const form = found?.name === "form" ? found : found && selectAll<AnyNode, Element>("form", found)[0];
     candidates = form ? [form] : [];
-  }
-  else if (typeof a.form === "number") candidates = forms.slice(a.form - 1, a.form);
+  } else if (typeof a.form === "number") candidates = forms.slice(a.form - 1, a.form);
   else candidates = forms;
   if (candidates.length === 0) {
     const which = a.form === undefined ? "no form" : typeof a.form === "number" ? `no form number ${a.form}` : `no form matching ${quote(a.form)}`;
@@ -159,10 +162,10 @@ const NOT_SENT = new Set(["submit", "button", "reset", "image", "file"]);
 /** Input types a user does not type into: kept as the page set them, not counted in positions. */
 const NOT_TYPED = new Set(["hidden", "submit", "button", "reset", "image", "file"]);
 
-// Compiled once: a hostile page may hold thousands of forms, each searched with them.
+// Compiled once: a hostile page may hold thousands of forms, each searched.
 const FIELDS = compile<AnyNode, Element>("input, select, textarea");
 const BUTTONS = compile<AnyNode, Element>("input, button");
-const LINKS = compile<AnyNode, Element>("a[href], area[href]");
+
 
 function fieldsOf(form: Element, labels: Map<string, string>): Field[] {
   return selectAll<AnyNode, Element>(FIELDS, form)
