@@ -289,6 +289,7 @@ describe("a setup step that fails is shown as such, with a message the student c
     expect(statuses(result)).toEqual(["pass", "fail"]);
     expect(result.checks[1]!.message).toMatch(/no such table: entry/);
     expect(result.checks[1]!.location?.file).toBe("blog/posts.py");
+    expect(result.checks[1]!.hint).toMatch(/The database has no table "entry": the code that creates your tables/);
   });
 
   test("a command the app does not have: Flask's own words (the spec's mistake if the solution has none either)", async () => {
