@@ -98,8 +98,8 @@ async function runApp(p: Plan, base: Base, state: AppState, setupSteps: RunnerSe
   const launcher = options.launcher ?? launch;
   const losses = options.losses ?? (() => 0);
   const bootOnce = async (cold: boolean) => {
+    const setup = await state.stepsForBoot(setupSteps);
     const sandbox = state.copy;
-    const setup = state.stepsForBoot(setupSteps);
     const outcome = await launcher({ python, dir: sandbox.dir, entry: entry.target, ...(entry.attribute !== undefined && { attribute: entry.attribute }), packages: p.packages, bootSeconds: p.bootSeconds, sandbox, ...(cold && { cold }), ...(setup.length > 0 && { setup, setupSeconds: p.setupSeconds }) });
     if ("app" in outcome) state.booted();
     const note = takeIsolationNote();

@@ -4,11 +4,15 @@
  * tutorial's app (a package with a factory, relative imports, a SQLite database made by a
  * `flask init-db` command) through the whole pipeline, on the cold and the warm launcher.
  */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
 import { warmLauncher } from "../graders/boot/warm.js";
 import { SpecError } from "../graders/errors.js";
 import { grade } from "../graders/grade.js";
+import { verify } from "../graders/verify/run.js";
+import { runBatch } from "../graders/batch/run.js";
+import { checkOutcome, gradeExercise } from "../graders/report/jest.js";
 import { loadSpecText } from "../graders/spec/load.js";
 import type { Result } from "../graders/verdict/types.js";
 import { dedent, processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
@@ -312,12 +316,14 @@ describe("a setup step that fails is shown as such, with a message the student c
     expect(result.problem?.message).not.toMatch(/[\u001b\u0007]/);
   });
 
-  test("a step that never ends is stopped at limits.setupSeconds, and tried once more before it counts", async () => {
-    const yaml = blogSpec("per-exercise", '[{ python: "import time\\nwhile True: time.sleep(1)" }]').replace("setupSeconds: 20", "setupSeconds: 1");
+  test("a step that never ends is stopped at limits.setupSeconds, and tried once more on a fresh copy before it counts", async () => {
+    // open(..., "x") fails if the file exists: the retry would fail differently on the same copy.
+    const step = `[{ python: "open('started', 'x').close()\\nimport time\\nwhile True: time.sleep(1)" }]`;
+    const yaml = blogSpec("per-exercise", step).replace("setupSeconds: 20", "setupSeconds: 1");
     const result = await grade(spec(yaml), blog(), { launcher: warm.launch });
     expect(result.status).toBe("graded");
     expect(result.problem?.kind).toBe("setup-timeout");
-    expect(result.problem?.message).toMatch(/^The setup step `python: import time` failed: it did not finish within 1 s\./);
+    expect(result.problem?.message).toMatch(/^The setup step `python: open\('started', 'x'\)\.close\(\)` failed: it did not finish within 1 s\./);
   });
 });
 
@@ -358,6 +364,94 @@ describe("python setup steps", () => {
     const loaded = loadSpecText(yaml, join(specDir, "blog.yaml"));
     const result = await grade(loaded, blog());
     expect(result.problem?.message).toMatch(/^The setup step `python seed\.py` failed: ValueError: no users to seed\./);
+  });
+});
+
+describe("every way of grading runs setup and state alike", () => {
+  const raising = () => db(TABLES, 'raise RuntimeError("schema.sql is missing")');
+
+  test("npm test (the jest report): the setup step's failure shown once, under the first check", async () => {
+    const loaded = spec(blogSpec("per-check"));
+    const good = await gradeExercise({ target: { exercise: "blog", dir: blog() }, spec: loaded }, warm.launch);
+    expect(["register", "post"].map((id) => checkOutcome(good, id).kind)).toEqual(["pass", "pass"]);
+    const bad = await gradeExercise({ target: { exercise: "blog", dir: blog(raising()) }, spec: loaded }, warm.launch);
+    const first = checkOutcome(bad, "register");
+    expect(first.kind === "fail" && first.text).toMatch(/The setup step `flask init-db` failed: RuntimeError: schema\.sql is missing/);
+    const second = checkOutcome(bad, "post");
+    expect(second.kind === "fail" && second.text).not.toMatch(/RuntimeError/);
+  });
+
+  test("npm run batch: each student's own copies, the failure in the feedback file", async () => {
+    const root = app({}); // removed with the other temporary apps
+    const specsDir = join(root, "specs");
+    mkdirSync(specsDir);
+    writeFileSync(join(specsDir, "blog.yaml"), dedent(blogSpec("per-check")));
+    const students = { alice: db(TABLES), bob: raising() };
+    for (const [student, dbSource] of Object.entries(students)) {
+      const files = { "blog/__init__.py": INIT, "blog/db.py": dbSource, "blog/auth.py": AUTH, "blog/posts.py": POSTS };
+      for (const [name, text] of Object.entries(files)) {
+        mkdirSync(join(root, "class", student, "blog", name, ".."), { recursive: true });
+        writeFileSync(join(root, "class", student, "blog", name), dedent(text));
+      }
+    }
+    const out = join(root, "out");
+    const summary = await runBatch({ classDir: join(root, "class"), out, exercises: ["blog"], specsDir, jobs: 2 });
+    const rows = Object.fromEntries(summary.rows.map((r) => [r.student, r]));
+    expect(rows.alice!.points.blog).toBe(2);
+    expect(rows.bob!.points.blog).toBe(0);
+    expect(rows.bob!.results[0]!.problem?.kind).toBe("setup");
+    const feedback = readdirSync(join(out, "feedback")).find((f) => f.startsWith("bob"))!;
+    expect(readFileSync(join(out, "feedback", feedback), "utf8")).toMatch(/The setup step `flask init-db` failed: RuntimeError: schema\.sql is missing/);
+  });
+});
+
+describe("a setup step the spec gets wrong", () => {
+  // A one-file app whose own CLI has init-db (app.cli.command), as many course apps do.
+  const NOTES = `
+    import sqlite3
+
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+
+    @app.cli.command("init-db")
+    def init_db():
+        with sqlite3.connect("notes.sqlite") as db:
+            db.executescript("DROP TABLE IF EXISTS note; CREATE TABLE note (text TEXT NOT NULL);")
+
+
+    @app.route("/", methods=["GET", "POST"])
+    def notes():
+        with sqlite3.connect("notes.sqlite") as db:
+            if request.method == "POST":
+                db.execute("INSERT INTO note (text) VALUES (?)", (request.form["text"],))
+            rows = db.execute("SELECT text FROM note").fetchall()
+        return f"{len(rows)} notes: " + ", ".join(r[0] for r in rows)
+  `;
+  const notesSpec = (command: string) => `
+    id: notes
+    title: Notes
+    setup: [{ flask: ${command} }]
+    state: per-check
+    checks:
+      - id: add
+        title: A note is listed once added
+        hint: Insert the note, then list them.
+        steps: [{ request: { method: POST, path: /, form: { text: milk } }, expect: { text: { contains: "1 notes: milk" } } }]
+      - id: fresh
+        title: A new database holds no notes
+        hint: Make the table in init-db.
+        steps: [{ request: GET /, expect: { text: { contains: "0 notes" } } }]
+  `;
+  const marks = { file: "notes.mutants.yml", equivalent: new Map<string, string>(), doublePenalty: new Map<string, string>() };
+
+  test("npm run verify stops on it: the reference solution fails the step too", async () => {
+    const solution = app({ "app.py": NOTES });
+    const run = (command: string) => verify({ spec: spec(notesSpec(command)), specFile: "notes.yaml", solution, marks, jobs: 1, only: () => false });
+    await expect(run("init-dbb")).rejects.toThrow(/The solution .* scores 0\/2 with this spec \(The setup step `flask init-dbb` failed: No such command 'init-dbb'\.\)/);
+    const report = await run("init-db");
+    expect(report.checks.map((c) => c.id)).toEqual(["add", "fresh"]); // verify went past the solution: full marks
   });
 });
 

@@ -12,6 +12,8 @@ export const DEFAULT_STATE_SCOPE: StateScope = "per-exercise";
 
 export class AppState {
   private setUp = false;
+  /** A boot on this copy began its setup steps (they may have written half of what they write). */
+  private setupTried = false;
   private checksBegun = 0;
 
   constructor(
@@ -26,9 +28,16 @@ export class AppState {
     return this.sandbox;
   }
 
-  /** The setup steps the next boot runs: all of them until a boot on this copy has given an app. */
-  stepsForBoot<T>(steps: readonly T[]): readonly T[] {
-    return this.setUp ? [] : steps;
+  /**
+   * The setup steps the next boot runs: all of them until a boot on this copy has given an app.
+   * Setup that was begun on this copy and did not end in an app (a step ran out of time, the
+   * machine lost the boot) is run again on a fresh copy: a retry shares nothing with its attempt.
+   */
+  async stepsForBoot<T>(steps: readonly T[]): Promise<readonly T[]> {
+    if (this.setUp || steps.length === 0) return this.setUp ? [] : steps;
+    if (this.setupTried) await this.renew();
+    this.setupTried = true;
+    return steps;
   }
 
   /** A boot on this copy gave an app: its setup is done, later boots on it skip it. */
@@ -47,6 +56,7 @@ export class AppState {
     await old.dispose();
     this.sandbox = await this.makeCopy();
     this.setUp = false;
+    this.setupTried = false;
   }
 
   /** Removes the current copy (after the app is stopped). */
