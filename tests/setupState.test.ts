@@ -14,6 +14,7 @@ import { verify } from "../graders/verify/run.js";
 import { runBatch } from "../graders/batch/run.js";
 import { checkOutcome, gradeExercise } from "../graders/report/jest.js";
 import { loadSpecText } from "../graders/spec/load.js";
+import { blameProblem } from "../graders/verdict/fault.js";
 import type { Result } from "../graders/verdict/types.js";
 import { dedent, processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
 
@@ -452,6 +453,13 @@ describe("a setup step the spec gets wrong", () => {
     await expect(run("init-dbb")).rejects.toThrow(/The solution .* scores 0\/2 with this spec \(The setup step `flask init-dbb` failed: No such command 'init-dbb'\.\)/);
     const report = await run("init-db");
     expect(report.checks.map((c) => c.id)).toEqual(["add", "fresh"]); // verify went past the solution: full marks
+  });
+});
+
+describe("whose fault (verdict/fault.ts)", () => {
+  test("a step that raised or exited is the student's; one that ran out of time is tried again first", () => {
+    expect(blameProblem({ kind: "setup", message: "The setup step `flask init-db` failed: ...", locations: [] })).toEqual({ kind: "final" });
+    expect(blameProblem({ kind: "setup-timeout", message: "m", locations: [] })).toEqual({ kind: "doubt", doubt: "setup-timeout", cause: "m" });
   });
 });
 
