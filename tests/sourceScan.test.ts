@@ -163,7 +163,7 @@ describe("a failed expectation about the session points at the line that wrote i
 
   test("logout that writes nothing: said so, request by request, and no write is pointed at", async () => {
     const [check] = failed(await graded("login-logout", fixture("login-logout/logout-does-nothing")));
-    expect(check?.hint).toMatch(/No line of yours wrote to the session in these requests \(.*GET \/logout/);
+    expect(check?.hint).toMatch(/No line of yours wrote to the session \(.*\) in these requests: .*GET \/logout/);
     expect(check?.location?.label ?? "").not.toMatch(/^it /);
   });
 
@@ -197,6 +197,18 @@ describe("a failed expectation about the session points at the line that wrote i
     const [check] = failed(await graded("login-logout", dir));
     expect(check?.hint).toContain("app.py line 23 names session.clear without calling it");
     expect(check?.location).toMatchObject({ line: 23 });
+  });
+
+  test("a cookie of its own where the session was expected, and the reverse: the line that stored it elsewhere", async () => {
+    const [plain] = failed(await graded("login-logout", fixture("login-logout/login-in-plain-cookie")));
+    expect(plain?.hint).toMatch(/No line of yours wrote to the session .* Instead, app\.py line \d+ sets the cookie 'username', and a cookie of your own is not Flask's session/);
+    expect(plain?.location?.label).toBe("it sets the cookie 'username'");
+    const [session] = failed(await graded("theme-cookie", fixture("theme-cookie/theme-in-session")));
+    expect(session?.hint).toMatch(/No line of yours wrote to the cookie "theme" .* Instead, app\.py line \d+ writes session\['theme'\]/);
+    // A login kept in a global stores nothing anywhere: nothing else is named.
+    const [global] = failed(await graded("login-logout", fixture("login-logout/login-in-global")));
+    expect(global?.hint).toContain("No line of yours wrote to the session");
+    expect(global?.hint).not.toContain("Instead");
   });
 
   test("a crash keeps its own line and hint; the solution gets no such hint", async () => {

@@ -32,6 +32,7 @@ MAX_RECORDS = 50
 MAX_TEXT = 60
 SKIPPED_DIRS = {"node_modules", ".git", "__pycache__", ".venv", "venv", "env"}
 BLANK = re.compile(r"_{3,}\Z")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Decorators whose function Flask calls while answering a request.
 REQUEST_HOOKS = {
@@ -42,6 +43,8 @@ REQUEST_HOOKS = {
 CONFIG_LOADERS = re.compile(r"from_\w+\Z")
 CONFIG_UPDATERS = {"update", "from_mapping", "setdefault"}
 FACTORIES = {"create_app", "make_app"}
+# Nodes with nothing below them that the key's reading looks at.
+LEAVES = (ast.expr_context, ast.Constant, ast.Name, ast.operator, ast.cmpop, ast.boolop, ast.unaryop, ast.alias)
 
 
 # ---- reading files ----
@@ -135,9 +138,26 @@ def looks_like_secret(name):
     return any(edit_distance(letters, option) <= allowed for option in ("secretkey", "secret"))
 
 
+@functools.lru_cache(maxsize=2)
+def source_lines(text):
+    """The text's lines as Python numbers them (ast.get_source_segment splits the whole text anew
+    on every call, in Python: the key's reading would spend most of its time there)."""
+    return LINE_BREAK.split(text)
+
+
 def segment(text, node):
-    """The source text of a node, on one line and bounded (it is quoted to the student)."""
-    found = ast.get_source_segment(text, node) or ""
+    """The source text of a node, on one line and bounded (it is quoted to the student). Column
+    offsets count UTF-8 bytes, as in ast.get_source_segment."""
+    lines = source_lines(text)
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    if not 0 <= first <= last < len(lines) or node.end_col_offset is None:
+        return ""
+    if first == last:
+        found = lines[first].encode()[node.col_offset:node.end_col_offset].decode("utf-8", "replace")
+    else:
+        middle = lines[first + 1:min(last, first + 20)]  # enough for MAX_TEXT characters
+        found = " ".join([lines[first].encode()[node.col_offset:].decode("utf-8", "replace"), *middle,
+                          lines[last].encode()[:node.end_col_offset].decode("utf-8", "replace")])
     return " ".join(found.split())[:MAX_TEXT]
 
 
@@ -248,15 +268,21 @@ def key_finding(tree, text):
 
     def visit(node, context):
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, LEAVES):
+                continue
             inner = context
+            setting = isinstance(child, (ast.Assign, ast.AnnAssign, ast.AugAssign))
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 inner = ("function", child.name, request_hook(child))
             elif isinstance(child, ast.If) and is_main_guard(child) and context[0] == "top":
                 visit_if_main(child, context)
                 continue
-            if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and CONFIG_LOADERS.match(child.func.attr) and config_of(child.func.value) is not None:
-                loaders[0] = True
-            if isinstance(child, (ast.stmt, ast.Call)):
+            elif isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute):
+                attr = child.func.attr
+                if CONFIG_LOADERS.match(attr) and config_of(child.func.value) is not None:
+                    loaders[0] = True
+                setting = attr in CONFIG_UPDATERS
+            if setting:
                 for correct, value, written in key_settings(text, child):
                     line = child.lineno
                     if correct:
