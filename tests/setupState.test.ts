@@ -317,6 +317,14 @@ describe("a setup step that fails is shown as such, with a message the student c
     expect(result.problem?.message).not.toMatch(/[\u001b\u0007]/);
   });
 
+  test("a step that floods its output and never ends: stopped at its limit, only the end of its output shown", async () => {
+    const step = `[{ python: "while True: print('x' * 1000)" }]`;
+    const yaml = blogSpec("per-exercise", step).replace("setupSeconds: 20", "setupSeconds: 1");
+    const result = await grade(spec(yaml), blog());
+    expect(result.problem?.kind).toBe("setup-timeout");
+    expect(result.problem!.message.length).toBeLessThan(1500);
+  });
+
   test("a step that never ends is stopped at limits.setupSeconds, and tried once more on a fresh copy before it counts", async () => {
     // open(..., "x") fails if the file exists: the retry would fail differently on the same copy.
     const step = `[{ python: "open('started', 'x').close()\\nimport time\\nwhile True: time.sleep(1)" }]`;
@@ -491,6 +499,7 @@ describe("the loader", () => {
     expect(specError(withSetup("[{ flsk: init-db }]"))).toMatch(/^3:\d+ .*flsk.*did you mean "flask"/);
     expect(specError(withSetup("[{ flask: init-db, python: 'x' }]"))).toMatch(/^3:\d+ a setup step needs exactly one of flask, python, pythonFile \(it has flask and python\)/);
     expect(specError(withSetup("[{ flask: run }]"))).toMatch(/^3:\d+ `flask run` starts a server/);
+    expect(specError(withSetup("[{ pythonFile: setup/nowhere.py }]"))).toMatch(/^3:\d+ there is no setup script setup\/nowhere\.py next to the spec/);
     expect(specError(withSetup("[{ flask: init-db }]", "per-test"))).toMatch(/^4:\d+ .*per-exercise.*per-check|^4:\d+ .*per-check.*per-exercise/);
   });
 });

@@ -41,7 +41,7 @@ export function loadSpecText(text: string, file: string): Spec {
     throw new SpecError(file, at?.line ?? 0, at?.col ?? 0, `invalid YAML: ${syntax.message.split(" at line ")[0]}`);
   }
   const src = new SpecSource(file, doc, lines);
-  const spec = withScriptPaths(validateSpec(doc.toJS(), src), file);
+  const spec = withScriptPaths(validateSpec(doc.toJS(), src), file, src);
   noteWarnings(spec, src);
   return spec;
 }
@@ -51,11 +51,16 @@ const UNQUOTED_COLON =
   'this text contains ": ", which YAML reads as a key and its value: put this text in quotes, e.g. title: "Log in: then out"';
 
 /** A step's `script` and a setup step's `pythonFile` are written relative to the spec; the grader gets them absolute. */
-function withScriptPaths(spec: Spec, file: string): Spec {
+function withScriptPaths(spec: Spec, file: string, src: SpecSource): Spec {
   for (const check of spec.checks ?? []) {
     for (const step of check.steps ?? []) if (step.script !== undefined) step.script = resolvePath(dirname(resolvePath(file)), step.script);
   }
-  for (const step of spec.setup ?? []) if (step.pythonFile !== undefined) step.pythonFile = resolvePath(dirname(resolvePath(file)), step.pythonFile);
+  (spec.setup ?? []).forEach((step, s) => {
+    if (step.pythonFile === undefined) return;
+    const written = step.pythonFile;
+    step.pythonFile = resolvePath(dirname(resolvePath(file)), written);
+    if (!existsSync(step.pythonFile)) throw src.error(["setup", s, "pythonFile"], `there is no setup script ${written} next to the spec (${step.pythonFile})`);
+  });
   return spec;
 }
 
