@@ -15,7 +15,7 @@ import { pointerToPath, SpecSource, type Path } from "./position.js";
 import { checkRules, closest, didYouMean, idProblem } from "./rules.js";
 import { knownValid, rememberValid, validationKey } from "./validated.js";
 import { noteWarnings } from "./warnings.js";
-import type { Spec } from "./types.js";
+import type { SetupStep, Spec } from "./types.js";
 
 export async function loadSpec(file: string): Promise<Spec> {
   let text: string;
@@ -55,12 +55,15 @@ function withScriptPaths(spec: Spec, file: string, src: SpecSource): Spec {
   for (const check of spec.checks ?? []) {
     for (const step of check.steps ?? []) if (step.script !== undefined) step.script = resolvePath(dirname(resolvePath(file)), step.script);
   }
-  (spec.setup ?? []).forEach((step, s) => {
-    if (step.pythonFile === undefined) return;
-    const written = step.pythonFile;
-    step.pythonFile = resolvePath(dirname(resolvePath(file)), written);
-    if (!existsSync(step.pythonFile)) throw src.error(["setup", s, "pythonFile"], `there is no setup script ${written} next to the spec (${step.pythonFile})`);
-  });
+  const setupLists: Array<[SetupStep[] | undefined, Path]> = [[spec.setup, ["setup"]], ...(spec.checks ?? []).map((c, i): [SetupStep[] | undefined, Path] => [c.setup, ["checks", i, "setup"]])];
+  for (const [steps, at] of setupLists) {
+    (steps ?? []).forEach((step, s) => {
+      if (step.pythonFile === undefined) return;
+      const written = step.pythonFile;
+      step.pythonFile = resolvePath(dirname(resolvePath(file)), written);
+      if (!existsSync(step.pythonFile)) throw src.error([...at, s, "pythonFile"], `there is no setup script ${written} next to the spec (${step.pythonFile})`);
+    });
+  }
   return spec;
 }
 
