@@ -3,7 +3,7 @@
  * shorthand expanded, so that driving never has to guess. Also decides which checks are skipped
  * because a check they need did not pass (check50's dependency rule).
  */
-import type { Capture, Check, Expectations, Request, SetupStep, Spec, StateScope, Step } from "../spec/types.js";
+import type { Capture, Check, Expectations, FieldFill, Request, SetupStep, Spec, StateScope, Step } from "../spec/types.js";
 import { entryNames } from "../boot/entryForm.js";
 import { DEFAULT_STATE_SCOPE } from "../boot/appState.js";
 import { DEFAULT_SETUP_SECONDS } from "../boot/setupSteps.js";
@@ -28,7 +28,13 @@ export type Action =
   | { kind: "tamperSession"; set?: Record<string, unknown>; replace?: Record<string, unknown> }
   | { kind: "forgeSession"; key?: string; keyHex?: string; from?: string; data?: Record<string, unknown> }
   | { kind: "restart" }
-  | { kind: "script"; file: string };
+  | { kind: "script"; file: string }
+  | Navigation;
+
+/** A step that acts on the browser's current page: it becomes a request the page decides (drive/navigate.ts). */
+export type Navigation =
+  | { kind: "follow"; link?: string; selector?: string; followRedirects: boolean; expect?: Expectations; capture?: Record<string, Capture> }
+  | { kind: "submit"; form?: string | number; fields: FieldFill[]; button?: string; followRedirects: boolean; expect?: Expectations; capture?: Record<string, Capture> };
 
 export interface PlannedStep {
   browser: string;
@@ -124,6 +130,14 @@ function actionOf(step: Step): Action {
   if (step.forgeSession) return { kind: "forgeSession", ...step.forgeSession };
   if (step.restart) return { kind: "restart" };
   if (step.script !== undefined) return { kind: "script", file: step.script };
+  if (step.follow) {
+    const { link, selector, followRedirects } = step.follow;
+    return { kind: "follow", link, selector, followRedirects: followRedirects ?? false, expect: step.expect, capture: step.capture };
+  }
+  if (step.submit) {
+    const { form, fields, button, followRedirects } = step.submit;
+    return { kind: "submit", form, fields: fields ?? [], button, followRedirects: followRedirects ?? false, expect: step.expect, capture: step.capture };
+  }
   // The loader's rules reject such a step; reaching here is a grader bug.
   throw new Error(`a step without an action: ${JSON.stringify(step)}`);
 }

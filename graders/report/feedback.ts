@@ -157,7 +157,8 @@ function requestLine(exchange: Exchange, manyBrowsers: boolean): string {
   const { method, path, form } = exchange.request;
   const who = manyBrowsers ? `[${exchange.browser}] ` : "";
   const fields = form ? Object.entries(form).map(([name, value]) => `${name}=${value}`) : [];
-  return `${who}${method} ${path}${fields.length > 0 ? ` with ${fields.join(", ")}` : ""}`;
+  const via = exchange.via ? `${exchange.via}: ` : "";
+  return `${who}${via}${method} ${path}${fields.length > 0 ? ` with ${fields.join(", ")}` : ""}`;
 }
 
 function responseLines(exchange: Exchange, last: boolean): string[] {

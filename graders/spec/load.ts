@@ -50,8 +50,13 @@ export function loadSpecText(text: string, file: string): Spec {
 const UNQUOTED_COLON =
   'this text contains ": ", which YAML reads as a key and its value: put this text in quotes, e.g. title: "Log in: then out"';
 
-/** A step's `script` and a setup step's `pythonFile` are written relative to the spec; the grader gets them absolute. */
-function withScriptPaths(spec: Spec, file: string, src: SpecSource): Spec {
+/**
+ * A step's `script` and a setup step's `pythonFile` (the spec's or a check's) are written relative
+ * to the spec; the grader gets them absolute. Hidden checks (spec/hidden.ts) have no file of their
+ * own: theirs are relative to the spec they join. An absolute path stays as it is, so applying
+ * this twice changes nothing. With `src`, a `pythonFile` that is not there is a SpecError at it.
+ */
+export function withScriptPaths(spec: Spec, file: string, src?: SpecSource): Spec {
   for (const check of spec.checks ?? []) {
     for (const step of check.steps ?? []) if (step.script !== undefined) step.script = resolvePath(dirname(resolvePath(file)), step.script);
   }
@@ -61,7 +66,7 @@ function withScriptPaths(spec: Spec, file: string, src: SpecSource): Spec {
       if (step.pythonFile === undefined) return;
       const written = step.pythonFile;
       step.pythonFile = resolvePath(dirname(resolvePath(file)), written);
-      if (!existsSync(step.pythonFile)) throw src.error([...at, s, "pythonFile"], `there is no setup script ${written} next to the spec (${step.pythonFile})`);
+      if (src && !existsSync(step.pythonFile)) throw src.error([...at, s, "pythonFile"], `there is no setup script ${written} next to the spec (${step.pythonFile})`);
     });
   }
   return spec;

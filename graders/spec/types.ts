@@ -187,7 +187,8 @@ export interface Check {
 
 /**
  * One step: exactly one action (`request`, `dropCookie`, `setCookie`, `tamperSession`,
- * `forgeSession`, `restart` or `script`), done by a browser, and for a request what must come back.
+ * `forgeSession`, `restart`, `script`, `follow` or `submit`), done by a browser, and for a
+ * request (or a followed link, a submitted form) what must come back.
  */
 export interface Step {
   /**
@@ -218,7 +219,21 @@ export interface Step {
    * e.g. from supertest's `.expect(...)`, to fail). One self-contained file: it may import packages.
    */
   script?: string;
-  /** What the response must look like (request steps only). */
+  // --- navigation like a user (issue 11 item 8): graders/drive/navigate.ts ---
+  /**
+   * Follow a link on this browser's current page (its last response), as a user clicking it:
+   * `{ link: "Log out" }` or `{ selector: "nav a.logout" }`. The app's own href is requested,
+   * so the spec need not know the route's name.
+   */
+  follow?: FollowLink;
+  /**
+   * Fill and submit a form on this browser's current page, as a user would: the form's own
+   * action and method, its hidden fields and default values kept, the spec's values put into
+   * fields found by label, type, placeholder, position or name.
+   */
+  submit?: FormSubmission;
+  // --- end of navigation ---
+  /** What the response must look like (request, follow and submit steps). */
   expect?: Expectations;
   /**
    * Remember values from the response under a name, to compare in later steps of this check
@@ -226,6 +241,74 @@ export interface Step {
    */
   capture?: { [name: string]: Capture };
 }
+
+// --- navigation like a user (issue 11 item 8) ---
+
+/** Which link to follow: give exactly one of `link` and `selector`. */
+export interface FollowLink {
+  /**
+   * The link's visible text, e.g. `Log out` (case, punctuation and spaces ignored). A link whose
+   * text is exactly this is preferred; otherwise the first link whose text contains it.
+   */
+  link?: string;
+  /** A CSS selector for the link, e.g. `nav a.logout`: the first element it finds, which must have an `href`. */
+  selector?: string;
+  /**
+   * Follow redirects like a browser would.
+   * @default false
+   */
+  followRedirects?: boolean;
+}
+
+/** Which form to submit, and what to type into it. */
+export interface FormSubmission {
+  /**
+   * A CSS selector for the form (`#login`, `form.signin`), or its position on the page (1 is the
+   * first form). Without it: the first form that has every field given in `fields`.
+   */
+  form?: string | FormPosition;
+  /** What to type, in order. Fields not listed keep the value the page gave them (hidden fields too). */
+  fields?: FieldFill[];
+  /**
+   * The text of the submit button to press, when the form has several (case and spaces ignored).
+   * Without it, the first one. A pressed button with a `name` sends its name and value.
+   */
+  button?: string;
+  /**
+   * Follow redirects like a browser would.
+   * @default false
+   */
+  followRedirects?: boolean;
+}
+
+/**
+ * A position on the page or in a form, counted from 1.
+ * @minimum 1
+ * @asType integer
+ */
+export type FormPosition = number;
+
+/**
+ * One field to fill, found without knowing the name the student chose: give exactly one of
+ * `label`, `type`, `placeholder`, `position` and `name`. A field already filled by an earlier
+ * entry is not found again, so two `type: password` entries fill the first and the second.
+ */
+export interface FieldFill {
+  /** The text of the field's `<label>` (or its `aria-label`), e.g. `Username` (case and punctuation ignored; an exact match is preferred, else one containing it). */
+  label?: string;
+  /** The input's type, e.g. `password` or `email` (`text` also finds inputs without a type). */
+  type?: string;
+  /** The field's placeholder text (matched like a label). */
+  placeholder?: string;
+  /** The field's position among the form's fields a user can type into (1 is the first; hidden fields and buttons do not count). */
+  position?: FormPosition;
+  /** The field's `name`, when the spec knows it. */
+  name?: string;
+  /** What to type. May be filled from captures: `{ f: "{user}-2" }`. */
+  value: TextPattern;
+}
+
+// --- end of navigation ---
 
 /** An HTTP request. */
 export interface Request {
