@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { warmLauncher } from "../graders/boot/warm.js";
+import { appPathRewriter } from "../graders/boot/appPaths.js";
 import { runBatch } from "../graders/batch/run.js";
 import { grade, type GradeOptions } from "../graders/grade.js";
 import { packageFile } from "../graders/paths.js";
@@ -217,6 +218,12 @@ describe("a failed expectation about the session points at the line that wrote i
     const solution = await graded("login-logout", packageFile("solutions/login-logout"));
     expect(solution.checks.every((c) => c.status === "pass")).toBe(true);
   });
+});
+
+test("the app's folder is taken out of what it says, and only that folder", () => {
+  const relative = appPathRewriter("/tmp/ag-1/app");
+  expect(relative("No such file: '/tmp/ag-1/app/data/visits.txt' (in /tmp/ag-1/app.)")).toBe("No such file: 'data/visits.txt' (in ..)");
+  expect(relative("/tmp/ag-1/app2/x and /tmp/ag-1/app.d/y")).toBe("/tmp/ag-1/app2/x and /tmp/ag-1/app.d/y");
 });
 
 test("no absolute path of the app's folder in anything a batch writes for students (crash at import, crash in a view)", async () => {
