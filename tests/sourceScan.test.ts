@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { warmLauncher } from "../graders/boot/warm.js";
 import { appPathRewriter } from "../graders/boot/appPaths.js";
+import { launch } from "../graders/boot/launch.js";
+import { findPython } from "../graders/boot/python.js";
 import { runBatch } from "../graders/batch/run.js";
 import { grade, type GradeOptions } from "../graders/grade.js";
 import { packageFile } from "../graders/paths.js";
@@ -152,6 +154,55 @@ describe("the scan comes from the booted runner, before the student's code", () 
     const hint = failed(await graded("visit-counter", dir))[0]?.hint ?? "";
     expect(hint).toContain('app.py line 4 sets app.config["SECRECT_KEY"]');
     expect(hint).not.toContain("never sets a secret key");
+  });
+});
+
+describe("the runner's write records", () => {
+  test("each write at the student's own line (through a helper function too), a deleted cookie once, at most 20 per request", async () => {
+    const dir = tempApp(`
+      from flask import Flask, make_response, session
+
+      app = Flask(__name__)
+      app.secret_key = "a long random text for the tests"
+
+
+      def remember(key):
+          session[key] = 1
+
+
+      @app.route("/some")
+      def some():
+          remember("a")
+          session.pop("a", None)
+          response = make_response("ok")
+          response.delete_cookie("theme")
+          return response
+
+
+      @app.route("/many")
+      def many():
+          for i in range(1000):
+              session[f"k{i}"] = i
+          return "ok"
+    `);
+    const booted = await launch({ python: findPython(), dir, entry: "app.py", bootSeconds: 20 });
+    if (!("app" in booted)) throw new Error(booted.problem.message);
+    try {
+      const ask = async (path: string, id: string) => {
+        await fetch(`${booted.app.target.baseUrl}${path}`, { headers: { "X-Autograder-Request": id } });
+        return (await booted.app.viewFor(id, 5000))?.writes;
+      };
+      expect(await ask("/some", "w1")).toEqual([
+        { kind: "session-set", key: "'a'", location: { file: "app.py", line: 8 } },
+        { kind: "session-delete", key: "'a'", location: { file: "app.py", line: 14 } },
+        { kind: "delete-cookie", key: "'theme'", location: { file: "app.py", line: 16 } },
+      ]);
+      const many = await ask("/many", "w2");
+      expect(many).toHaveLength(20);
+      expect(many?.every((w) => w.location.line === 23)).toBe(true);
+    } finally {
+      await booted.app.stop();
+    }
   });
 });
 
