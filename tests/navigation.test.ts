@@ -240,6 +240,8 @@ describe("the loader", () => {
     expect(load("      - restart: true\n        expect: { status: 200 }\n")).toThrow(/only works on a request, follow or submit step/);
     expect(load("      - request: GET /\n      - folow: { link: Home }\n")).toThrow(/did you mean "follow"/);
     expect(load("      - request: GET /\n      - submit: { feilds: [] }\n")).toThrow(/did you mean "fields"/);
+    expect(load("      - request: GET /\n      - submit: { fields: [{ lable: A, value: x }] }\n")).toThrow(/nav\.yaml:8:30: unknown key "lable" in a field to fill \(did you mean "label"\?\)/);
+    expect(load("      - request: GET /\n      - submit: { fields: [{ label: A }] }\n")).toThrow(/a field to fill needs "value"/);
   });
 });
 
