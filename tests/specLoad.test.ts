@@ -119,7 +119,7 @@ describe("loadSpec", () => {
     ["unknown key with a typo", withSteps(`      - request: GET /\n        expct: { status: 200 }\n`),
       `8:9 unknown key "expct" in a step (did you mean "expect"?)`],
     ["unknown key without a likely match", `id: ex\ntitle: T\nchecks: []\ncolour: red\n`,
-      `4:1 unknown key "colour" in the spec; allowed here: id, title, kind, entry, packages, sessionCookie, limits, checks, questions`],
+      `4:1 unknown key "colour" in the spec; allowed here: id, title, kind, entry, packages, sessionCookie, limits, setup, state, checks, questions`],
     ["typo inside an anyOf (request object)", withSteps(`      - request: { methd: POST, path: / }\n`),
       `7:20 unknown key "methd" in a request (did you mean "method"?)`],
     ["typo and missing key in one check", `id: ex\ntitle: T\nchecks:\n  - id: a\n    title: A\n    stps: []\n`,

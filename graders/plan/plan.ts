@@ -3,8 +3,10 @@
  * shorthand expanded, so that driving never has to guess. Also decides which checks are skipped
  * because a check they need did not pass (check50's dependency rule).
  */
-import type { Capture, Check, Expectations, FieldFill, Request, Spec, Step } from "../spec/types.js";
+import type { Capture, Check, Expectations, FieldFill, Request, SetupStep, Spec, StateScope, Step } from "../spec/types.js";
 import { entryNames } from "../boot/entryForm.js";
+import { DEFAULT_STATE_SCOPE } from "../boot/appState.js";
+import { DEFAULT_SETUP_SECONDS } from "../boot/setupSteps.js";
 
 export const DEFAULT_BROWSER = "browser";
 export const DEFAULT_LIMITS = { bootSeconds: 10, requestSeconds: 5 } as const;
@@ -60,6 +62,11 @@ export interface Plan {
   sessionCookie: string;
   bootSeconds: number;
   requestSeconds: number;
+  /** Setup steps run before the app boots (see boot/setupSteps.ts), and each one's time limit. */
+  setup: SetupStep[];
+  setupSeconds: number;
+  /** When the app's files start afresh (see boot/appState.ts). */
+  state: StateScope;
   checks: PlannedCheck[];
 }
 
@@ -72,6 +79,9 @@ export function plan(spec: Spec): Plan {
     sessionCookie: spec.sessionCookie ?? "session",
     bootSeconds: spec.limits?.bootSeconds ?? DEFAULT_LIMITS.bootSeconds,
     requestSeconds: spec.limits?.requestSeconds ?? DEFAULT_LIMITS.requestSeconds,
+    setup: spec.setup ?? [],
+    setupSeconds: spec.limits?.setupSeconds ?? DEFAULT_SETUP_SECONDS,
+    state: spec.state ?? DEFAULT_STATE_SCOPE,
     checks: (spec.checks ?? []).map(planCheck),
   };
 }

@@ -27,6 +27,8 @@ const PROBLEM_LABELS: Record<Problem["kind"], string> = {
   "boot-timeout": "it did not start in time",
   "boot-failed": "it failed to start",
   "too-big": "the submission folder is too big",
+  setup: "a setup step failed before it started",
+  "setup-timeout": "a setup step did not finish in time",
 };
 
 /** True when a check's details must stay private: students only learn whether it passed. */

@@ -4,7 +4,7 @@
  * validation, so the data has the shape of `Spec`; each problem is a SpecError pointing at the
  * offending node. The first problem found (in file order) is thrown.
  */
-import type { AnyValue, Capture, CaptureRef, Expectations, FieldFill, Request, Spec, Step, StructureExpectation, TextMatch, TextPattern } from "./types.js";
+import type { AnyValue, Capture, CaptureRef, Expectations, FieldFill, Request, SetupStep, Spec, Step, StructureExpectation, TextMatch, TextPattern } from "./types.js";
 import type { Path, SpecSource } from "./position.js";
 import { secretKeyOf } from "./bytesKey.js";
 import { selectorProblem } from "./selector.js";
@@ -54,7 +54,26 @@ export function checkRules(spec: Spec, src: SpecSource): void {
     seen.set(check.id, c);
     checkSteps(check.steps, [...at, "steps"], src);
   });
+  checkSetup(spec, src);
 }
+
+/** Each setup step does exactly one thing; a Flask command is at least one word. */
+function checkSetup(spec: Spec, src: SpecSource): void {
+  (spec.setup ?? []).forEach((step, s) => {
+    const here: Path = ["setup", s];
+    const kinds = SETUP_KINDS.filter((k) => step[k] !== undefined);
+    if (kinds.length !== 1) {
+      const found = kinds.length ? `it has ${kinds.join(" and ")}` : "it has none";
+      throw src.error(here, `a setup step needs exactly one of ${SETUP_KINDS.join(", ")} (${found})`);
+    }
+    const words = typeof step.flask === "string" ? step.flask.trim().split(/\s+/).filter(Boolean) : step.flask;
+    if (words !== undefined && words.length === 0) throw src.error([...here, "flask"], "name the Flask command to run, e.g. flask: init-db");
+    if (words?.[0] === "run") throw src.error([...here, "flask"], "`flask run` starts a server that never ends: the grader starts the app itself after setup");
+    if (step.pythonFile !== undefined && !step.pythonFile.endsWith(".py")) throw src.error([...here, "pythonFile"], `pythonFile "${step.pythonFile}" must be a Python file (.py)`);
+  });
+}
+
+const SETUP_KINDS = ["flask", "python", "pythonFile"] as const satisfies readonly (keyof SetupStep)[];
 
 function checkQuiz(spec: Spec, src: SpecSource): void {
   if (!spec.questions?.length) throw src.error(["kind"], `kind: quiz needs "questions"`);

@@ -55,6 +55,15 @@ export interface Spec {
   sessionCookie?: string;
   /** Limits for this exercise; each has a default. */
   limits?: Limits;
+  /** Commands run in the app's private copy before it boots, e.g. `[{ flask: init-db }]` (see SetupStep). */
+  setup?: SetupStep[];
+  /**
+   * How long the app's files (its SQLite database, say) live: `per-exercise` (default), one
+   * private copy for the whole exercise, set up once, shared by every check and restart;
+   * `per-check`, a fresh copy set up again before each check.
+   * @default "per-exercise"
+   */
+  state?: StateScope;
   /**
    * The checks, run in order. Each gets fresh browsers; the app is shared unless a step
    * restarts it. A quiz has none: write `checks: []`.
@@ -124,6 +133,14 @@ export interface Limits {
    * @maximum 4096
    */
   openFiles?: number;
+  /**
+   * Seconds each `setup` step may take (wall-clock time). Over it, the step is stopped and the
+   * app does not start.
+   * @default 10
+   * @minimum 1
+   * @maximum 120
+   */
+  setupSeconds?: number;
 }
 
 /** A small named unit of grading, with its own points, hint and steps. */
@@ -605,4 +622,34 @@ export interface QuizQuestion {
    * @minimum 0
    */
   points?: number;
+}
+
+// ---- Setup and state (issue 11 item 2) ----
+
+/**
+ * When the app's private copy (its files, e.g. a SQLite database) starts afresh:
+ * `per-exercise` once for all checks, `per-check` before each check.
+ */
+export type StateScope = "per-exercise" | "per-check";
+
+/**
+ * One setup step, run in the app's sandbox, in its private copy, before the app boots (with the
+ * app's limits and no network). Exactly one of `flask`, `python` or `pythonFile`. A step that
+ * fails (an exception, a non-zero exit, over `limits.setupSeconds`) keeps the app from starting:
+ * the student is shown which step, what it raised and its output.
+ */
+export interface SetupStep {
+  /**
+   * A command of the student's app's own Flask CLI, as after `flask --app <entry>`: `init-db`
+   * runs what `flask --app flaskr init-db` runs (the app's `app.cli` commands, in an app context).
+   * A list gives the words one by one: `[seed, --users, "2"]`.
+   */
+  flask?: string | string[];
+  /**
+   * Python code run as a script in the app's folder (the app's modules are importable), e.g.
+   * `"import sqlite3; sqlite3.connect('instance/app.db').executescript(open('schema.sql').read())"`.
+   */
+  python?: string;
+  /** A Python script run the same way, relative to the spec, e.g. `setup/seed.py`. */
+  pythonFile?: string;
 }

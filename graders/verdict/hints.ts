@@ -41,6 +41,14 @@ export const STUCK_VIEW_HINT =
 
 const RULES: Rule[] = [
   {
+    // A SQLite table the app uses was never made: the database's set-up (init-db, schema.sql) left it out.
+    matches: raised("OperationalError", /no such table: /),
+    hint: (s) => {
+      const table = s.exception!.summary.split("no such table: ")[1]?.split(/\s/)[0] ?? "";
+      return `The database has no table "${table.slice(0, 60)}": the code that creates your tables (your init-db command, schema.sql) must create it too. Check its CREATE TABLE statements and the table's spelling.`;
+    },
+  },
+  {
     matches: raised("RuntimeError", /secret key/i),
     hint: (_s, source) => (source && secretKeyFinding(source)) ?? SECRET_KEY_HINT,
   },

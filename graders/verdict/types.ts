@@ -120,7 +120,7 @@ export interface Verdict {
 
 /** Why a submission could not be run at all: found before any check. */
 export interface Problem {
-  kind: "blanks" | "syntax" | "missing-module" | "no-app" | "import-crash" | "missing-file" | "boot-timeout" | "boot-failed" | "too-big";
+  kind: "blanks" | "syntax" | "missing-module" | "no-app" | "import-crash" | "missing-file" | "boot-timeout" | "boot-failed" | "too-big" | "setup" | "setup-timeout";
   /** One paragraph for the student. */
   message: string;
   hint?: string;
