@@ -303,6 +303,26 @@ describe("what a page leads to (navigate.ts, on pages written here)", () => {
     expect(resolve(page('<form action="../find"><input name="q"></form>', "/a/b/c?x=1"), submit({ fields: [{ position: 1, value: "é &" }] }))).toMatchObject({ request: { method: "GET", path: "/a/find?q=%C3%A9+%26" } });
   });
 
+  test("lists, boxes and radio buttons are chosen as a user sees them", () => {
+    const body = `<form method="post">
+      <label for="t">Theme</label><select id="t" name="th"><option value="l">Light</option><option value="d">Dark</option></select>
+      <label><input type="checkbox" name="remember" value="1" checked> Remember me</label>
+      <label><input type="checkbox" name="news"> News</label>
+      <label><input type="radio" name="size" value="s" checked> Small</label>
+      <label><input type="radio" name="size" value="b"> Big</label></form>`;
+    const fields = [
+      { label: "Theme", value: "dark" },
+      { label: "Remember me", value: "off" },
+      { label: "News", value: "yes" },
+      { name: "size", value: "Big" },
+    ];
+    expect(resolve(page(body), submit({ fields }))).toMatchObject({ request: { form: { th: "d", news: "on", size: "b" } } });
+    expect((resolve(page(body), submit({ fields })) as { request: { form: object } }).request.form).not.toHaveProperty("remember");
+    expect(resolve(page(body), submit({ fields: [{ label: "Big", value: "on" }] }))).toMatchObject({ request: { form: { th: "l", remember: "1", size: "b" } } });
+    expect(resolve(page(body), submit({ fields: [{ label: "Theme", value: "Blue" }] }))).toMatchObject({ problem: 'the field labelled "Theme": it has no option "Blue". Its options: "Light", "Dark".' });
+    expect(resolve(page(body), submit({ fields: [{ name: "size", value: "huge" }] }))).toMatchObject({ problem: 'the field named "size": its choices are "Small", "Big", not "huge".' });
+  });
+
   test("a field without a name, a page that is not HTML, a page not yet loaded", () => {
     expect(resolve(page('<form><input type="password"></form>'), submit({ fields: [{ type: "password", value: "x" }] }))).toMatchObject({ problem: expect.stringMatching(/has no name/) });
     expect(resolve({ path: "/api", body: "{}", contentType: "application/json" }, follow({ link: "x" }))).toMatchObject({ problem: expect.stringMatching(/not an HTML page/) });
