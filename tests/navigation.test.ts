@@ -165,6 +165,17 @@ describe("two students' apps with their own names pass the same spec", () => {
   });
 });
 
+test("a hidden field reaches the app unchanged, and is recorded plain and cut", async () => {
+  const hostile = APP_A.replace('value="t0k3n"', 'value="{TOKEN}"')
+    .replace('return """<form method="post">', 'return f"""<form method="post">')
+    .replace('request.form.get("token") != "t0k3n"', 'request.form.get("token") != TOKEN')
+    .replace('app.secret_key = "student-a"', 'app.secret_key = "student-a"\n  TOKEN = "\\x1b[31m" + "x" * 5000');
+  const result = await grade(spec, app(hostile));
+  expect(statuses(result)).toEqual({ "login-page": "pass", "logs-in": "pass", "logs-out": "pass" });
+  const token = result.checks[1]!.exchanges[2]!.request.form!.token!;
+  expect(token).toBe(`[31m${"x".repeat(96)}…`);
+});
+
 describe("known-wrong apps fail the intended check with words a student can act on", () => {
   test("no password field: logs-in fails naming what the form has", async () => {
     const result = await grade(spec, app(APP_A.replace('type="password" name="secret"', 'type="text" name="secret"')));
