@@ -176,6 +176,11 @@ export interface Check {
   visibility?: "visible" | "hidden" | "after-due-date" | "after-published";
   /** A help line for a student whose app fails this check: what to look at, in plain words. */
   hint?: string;
+  /**
+   * Setup steps for this check only (see SetupStep): the app is started again before the check,
+   * running them after the spec's own `setup` (with `state: per-exercise`, on the shared files).
+   */
+  setup?: SetupStep[];
   /** What the grader does, in order. The check fails at the first step whose expectations fail. */
   steps: Step[];
 }
