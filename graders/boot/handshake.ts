@@ -16,6 +16,7 @@ import { nameText, plainText } from "../verdict/studentText.js";
 import { bootBudget, DEFAULT_SETUP_SECONDS, setupProblem, type RunnerSetupStep } from "./setupSteps.js";
 import { blankLocations, scanFrom, writesFrom } from "./sourceFindings.js";
 import { appPathRewriter } from "./appPaths.js";
+import * as words from "../words/startup.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
 export interface RunningApp {
@@ -187,7 +188,7 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
 function limitReason(proc: AppProcess, limits: AppLimits | undefined): string | undefined {
   const limit = limitOf(proc, limits);
   const phrase = limit && limits ? limitPhrase(limit, limits) : undefined;
-  return phrase ? `it was stopped for going over ${phrase}` : undefined;
+  return phrase ? words.stoppedForLimit(phrase) : undefined;
 }
 
 /** The limit that ended the app, by the runner's report or the kernel's signal, if one did. */
@@ -210,20 +211,13 @@ function limitOfException(type: string, summary: string): string | undefined {
   return undefined;
 }
 
-const LIMIT_HINTS: Record<string, string> = {
-  threads: "Look for code that starts threads in a loop, or that keeps making data bigger.",
-  memory: "Look for code that keeps making data bigger: a list that grows in a loop, a huge string or range.",
-  "file-size": "Look for code that writes a lot to a file, or writes in a loop.",
-  "open-files": "Open files with `with open(...) as f:` so that each is closed, and do not open them in a loop.",
-  processes: "Look for code that starts processes or threads in a loop (os.fork, subprocess, threading.Thread).",
-  cpu: "Look for a loop that never ends, or work that is repeated far more often than needed.",
-};
+const LIMIT_HINTS = words.LIMIT_HINTS;
 
 /** An exception's summary, with the limit it ran into named. */
 function withLimit(type: string, summary: string, limits: AppLimits | undefined): { summary: string; limit?: string } {
   const limit = limits ? limitOfException(type, summary) : undefined;
   const phrase = limit && limits ? limitPhrase(limit, limits) : undefined;
-  return phrase ? { summary: `${summary} (the app went over ${phrase})`, limit } : { summary };
+  return phrase ? { summary: words.overLimit(summary, phrase), limit } : { summary };
 }
 
 async function noHandshake(proc: AppProcess, options: HandshakeOptions, exitReason: () => string | undefined): Promise<Problem> {
@@ -234,15 +228,15 @@ async function noHandshake(proc: AppProcess, options: HandshakeOptions, exitReas
   if (!exited) {
     return {
       kind: "boot-timeout",
-      message: `The app did not start within ${options.bootSeconds} s.`,
-      hint: "Look for code at the top level of your file that never finishes: an endless loop, input(), time.sleep(), or a server started by hand.",
+      message: words.bootTimeout(options.bootSeconds),
+      hint: words.BOOT_TIMEOUT_HINT,
       locations: [],
     };
   }
   const limit = limitOf(proc, options.sandbox?.limits);
   return {
     kind: "boot-failed",
-    message: `The app stopped before it was ready (${exited}).${tail ? `\nIts last output:\n${tail}` : ""}`,
+    message: words.stoppedBeforeReady(exited, tail),
     hint: limit ? LIMIT_HINTS[limit] : undefined,
     locations: [],
     ...(limit && { limit }),
@@ -274,40 +268,38 @@ function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits, setupSe
       const blanks = blankLocations(e.locations);
       return {
         kind: "blanks",
-        message: `Your app still has ${blanks.length} blank${blanks.length === 1 ? "" : "s"} (___) to fill in: ${blanks.map((b) => `${b.file} line ${b.line}`).join(", ")}.`,
-        hint: "Replace each ___ with your own code, then run the grader again. Nothing is tested until every blank is filled in.",
+        message: words.blanks(blanks),
+        hint: words.BLANKS_HINT,
         locations: blanks,
       };
     }
     case "syntax":
       return {
         kind: "syntax",
-        message: `Python cannot read ${nameText(String(e.file))} line ${e.line}: ${field(e.message)}${e.text ? `\n    ${field(e.text).trim()}` : ""}`,
-        hint: "Look at that line and the one before it: a missing colon, bracket or quote, or wrong indentation.",
+        message: words.syntaxError(nameText(String(e.file)), e.line, field(e.message), e.text ? field(e.text) : undefined),
+        hint: words.SYNTAX_HINT,
         locations: at,
       };
     case "missing-module":
       return {
         kind: "missing-module",
-        message: `Your app imports the module "${field(e.module)}", which is not installed here.`,
-        hint: e.own
-          ? `A file ${field(e.module)}.py exists in your folder: check that the import's spelling matches it.`
-          : `Check the spelling of the import. Only Flask and the Python standard library are available to graded apps.`,
+        message: words.missingModule(field(e.module)),
+        hint: e.own ? words.missingOwnModuleHint(field(e.module)) : words.MISSING_MODULE_HINT,
         locations: at,
       };
     case "no-app":
       return {
         kind: "no-app",
-        message: `No Flask app found in ${entry}: ${field(e.message)}`,
-        hint: 'Create the app at the top level of the file with app = Flask(__name__).',
+        message: words.noApp(entry, field(e.message)),
+        hint: words.NO_APP_HINT,
         locations: [],
       };
     default: {
       const { summary, limit } = withLimit(field(e.type), field(e.summary), limits);
       return {
         kind: "import-crash",
-        message: `Your app crashed while starting: ${summary}${at.length ? ` (${at[0].file} line ${at[0].line})` : ""}`,
-        hint: (limit && LIMIT_HINTS[limit]) ?? "This happens before any page is requested: look at the code outside your view functions.",
+        message: words.importCrash(summary, at[0]),
+        hint: (limit && LIMIT_HINTS[limit]) ?? words.IMPORT_CRASH_HINT,
         locations: at,
       };
     }

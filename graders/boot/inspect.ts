@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { readStudentFile } from "../studentFile.js";
 import type { Problem } from "../verdict/types.js";
 import { nameText } from "../verdict/studentText.js";
+import * as words from "../words/startup.js";
 import { entryNames, parseEntry, resolveEntry, type ResolvedEntry } from "./entryForm.js";
 
 const MAX_FILE_BYTES = 512 * 1024;
@@ -35,23 +36,23 @@ export function lookAtSubmission(dir: string, accepted: string | readonly string
     const where = "the exercise folder";
     const what =
       entryFile.kind === "link"
-        ? `${entry} in ${where} is a symbolic link, and the grader never follows one.`
+        ? words.entryLink(entry, where)
         : entryFile.kind === "not-a-file"
-          ? `${entry} in ${where} is not a file.`
+          ? words.entryNotAFile(entry, where)
           : names.length > 1
-            ? `None of ${names.map(placeOf).join(", ")} is in ${where}.`
-            : `There is no ${placeOf(names[0]!)} in ${where}.`;
+            ? words.noneOfEntries(names.map(placeOf), where)
+            : words.noEntry(placeOf(names[0]!), where);
     return {
       problem: {
         kind: "missing-file",
-        message: `${what}${present.length ? ` Python files found: ${present.join(", ")}.` : ""}`,
+        message: words.missingFileMessage(what, present),
         hint: names.length > 1
-          ? `Your app must be in a file with one of these names, at the top of the exercise folder: ${names.map(placeOf).join(", ")}.`
+          ? words.entryOneOfHint(names.map(placeOf))
           : !targetOf(names[0]!).endsWith(".py")
-          ? `Your app must be in ${placeOf(names[0]!)} (a package folder needs an __init__.py), at the top of the exercise folder.`
+          ? words.entryPackageHint(placeOf(names[0]!))
           : present.length === 1 && entryFile.kind === "missing"
-          ? `Your app must be in a file named ${entry}, at the top of the exercise folder: rename ${present[0]} to ${entry}.`
-          : `Your app must be in a file named ${entry}, at the top of the exercise folder.`,
+          ? words.entryRenameHint(entry, present[0]!)
+          : words.entryHint(entry),
         locations: [],
       },
     };

@@ -17,6 +17,7 @@ import { chmodSync, copyFileSync, lstatSync, mkdirSync, opendirSync, promises as
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Problem } from "../verdict/types.js";
+import * as words from "../words/startup.js";
 
 /** What a submission's copy may hold (folders skipped below do not count). */
 export const COPY_BOUNDS = {
@@ -39,16 +40,13 @@ const BIG_FILE_BYTES = 256 * 1024;
 export class SubmissionTooBig extends Error {
   readonly problem: Problem;
   constructor(what: string) {
-    const message = `Your submission folder is too big to grade: ${what}.`;
+    const message = words.tooBig(what);
     super(message);
     this.name = "SubmissionTooBig";
     this.problem = {
       kind: "too-big",
       message,
-      hint:
-        `Submit only your app: its .py files, templates and static files (at most ${COPY_BOUNDS.entries} files and folders, ` +
-        `${COPY_BOUNDS.megabytes} MB in all, folders at most ${COPY_BOUNDS.depth} deep). Leave out virtual environments, ` +
-        "downloads, data files and anything your app writes while it runs.",
+      hint: words.tooBigHint(COPY_BOUNDS),
       locations: [],
     };
   }
@@ -123,7 +121,7 @@ async function listCopied(top: string, turn: () => Promise<void>): Promise<Entry
       if (d.name === "pyvenv.cfg") venv = true;
       if (d.folder) {
         if (NOT_COPIED.has(d.name)) continue;
-        if (depth + 1 > COPY_BOUNDS.depth) throw new SubmissionTooBig(`its folders are nested more than ${COPY_BOUNDS.depth} deep`);
+        if (depth + 1 > COPY_BOUNDS.depth) throw new SubmissionTooBig(words.tooDeep(COPY_BOUNDS.depth));
         folders.push(path);
       } else if (d.link || d.file) {
         const size = lstatSync(join(top, path)).size; // the length, whatever is really on disk
@@ -131,9 +129,9 @@ async function listCopied(top: string, turn: () => Promise<void>): Promise<Entry
         files.push({ rel: path, kind: d.link ? "link" : "file", size });
       } else continue; // sockets, pipes, devices: not copied
       if (entries.length + (queue.length - i) + files.length + folders.length > COPY_BOUNDS.entries) {
-        throw new SubmissionTooBig(`it holds more than ${COPY_BOUNDS.entries} files and folders`);
+        throw new SubmissionTooBig(words.tooManyEntries(COPY_BOUNDS.entries));
       }
-      if (bytes > COPY_BOUNDS.megabytes * 1024 * 1024) throw new SubmissionTooBig(`its files add up to more than ${COPY_BOUNDS.megabytes} MB`);
+      if (bytes > COPY_BOUNDS.megabytes * 1024 * 1024) throw new SubmissionTooBig(words.tooManyMegabytes(COPY_BOUNDS.megabytes));
     }
     // A virtual environment: the grader uses its own Python.
     if (rel !== "" && venv) continue;

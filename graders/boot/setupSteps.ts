@@ -10,6 +10,7 @@ import { SpecError } from "../errors.js";
 import type { SetupStep } from "../spec/types.js";
 import { nameText, plainText } from "../verdict/studentText.js";
 import type { Problem, SourceLocation } from "../verdict/types.js";
+import * as words from "../words/startup.js";
 
 /** Seconds a setup step may take unless the spec's `limits.setupSeconds` says otherwise. */
 export const DEFAULT_SETUP_SECONDS = 10;
@@ -81,20 +82,18 @@ export function setupProblem(e: Record<string, unknown>, entry: string, setupSec
   const output = plainText(String(e.output ?? "")).slice(-OUTPUT_SHOWN).trim();
   const timedOut = e.reason === "timeout";
   const what = timedOut
-    ? `it did not finish within ${setupSeconds} s`
+    ? words.setupTimedOut(setupSeconds)
     : e.reason === "exception"
-      ? `${plainText(String(e.summary ?? e.type ?? "an exception")).slice(0, 500)}${where ? ` (${where.file} line ${where.line})` : ""}`
+      ? words.setupRaised(plainText(String(e.summary ?? e.type ?? words.AN_EXCEPTION)).slice(0, 500), where)
       : e.reason === "signal"
-        ? `it was stopped by ${plainText(String(e.signal ?? "a signal")).slice(0, 40)}`
-        : `it exited with code ${Number(e.code)}`;
+        ? words.setupSignalled(plainText(String(e.signal ?? words.A_SIGNAL)).slice(0, 40))
+        : words.setupExited(Number(e.code));
   const said = what.replace(/\.+$/, "");
   const command = step.startsWith("flask ") ? `flask --app ${entry.replace(/\.py$/, "")} ${step.slice("flask ".length)}` : undefined;
   return {
     kind: timedOut ? "setup-timeout" : "setup",
-    message: `The setup step \`${step}\` failed: ${said}.${output ? `\nIts output:\n${output}` : ""}`,
-    hint: command
-      ? `The grader runs \`${command}\` in your folder before your app starts, as the exercise's instructions do. Run it yourself, fix what it reports, and make sure it finishes without an error.`
-      : "The grader prepares your app with this step before it starts. The error above comes from your code: look at the line it names.",
+    message: words.setupFailed(step, said, output),
+    hint: command ? words.setupCommandHint(command) : words.SETUP_CODE_HINT,
     locations: where ? [where] : [],
   };
 }
