@@ -18,6 +18,7 @@ import { blockingNeed, plan, type Plan, type PlannedCheck } from "./plan/plan.js
 import type { Spec } from "./spec/types.js";
 import { blameCheck, blameProblem, bootNotSettled, checksNotGraded, couldNotGrade, firstDecision, settle, type Blame, type CheckEvidence, type Doubt } from "./verdict/fault.js";
 import type { Problem, Result, Verdict } from "./verdict/types.js";
+import { notTested, RUNNER_NOTE_WORDS } from "./words/startup.js";
 
 export interface GradeOptions {
   /** Python interpreter to run submissions with (default: discovered once). */
@@ -45,10 +46,7 @@ export interface GradeOptions {
   losses?: () => number;
 }
 
-const NOTES: Record<RunnerNote, string> = {
-  "app-run-called":
-    'Your file calls app.run() at the top level. The grader ignores it, but `flask run` and other tools would hang on it: put it under if __name__ == "__main__":',
-};
+const NOTES: Record<RunnerNote, string> = RUNNER_NOTE_WORDS;
 
 /** Never throws: whatever keeps the grader from grading becomes a result with status `error`. */
 export async function grade(spec: Spec, submissionDir: string, options: GradeOptions = {}): Promise<Result> {
@@ -282,8 +280,7 @@ function verdict(check: PlannedCheck, status: Verdict["status"], message: string
 type Base = Omit<Result, "score" | "maxScore" | "status" | "checks" | "durationMs">;
 
 function notStarted(base: Base, p: Plan, problem: Problem, started: number): Result {
-  const short = problem.kind === "blanks" ? "fill in the blanks first" : "the app did not start";
-  const checks = p.checks.map((c) => ({ ...verdict(c, "fail", `Not tested: ${short}.`, started), hint: problem.hint }));
+  const checks = p.checks.map((c) => ({ ...verdict(c, "fail", notTested(problem.kind), started), hint: problem.hint }));
   return { ...base, problem, ...scoreOf(checks, p), status: "graded", checks, durationMs: Date.now() - started };
 }
 

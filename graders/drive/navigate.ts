@@ -16,6 +16,7 @@ import { fillTemplate } from "../spec/template.js";
 import { elementText, fieldValue, select } from "../verdict/html.js";
 import { plainText } from "../verdict/studentText.js";
 import { loosen } from "./pageText.js";
+import * as words from "../words/navigation.js";
 
 /** What a browser has open: its last response. */
 export interface Page {
@@ -39,9 +40,9 @@ const QUOTED = 40;
 const BASE = "http://student.localhost";
 
 export function resolveNavigation(page: Page | undefined, a: Navigation, captures: ReadonlyMap<string, unknown>): Resolved {
-  if (!page) return { problem: "this browser has no page open yet" };
+  if (!page) return { problem: words.NO_PAGE_YET };
   if (!isHtml(page)) {
-    return { problem: `the page ${quote(page.path)} is not an HTML page (${quote(page.contentType ?? "no content type")}), so it has no ${a.kind === "follow" ? "links" : "forms"} to use` };
+    return { problem: words.notHtml(quote(page.path), quote(page.contentType ?? words.NO_CONTENT_TYPE), a.kind) };
   }
   return a.kind === "follow" ? followLink(page, a) : submitForm(page, a, captures);
 }
@@ -62,10 +63,10 @@ function followLink(page: Page, a: Follow): Resolved {
   let link: Element | undefined;
   if (a.selector !== undefined) {
     const found = select(page.body, a.selector)[0];
-    if (!found) return { problem: `the page ${quote(page.path)} has nothing matching the selector ${quote(a.selector)}. ${linksListed(links)}`, hint: LINK_HINT };
+    if (!found) return { problem: words.nothingMatchesSelector(quote(page.path), quote(a.selector), linksListed(links)), hint: LINK_HINT };
     if (found.attribs.href === undefined) {
       const inside = selectAll<AnyNode, Element>(LINKS, found)[0];
-      if (!inside) return { problem: `the selector ${quote(a.selector)} finds ${quote(openingTag(found))}, which is not a link (it has no href). ${linksListed(links)}`, hint: LINK_HINT };
+      if (!inside) return { problem: words.notALink(quote(a.selector), quote(openingTag(found)), linksListed(links)), hint: LINK_HINT };
       link = inside;
     } else link = found;
   } else {
@@ -73,20 +74,20 @@ function followLink(page: Page, a: Follow): Resolved {
     const named = links.map((l) => ({ l, name: loosen(linkName(l)) }));
     // Text made only of punctuation loosens to nothing: then only an exact match counts.
     link = (named.find((n) => n.name === wanted) ?? (wanted === "" ? undefined : named.find((n) => n.name.includes(wanted))))?.l;
-    if (!link) return { problem: `the page ${quote(page.path)} has no link whose text is ${quote(a.link!)}. ${linksListed(links)}`, hint: LINK_HINT };
+    if (!link) return { problem: words.noLinkWithText(quote(page.path), quote(a.link!), linksListed(links)), hint: LINK_HINT };
   }
   const href = link.attribs.href!.trim();
   const target = sameSite(href, page.path);
   // The link's own words: "Log out everywhere" when the spec asked for a link containing "everywhere".
   const name = linkName(link) || a.link || href;
-  if (!target) return { problem: `the link ${quote(name)} points to ${quote(href)}, which is not a page of the app the grader can open`, hint: LINK_HINT };
+  if (!target) return { problem: words.linkLeavesApp(quote(name), quote(href)), hint: LINK_HINT };
   return {
     request: { method: "GET", path: target, followRedirects: a.followRedirects },
-    via: a.link !== undefined ? `follow the link ${quote(name)}` : `follow the link at ${quote(a.selector!)} (${quote(name)})`,
+    via: a.link !== undefined ? words.followedLink(quote(name)) : words.followedLinkAt(quote(a.selector!), quote(name)),
   };
 }
 
-const LINK_HINT = 'A link is an <a href="/some/page">text</a> element on the page; the grader clicks it by the text between the tags.';
+const LINK_HINT = words.LINK_HINT;
 
 /** What a user reads as the link's name: its text, else its label or title, else an image's alt text. */
 function linkName(link: Element): string {
@@ -97,9 +98,9 @@ function linkName(link: Element): string {
 }
 
 function linksListed(links: Element[]): string {
-  if (links.length === 0) return "It has no links.";
-  const shown = links.slice(0, LISTED).map((l) => `${quote(linkName(l) || "(no text)")} → ${quote(l.attribs.href!)}`);
-  return `Its links: ${shown.join(", ")}${more(links.length)}.`;
+  if (links.length === 0) return words.NO_LINKS;
+  const shown = links.slice(0, LISTED).map((l) => words.linkListed(quote(linkName(l) || words.NO_LINK_TEXT), quote(l.attribs.href!)));
+  return words.linksListed(shown, more(links.length));
 }
 
 /** Path and query of `href` read from `pagePath`, or undefined when it leaves the app or is no page (`javascript:`, `mailto:`). */
@@ -117,7 +118,7 @@ function sameSite(href: string, pagePath: string): string | undefined {
 
 // ---------------------------------------------------------------- forms
 
-const FORM_HINT = "The grader fills in the form on the page as a user would, finding each field by its label, type or placeholder: give every field a <label> and a name, inside the <form>.";
+const FORM_HINT = words.FORM_HINT;
 
 function submitForm(page: Page, a: Submit, captures: ReadonlyMap<string, unknown>): Resolved {
   const forms = select(page.body, "form");
@@ -131,8 +132,8 @@ function submitForm(page: Page, a: Submit, captures: ReadonlyMap<string, unknown
   } else if (typeof a.form === "number") candidates = forms.slice(a.form - 1, a.form);
   else candidates = forms;
   if (candidates.length === 0) {
-    const which = a.form === undefined ? "no form" : typeof a.form === "number" ? `no form number ${a.form}` : `no form matching ${quote(a.form)}`;
-    return { problem: `the page ${quote(page.path)} has ${which}. ${formsListed(forms, labels)}`, hint: FORM_HINT };
+    const which = a.form === undefined ? words.NO_FORM : typeof a.form === "number" ? words.noFormNumber(a.form) : words.noFormMatching(quote(a.form));
+    return { problem: words.pageHas(quote(page.path), which, formsListed(forms, labels)), hint: FORM_HINT };
   }
   // Without a form named, the first one where every field is found (a search box in the menu is skipped).
   let firstProblem: (() => string) | undefined;
@@ -142,7 +143,7 @@ function submitForm(page: Page, a: Submit, captures: ReadonlyMap<string, unknown
     firstProblem ??= filled.problem;
   }
   const problem = firstProblem!();
-  const where = candidates.length > 1 ? `no form on the page ${quote(page.path)} has every field asked for; in the first: ` : "";
+  const where = candidates.length > 1 ? words.noFormHasEveryField(quote(page.path)) : "";
   return { problem: where + problem, hint: FORM_HINT };
 }
 
@@ -205,14 +206,14 @@ function fill(form: Element, a: Submit, labels: Map<string, string>, captures: R
   for (const wanted of a.fields) {
     const free = typed.filter((f) => !values.has(f));
     const field = locate(wanted, typed, free, fields);
-    if (!field) return { problem: () => `the form has no field ${locatorWords(wanted)}. ${fieldsListed(typed)}` };
+    if (!field) return { problem: () => words.noField(locatorWords(wanted), fieldsListed(typed)) };
     if (field.name === undefined) {
-      return { problem: () => `the field ${locatorWords(wanted)} has no name, so a browser would not send what is typed into it; give it name="..."` };
+      return { problem: () => words.fieldWithoutName(locatorWords(wanted)) };
     }
     const value = valueOf(wanted.value, captures);
     if ("problem" in value) return { problem: () => value.problem };
     const problem = choose(field, value.text, fields, values);
-    if (problem) return { problem: () => `the field ${locatorWords(wanted)}: ${problem()}` };
+    if (problem) return { problem: () => words.fieldProblem(locatorWords(wanted), problem()) };
   }
   return { fields, values };
 }
@@ -230,7 +231,7 @@ function choose(field: Field, text: string, fields: Field[], values: Map<Field, 
     const options = selectAll<AnyNode, Element>(OPTIONS, field.element);
     const optionValue = (o: Element) => o.attribs.value ?? elementText(o);
     const option = options.find((o) => optionValue(o) === text) ?? options.find((o) => loosen(elementText(o)) === loosen(text));
-    if (!option) return () => `it has no option ${quote(text)}. Its options: ${options.slice(0, LISTED).map((o) => quote(elementText(o))).join(", ") || "none"}${more(options.length)}.`;
+    if (!option) return () => words.noOption(quote(text), options.slice(0, LISTED).map((o) => quote(elementText(o))), more(options.length));
     values.set(field, optionValue(option));
     return undefined;
   }
@@ -241,7 +242,7 @@ function choose(field: Field, text: string, fields: Field[], values: Map<Field, 
   if (field.type === "radio") {
     const group = fields.filter((f) => f.type === "radio" && f.name === field.name);
     const chosen = ON.has(text.trim().toLowerCase()) ? field : (group.find((f) => f.element.attribs.value === text) ?? group.find((f) => loosen(f.label) === loosen(text)));
-    if (!chosen) return () => `its choices are ${group.slice(0, LISTED).map((f) => quote(f.label || (f.element.attribs.value ?? "on"))).join(", ")}${more(group.length)}, not ${quote(text)}.`;
+    if (!chosen) return () => words.notAChoice(group.slice(0, LISTED).map((f) => quote(f.label || (f.element.attribs.value ?? "on"))), more(group.length), quote(text));
     for (const member of group) values.set(member, member === chosen ? (member.element.attribs.value ?? "on") : undefined);
     return undefined;
   }
@@ -269,32 +270,32 @@ function valueOf(pattern: TextPattern, captures: ReadonlyMap<string, unknown>): 
 }
 
 function locatorWords(f: FieldFill): string {
-  if (f.name !== undefined) return `named ${quote(f.name)}`;
-  if (f.position !== undefined) return `number ${f.position} (counting the fields a user types into)`;
-  if (f.type !== undefined) return `of type ${quote(f.type)}${f.type.toLowerCase() === "password" ? ` (<input type="password">)` : ""} left to fill`;
-  if (f.label !== undefined) return `labelled ${quote(f.label)}`;
-  return `with the placeholder ${quote(f.placeholder!)}`;
+  if (f.name !== undefined) return words.fieldNamed(quote(f.name));
+  if (f.position !== undefined) return words.fieldNumber(f.position);
+  if (f.type !== undefined) return words.fieldOfType(quote(f.type), f.type.toLowerCase() === "password");
+  if (f.label !== undefined) return words.fieldLabelled(quote(f.label));
+  return words.fieldWithPlaceholder(quote(f.placeholder!));
 }
 
 function describeField(f: Field): string {
-  const name = f.name !== undefined ? quote(f.name) : "(no name)";
-  const extras = [f.type, f.label && `label ${quote(f.label)}`, f.element.attribs.placeholder && `placeholder ${quote(f.element.attribs.placeholder)}`].filter(Boolean);
-  return `${name} (${extras.join(", ")})`;
+  const name = f.name !== undefined ? quote(f.name) : words.NO_NAME;
+  const extras = [f.type, f.label && words.labelWord(quote(f.label)), f.element.attribs.placeholder && words.placeholderWord(quote(f.element.attribs.placeholder))].filter((e): e is string => Boolean(e));
+  return words.fieldListed(name, extras);
 }
 
 function fieldsListed(typed: Field[]): string {
-  if (typed.length === 0) return "It has no fields a user can type into.";
-  return `Its fields: ${typed.slice(0, LISTED).map(describeField).join(", ")}${more(typed.length)}.`;
+  if (typed.length === 0) return words.NO_TYPED_FIELDS;
+  return words.fieldsListed(typed.slice(0, LISTED).map(describeField), more(typed.length));
 }
 
 function formsListed(forms: Element[], labels: Map<string, string>): string {
-  if (forms.length === 0) return "It has no <form> at all.";
+  if (forms.length === 0) return words.NO_FORMS;
   const shown = forms.slice(0, LISTED).map((form, i) => {
     const typed = fieldsOf(form, labels).filter((f) => !NOT_TYPED.has(f.type));
     const { method, action } = formTarget(form);
-    return `form ${i + 1} (${method} ${quote(action ?? "this page")}) with ${typed.length ? typed.slice(0, LISTED).map(describeField).join(", ") : "no fields to type into"}`;
+    return words.formListed(i + 1, method, quote(action ?? words.THIS_PAGE), typed.length ? typed.slice(0, LISTED).map(describeField).join(", ") : words.NO_FIELDS_TO_TYPE);
   });
-  return `Its forms: ${shown.join("; ")}${more(forms.length)}.`;
+  return words.formsListed(shown, more(forms.length));
 }
 
 function formTarget(form: Element, button?: Element): { method: "GET" | "POST"; action?: string } {
@@ -323,8 +324,8 @@ function formRequest(form: Element, filled: { fields: Field[]; values: Map<Field
     const wanted = loosen(a.button);
     button = buttons.find((b) => loosen(buttonText(b)) === wanted) ?? buttons.find((b) => loosen(buttonText(b)).includes(wanted));
     if (!button) {
-      const listed = buttons.length ? `Its buttons: ${buttons.slice(0, LISTED).map((b) => quote(buttonText(b))).join(", ")}${more(buttons.length)}.` : "It has no submit button.";
-      return { problem: `the form has no button ${quote(a.button)}. ${listed}`, hint: FORM_HINT };
+      const listed = buttons.length ? words.buttonsListed(buttons.slice(0, LISTED).map((b) => quote(buttonText(b))), more(buttons.length)) : words.NO_SUBMIT_BUTTON;
+      return { problem: words.noButton(quote(a.button), listed), hint: FORM_HINT };
     }
   }
   // What a browser sends: every named field's value in page order, the typed ones replaced, buttons only when pressed.
@@ -341,10 +342,10 @@ function formRequest(form: Element, filled: { fields: Field[]; values: Map<Field
   // A button's formaction and formmethod stand in for the form's, as in a browser.
   const { method, action } = formTarget(form, button);
   const target = sameSite(action ?? page.path, page.path);
-  if (!target) return { problem: `the form sends to ${quote(action ?? "")}, which is not a page of the app the grader can open`, hint: FORM_HINT };
+  if (!target) return { problem: words.formLeavesApp(quote(action ?? "")), hint: FORM_HINT };
   const formName = typeof a.form === "string" ? ` ${quote(a.form)}` : "";
   // What it sent is listed with the request; the words say only where it came from.
-  const via = `submit the form${formName}`;
+  const via = words.submittedForm(formName);
   if (method === "GET") {
     // A GET form replaces the action's query string with its fields, as browsers do.
     const path = target.split("?")[0]!;
@@ -367,5 +368,5 @@ function openingTag(element: Element): string {
 }
 
 function more(total: number): string {
-  return total > LISTED ? ` and ${total - LISTED} more` : "";
+  return total > LISTED ? words.andMore(total - LISTED) : "";
 }

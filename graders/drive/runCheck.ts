@@ -15,6 +15,7 @@ import { describeKey, secretKeyOf } from "../spec/bytesKey.js";
 import { basename } from "node:path";
 import { plainData, plainText } from "../verdict/studentText.js";
 import { resolveNavigation, type Page } from "./navigate.js";
+import * as words from "../words/steps.js";
 
 /** What a check needs from the app's owner: the live app, and a way to start it again. */
 export interface AppControl {
@@ -151,7 +152,7 @@ async function runStep(
     }
     case "restart": {
       const problem = await control.restart();
-      return problem ? { message: `after a restart the app did not start again: ${problem}` } : undefined;
+      return problem ? { message: words.restartFailed(problem) } : undefined;
     }
   }
 }
@@ -188,14 +189,14 @@ async function request(
     exchange.failure = err.message;
     if (err.kind === "timeout") {
       return {
-        message: `${a.request.method} ${a.request.path} got no answer within ${control.requestSeconds} s (the request time limit).`,
+        message: words.noAnswerInTime(a.request.method, a.request.path, control.requestSeconds),
         hint: STUCK_VIEW_HINT,
         noResponse: err.kind,
       };
     }
     const exception = await app.exceptionFor(requestId, 50);
-    const why = app.exitReason() ?? "it closed the connection";
-    return { message: `${a.request.method} ${a.request.path} got no answer: the app stopped (${why}).${exception ? ` Its last error: ${exception.summary}` : ""}`, location: exception?.location, noResponse: err.kind };
+    const why = app.exitReason() ?? words.CLOSED_CONNECTION;
+    return { message: words.noAnswerAppStopped(a.request.method, a.request.path, why, exception?.summary), location: exception?.location, noResponse: err.kind };
   }
 
   const exception = response.status >= 500 ? await app.exceptionFor(requestId, 300) : undefined;
@@ -282,7 +283,7 @@ function jarRecord(jar: readonly JarCookie[]): JarEntry[] {
 async function answeringView(app: RunningApp, requestId: string, status: number): Promise<SourceLocation | undefined> {
   if (status === 404 || status === 405) return undefined;
   const view = await app.viewFor(requestId, 200);
-  return view?.location ? { ...view.location, label: `the view ${view.function || view.endpoint}` } : undefined;
+  return view?.location ? { ...view.location, label: words.answeringViewLabel(view.function || view.endpoint) } : undefined;
 }
 
 /** What each of these requests' views wrote (the last one's report may still be on its way). */
@@ -292,8 +293,7 @@ function writesOf(sent: CheckRecord["sent"], last: string): Promise<RequestWrite
 
 function crashLine(exception: AppException | undefined): string {
   if (!exception) return "";
-  const at = exception.location ? ` (${exception.location.file} line ${exception.location.line})` : "";
-  return ` The app raised ${exception.summary}${at}.`;
+  return words.crashLine(exception.summary, exception.location);
 }
 
 /** `{ alice: "mallory" }` over `{ user: "alice" }` → `{ user: "mallory" }`. */
@@ -307,7 +307,7 @@ function replacements(data: Record<string, unknown>, replace?: Record<string, un
 }
 
 function noSessionToUse(browser: string, cookie: string): string {
-  return `the browser "${browser}" has no Flask session cookie ("${cookie}") to work with: the app did not store anything in the session`;
+  return words.noSessionToUse(browser, cookie);
 }
 
 export function describeStep(step: PlannedStep): string {
@@ -321,26 +321,26 @@ export function describeAction(a: Action): string {
     case "request":
       return describeRequest(a.request);
     case "dropCookie":
-      return `forget the cookie "${a.name}"`;
+      return words.forgetCookie(a.name);
     case "setCookie":
-      return `set the cookie ${a.name}=${a.value} by hand`;
+      return words.setCookieByHand(a.name, a.value);
     case "tamperSession": {
       const swaps = Object.entries(a.replace ?? {}).map(([from, to]) => `"${from}" → ${JSON.stringify(to)}`);
       const sets = Object.entries(a.set ?? {}).map(([key, to]) => `${key} = ${JSON.stringify(to)}`);
       const changes = [...swaps, ...sets];
-      return `edit the session cookie by hand${changes.length ? ` (${changes.join(", ")})` : ""}, keeping its old signature`;
+      return words.tamperSession(changes);
     }
     case "forgeSession":
-      return `sign a session cookie with the guessed key "${describeKey(a)}"${a.from ? `, holding what ${a.from}'s session holds` : ""}`;
+      return words.forgeSession(describeKey(a), a.from);
     case "restart":
-      return "restart the app (the browsers keep their cookies)";
+      return words.RESTART;
     case "script":
-      return `run the custom check ${basename(a.file)}`;
+      return words.runScript(basename(a.file));
     case "follow":
-      return a.link !== undefined ? `follow the link "${a.link}"` : `follow the link at "${a.selector}"`;
+      return a.link !== undefined ? words.followLinkText(a.link) : words.followLinkAt(a.selector);
     case "submit": {
       const form = typeof a.form === "string" ? ` "${a.form}"` : typeof a.form === "number" ? ` number ${a.form}` : "";
-      return `submit the form${form}${a.fields.length ? ` (${a.fields.map(fillWords).join(", ")})` : ""}`;
+      return words.submitForm(form, a.fields.map(fillWords));
     }
   }
 }

@@ -4,6 +4,8 @@
  */
 import type { Exchange, Problem, Result, SourceLocation, StepAction, Verdict } from "../verdict/types.js";
 import { plainText } from "../verdict/studentText.js";
+import { checkNotRun, problemHeadline } from "../words/startup.js";
+import { graderError } from "../words/faults.js";
 
 export interface FeedbackOptions {
   /** Show the details of hidden / after-due-date checks (teachers, or once results are released). */
@@ -17,20 +19,6 @@ export const PAGE_TEXT_LIMIT = 200;
 /** Requests shown per check; earlier ones are counted, since the last ones explain the failure. */
 export const EXCHANGE_LIMIT = 4;
 
-const PROBLEM_LABELS: Record<Problem["kind"], string> = {
-  blanks: "it still has blanks to fill in",
-  syntax: "Python found a syntax error",
-  "missing-module": "it imports a module that is not installed",
-  "no-app": "no Flask app was found",
-  "import-crash": "it crashed while starting",
-  "missing-file": "a file is missing",
-  "boot-timeout": "it did not start in time",
-  "boot-failed": "it failed to start",
-  "too-big": "the submission folder is too big",
-  setup: "a setup step failed before it started",
-  "setup-timeout": "a setup step did not finish in time",
-};
-
 /** True when a check's details must stay private: students only learn whether it passed. */
 export function isConcealed(verdict: Verdict, reveal = false): boolean {
   return verdict.visibility !== "visible" && !reveal;
@@ -43,7 +31,7 @@ export function checkFeedback(verdict: Verdict, options: FeedbackOptions = {}): 
   }
   if (verdict.status === "pass") return verdict.message;
   // The Problem is shown once per result; repeating it under every check would bury it.
-  if (options.problem) return options.problem.subject ? `Not checked: ${options.problem.subject} could not be used.` : "Not run: the app did not start.";
+  if (options.problem) return checkNotRun(options.problem);
   // A skip's message already names the prerequisite that failed; its hint would be about this
   // check, not about what to fix first, so it is left out.
   if (verdict.status === "skip") return verdict.message;
@@ -75,8 +63,7 @@ export function standaloneFeedback(verdict: Verdict, options: FeedbackOptions = 
 export function graderErrorText(result: Result): string {
   return (
     // The error may quote the submission (a file name, the app's last words): plain text only.
-    `The grader could not grade ${result.exercise} (not your fault): ${plainText(result.error ?? "unknown grader error")} ` +
-    "The score is not final: ask your teacher to grade it again."
+    graderError(result.exercise, result.error === undefined ? undefined : plainText(result.error))
   );
 }
 
@@ -87,10 +74,7 @@ export function formatPoints(value: number): string {
 
 /** Why the app could not start: kind, message, every location, hint. */
 export function problemText(problem: Problem): string {
-  const headline = problem.subject
-    ? `Your ${problem.subject} could not be used.`
-    : `Your app could not start: ${PROBLEM_LABELS[problem.kind] ?? problem.kind}.`;
-  const lines = [headline, problem.message];
+  const lines = [problemHeadline(problem), problem.message];
   for (const location of problem.locations) lines.push(`  ${formatLocation(location)}`);
   if (problem.hint) lines.push(hintLine(problem.hint));
   return lines.join("\n");

@@ -17,6 +17,7 @@ import { checkFeedback, formatPoints, graderErrorText, problemText } from "./fee
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { checkLocation, repoLocation, type RepoLocation } from "./where.js";
 import { actionsSafe } from "../verdict/studentText.js";
+import { ANOTHER_BLANK, problemTitle } from "../words/startup.js";
 
 export type AnnotationLevel = "error" | "warning" | "notice";
 
@@ -81,12 +82,12 @@ export function resultAnnotations(result: Result, options: { reveal?: boolean; r
     annotations.push({ level: "error", title: `${exercise}: could not be graded`, message: graderErrorText(result) });
   }
   if (result.problem) {
-    const title = `${exercise}: ${result.problem.subject ? `your ${result.problem.subject} could not be used` : "your app could not start"}`;
+    const title = `${exercise}: ${problemTitle(result.problem)}`;
     const message = problemText(result.problem);
     const places = result.problem.locations.map((location) => repoLocation(result, location, options.root));
     if (places.length === 0) annotations.push({ level: "error", title, message });
     // The whole story once, at the first place; each other place (another blank) says what it is.
-    const again = result.problem.kind === "blanks" ? "Another blank (___) to fill in." : result.problem.message;
+    const again = result.problem.kind === "blanks" ? ANOTHER_BLANK : result.problem.message;
     places.forEach((location, i) => annotations.push({ level: "error", title, message: i === 0 ? message : again, location }));
     // Every check says only "not run": the Problem above is the whole story.
   } else {

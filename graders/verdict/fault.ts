@@ -14,6 +14,7 @@
  * Retries only happen after an outcome that is not a pass: the happy path costs nothing.
  */
 import type { Problem } from "./types.js";
+import * as words from "../words/faults.js";
 
 /** Outcomes that may be the student's or the machine's: one retry tells them apart. */
 export type Doubt = "request-timeout" | "app-vanished" | "boot-timeout" | "boot-ended" | "setup-timeout";
@@ -53,13 +54,13 @@ export interface AppEnding {
 export function blameCheck(e: CheckEvidence): Blame {
   if (e.passed) return { kind: "final" };
   if (e.threw !== undefined) return { kind: "grader", cause: e.threw };
-  if (e.warmLost) return { kind: "grader", cause: "the grader's warm server was lost during the check" };
+  if (e.warmLost) return { kind: "grader", cause: words.WARM_SERVER_LOST };
   if (e.restartProblem) return blameProblem(e.restartProblem);
-  if (e.noResponse === "timeout") return { kind: "doubt", doubt: "request-timeout", cause: "a request got no answer within the request time limit" };
+  if (e.noResponse === "timeout") return { kind: "doubt", doubt: "request-timeout", cause: words.REQUEST_TIMED_OUT };
   if (e.noResponse === "connection") {
     if (e.ending?.limit) return { kind: "final" };
-    if (e.ending?.byGrader) return { kind: "grader", cause: `the grader stopped the app during a request (${e.ending.reason})` };
-    return { kind: "doubt", doubt: "app-vanished", cause: `the app stopped during a request (${e.ending?.reason ?? "it closed the connection"})` };
+    if (e.ending?.byGrader) return { kind: "grader", cause: words.graderStoppedApp(e.ending.reason) };
+    return { kind: "doubt", doubt: "app-vanished", cause: words.appStoppedDuringRequest(e.ending?.reason) };
   }
   return { kind: "final" }; // an answer that is wrong: evidence
 }
@@ -110,29 +111,5 @@ export function settle(first: Blame, second: Blame): Settled {
   return { is: "error", cause: second.cause };
 }
 
-/** How a check the grader could not run reads, in every output format. */
-export function couldNotGrade(reason: string): string {
-  return `Could not grade this check: the grader failed twice (not your app). ${reason}`;
-}
-
-/** A result's error when checks could not be graded. */
-export function checksNotGraded(titles: readonly string[]): string {
-  return `Could not grade ${titles.map((t) => `"${t}"`).join(", ")}: the grader failed twice (not the app).`;
-}
-
-/** A result's error when a boot's outcome stayed doubtful on a fresh app (the first and second problems differ). */
-export function bootNotSettled(first: string, second: string): string {
-  return `The app did not start twice, each time for a reason the grader cannot hold the app to (${firstLine(first)}; then ${firstLine(second)}).`;
-}
-
-/** A batch submission whose time limit ran out on two tries: the grader's own limit, never a zero. */
-export function timeLimitNotSettled(seconds: number): string {
-  return (
-    `Grading did not finish within the time limit of ${seconds} s, twice (the second time on a fresh app). ` +
-    "The checks it could not finish are not the student's failures: grade it again with a longer --time-limit, on a less busy machine."
-  );
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0]!.replace(/\.$/, "");
-}
+// The words of a grader failure live with the other student-facing words.
+export { bootNotSettled, checksNotGraded, couldNotGrade, timeLimitNotSettled } from "../words/faults.js";

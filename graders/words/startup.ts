@@ -4,6 +4,7 @@
  * folder too big). Only words live here; the boot modules decide which problem it is and pass
  * in what they saw, already made plain (student text is neutralised where it enters).
  */
+import type { Problem } from "../verdict/types.js";
 
 // ---- The entry file (graders/boot/inspect.ts) ----
 
@@ -127,3 +128,53 @@ export const setupCommandHint = (command: string): string =>
   `The grader runs \`${command}\` in your folder before your app starts, as the exercise's instructions do. Run it yourself, fix what it reports, and make sure it finishes without an error.`;
 export const SETUP_CODE_HINT =
   "The grader prepares your app with this step before it starts. The error above comes from your code: look at the line it names.";
+
+// ---- Notes the runner made while importing (graders/grade.ts) ----
+
+/** One advisory note per kind the runner reports (handshake.ts's RUNNER_NOTES). */
+export const RUNNER_NOTE_WORDS = {
+  "app-run-called":
+    'Your file calls app.run() at the top level. The grader ignores it, but `flask run` and other tools would hang on it: put it under if __name__ == "__main__":',
+} as const;
+
+// ---- Short forms, where a report refers to the start-up problem it shows in full once ----
+
+/** What kind of start-up problem it was, in a few words, after "Your app could not start: ". */
+export const PROBLEM_LABELS: Record<Problem["kind"], string> = {
+  blanks: "it still has blanks to fill in",
+  syntax: "Python found a syntax error",
+  "missing-module": "it imports a module that is not installed",
+  "no-app": "no Flask app was found",
+  "import-crash": "it crashed while starting",
+  "missing-file": "a file is missing",
+  "boot-timeout": "it did not start in time",
+  "boot-failed": "it failed to start",
+  "too-big": "the submission folder is too big",
+  setup: "a setup step failed before it started",
+  "setup-timeout": "a setup step did not finish in time",
+};
+
+/** The first line of a start-up problem's full text. */
+export function problemHeadline(problem: Problem): string {
+  return problem.subject
+    ? `Your ${problem.subject} could not be used.`
+    : `Your app could not start: ${PROBLEM_LABELS[problem.kind] ?? problem.kind}.`;
+}
+
+/** A GitHub annotation's title for the problem, after the exercise's name. */
+export function problemTitle(problem: Problem): string {
+  return problem.subject ? `your ${problem.subject} could not be used` : "your app could not start";
+}
+
+/** What each check of the result says instead of its feedback (the problem is shown once). */
+export function checkNotRun(problem: Problem): string {
+  return problem.subject ? `Not checked: ${problem.subject} could not be used.` : "Not run: the app did not start.";
+}
+
+/** A check's verdict message when the app did not start. */
+export function notTested(kind: Problem["kind"]): string {
+  return `Not tested: ${kind === "blanks" ? "fill in the blanks first" : "the app did not start"}.`;
+}
+
+/** An annotation at a blank after the first (the first one carries the whole problem). */
+export const ANOTHER_BLANK = "Another blank (___) to fill in.";

@@ -1,0 +1,48 @@
+/**
+ * Words for the grader's own failures: what a result or a check says when the grader, not the
+ * student, kept it from being graded (a lost helper process, a machine too busy, its own time
+ * limit). The decision of whose fault it was stays in graders/verdict/fault.ts.
+ */
+import { CLOSED_CONNECTION } from "./steps.js";
+
+// ---- Causes, as fault.ts records them ----
+
+export const WARM_SERVER_LOST = "the grader's warm server was lost during the check";
+export const REQUEST_TIMED_OUT = "a request got no answer within the request time limit";
+export const graderStoppedApp = (reason: string): string => `the grader stopped the app during a request (${reason})`;
+export const appStoppedDuringRequest = (reason: string | undefined): string =>
+  `the app stopped during a request (${reason ?? CLOSED_CONNECTION})`;
+
+// ---- What the student and the teacher read ----
+
+/** How a check the grader could not run reads, in every output format. */
+export function couldNotGrade(reason: string): string {
+  return `Could not grade this check: the grader failed twice (not your app). ${reason}`;
+}
+
+/** A result's error when checks could not be graded. */
+export function checksNotGraded(titles: readonly string[]): string {
+  return `Could not grade ${titles.map((t) => `"${t}"`).join(", ")}: the grader failed twice (not the app).`;
+}
+
+/** A result's error when a boot's outcome stayed doubtful on a fresh app (the first and second problems differ). */
+export function bootNotSettled(first: string, second: string): string {
+  return `The app did not start twice, each time for a reason the grader cannot hold the app to (${firstLine(first)}; then ${firstLine(second)}).`;
+}
+
+/** A batch submission whose time limit ran out on two tries: the grader's own limit, never a zero. */
+export function timeLimitNotSettled(seconds: number): string {
+  return (
+    `Grading did not finish within the time limit of ${seconds} s, twice (the second time on a fresh app). ` +
+    "The checks it could not finish are not the student's failures: grade it again with a longer --time-limit, on a less busy machine."
+  );
+}
+
+/** Why a result has no trustworthy score; `error` is already plain text. */
+export function graderError(exercise: string, error: string | undefined): string {
+  return `The grader could not grade ${exercise} (not your fault): ${error ?? "unknown grader error"} ` + "The score is not final: ask your teacher to grade it again.";
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]!.replace(/\.$/, "");
+}
