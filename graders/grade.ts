@@ -12,6 +12,7 @@ import { SubmissionTooBig } from "./boot/privateCopy.js";
 import { findPython } from "./boot/python.js";
 import type { AppControl, CheckContext, CheckOutcome } from "./drive/runCheck.js";
 import { GraderError } from "./errors.js";
+import { mark } from "./timing.js";
 import { blockingNeed, plan, type Plan, type PlannedCheck } from "./plan/plan.js";
 import type { Spec } from "./spec/types.js";
 import { blameCheck, blameProblem, bootNotSettled, checksNotGraded, couldNotGrade, firstDecision, settle, type Blame, type CheckEvidence, type Doubt } from "./verdict/fault.js";
@@ -79,6 +80,7 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   let sandbox: Sandbox;
   try {
     sandbox = await prepareSandbox({ submission: dir, limits, mode: options.isolation });
+    mark("sandbox prepared");
   } catch (err) {
     if (err instanceof SubmissionTooBig) return notStarted(base, p, err.problem, started);
     throw err;
@@ -108,10 +110,12 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
       return bootOnce(true);
     }
   };
+  mark("booting");
   const booting = boot();
   // The browsers' modules (tough-cookie and friends) load while Python starts, not before.
   const [first, { runCheck }] = await Promise.all([booting, import("./drive/runCheck.js")]);
   const settled = await settleBoot(first, boot);
+  mark("app ready");
   if ("problem" in settled) return notStarted(base, p, settled.problem, started);
   let app = settled.app;
 
@@ -189,9 +193,11 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
         }
       }
       verdicts.push(v);
+      mark(`check ${check.id}: ${v.status}`);
     }
   } finally {
     await app.stop();
+    mark("app stopped");
   }
 
   const notes = app.notes.map((n) => NOTES[n]);

@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { startDeadline } from "../deadline.js";
+import { mark } from "../timing.js";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
 import { baseRunnerEnv, launch, PYTHON_CWD, PYTHON_FLAGS, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
@@ -100,6 +101,16 @@ export class WarmServer {
 
   /** Starts a zygote for `python` and waits until it is warm. Rejects when it cannot start. */
   static async start(python: string, options: WarmOptions = {}): Promise<WarmServer> {
+    const warm = await WarmServer.spawn(python, options);
+    await warm.started;
+    return warm;
+  }
+
+  /**
+   * Starts a zygote for `python` without waiting for it to be warm (`started` says when it is),
+   * so that a caller that no longer needs it can stop it while Python is still importing Flask.
+   */
+  static async spawn(python: string, options: WarmOptions = {}): Promise<WarmServer> {
     const dir = mkdtempSync(join(tmpdir(), "autograde-warm-")); // mode 0700: only this user
     const socketPath = join(dir, "z.sock");
     const server = createServer();
@@ -123,12 +134,17 @@ export class WarmServer {
         env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) }, // never the grader's environment
       }),
     );
+    mark("zygote spawned");
     track(proc);
     const warm = new WarmServer(proc, server, dir, python, options.spawnTimeoutMs ?? SPAWN_TIMEOUT_MS);
     server.on("connection", (socket) => warm.accept(socket));
-    await warm.ready();
+    warm.started = warm.ready();
+    warm.started.catch(() => undefined);
     return warm;
   }
+
+  /** Settles when the zygote is warm; rejects (WarmUnavailable) when it could not start. */
+  started: Promise<void> = Promise.resolve();
 
   /** The zygote's process id. */
   get pid(): number | undefined {
@@ -173,6 +189,7 @@ export class WarmServer {
           }
           if (message.event === "zygote-ready" && !started) {
             started = true;
+            mark("zygote ready");
             timer.cancel();
             resolve();
           } else {
@@ -236,6 +253,7 @@ export class WarmServer {
     switch (message.event) {
       case "spawned":
         child.pid = Number(message.pid);
+        mark(`app ${child.id} forked`);
         child.spawned.resolve(child.pid);
         break;
       case "spawn-failed":
@@ -396,6 +414,8 @@ export interface WarmLauncher {
 export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
   let server: Promise<WarmServer | undefined> | undefined;
   let current: WarmServer | undefined;
+  /** The zygote being started, before it is warm. */
+  let starting: WarmServer | undefined;
   let python: string | undefined;
   let lost = 0;
   const stats: WarmLauncher["stats"] = { warm: 0, cold: 0 };
@@ -408,13 +428,16 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
         void current.close();
         current = undefined;
       }
-      server = WarmServer.start(wanted, options).then(
-        (warm) => (current = warm),
-        (err: Error) => {
+      server = WarmServer.spawn(wanted, options)
+        .then(async (warm) => {
+          starting = warm;
+          await warm.started;
+          return (current = warm);
+        })
+        .catch((err: Error) => {
           stats.fallbackReason = err.message;
           return undefined;
-        },
-      );
+        });
     }
     return server;
   };
@@ -450,7 +473,10 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
     losses: () => lost + (current?.losses ?? 0),
     current: () => current,
     async close() {
+      // A zygote still importing Flask is stopped now, not waited for.
+      if (starting && starting !== current) await starting.close();
       await server;
+      starting = undefined;
       server = undefined;
       const warm = current;
       current = undefined;
