@@ -11,6 +11,7 @@ mark("hidden checks taken out of the environment");
 if (!hidden.scrubbed) process.stderr.write(`autograde: note: ${HIDDEN_SPECS_ENV} stays readable in /proc/${process.pid}/environ on this system.\n`);
 const env = hidden.value === undefined ? process.env : { ...process.env, [HIDDEN_SPECS_ENV]: hidden.value };
 const argv = process.argv.slice(2);
+(await import("./cli/compileCache.js")).enableCompileCache();
 
 // The one Python a run pays for starts now, with its own clean environment (warm.ts), so that its
 // import of Flask overlaps the loading of everything below; main() closes it when the run is

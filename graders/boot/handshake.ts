@@ -13,6 +13,7 @@ import { limitPhrase, settleIsolation, type AppLimits, type Sandbox } from "./is
 import type { OutputBuffer } from "./output.js";
 import { requireAllowedPackage } from "./allowedPackages.js";
 import { nameText, plainText } from "../verdict/studentText.js";
+import { bootBudget, DEFAULT_SETUP_SECONDS, setupProblem, type RunnerSetupStep } from "./setupSteps.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
 export interface RunningApp {
@@ -86,6 +87,9 @@ export interface HandshakeOptions {
   sandbox?: Sandbox;
   /** Python packages the exercise allows (see allowedPackages.ts). */
   packages?: readonly string[];
+  /** Setup steps this boot runs before the app starts (see setupSteps.ts), and each one's time limit. */
+  setup?: readonly RunnerSetupStep[];
+  setupSeconds?: number;
 }
 
 export async function handshake(proc: AppProcess, options: HandshakeOptions): Promise<BootOutcome> {
@@ -100,7 +104,8 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     const reported = proc.events.all.findIndex((x) => x.event === "sandbox");
     return !options.sandbox || reported < 0 || proc.events.all.indexOf(e) < reported;
   };
-  const first = await proc.events.next((e) => isReady(e) || e.event === "problem" || isFatal(e), options.bootSeconds * 1000);
+  const budget = bootBudget(options.bootSeconds, options.setup, options.setupSeconds ?? DEFAULT_SETUP_SECONDS);
+  const first = await proc.events.next((e) => isReady(e) || e.event === "problem" || isFatal(e), budget * 1000);
   const sandboxed = proc.events.all.find((e) => e.event === "sandbox");
   if (sandboxed && options.sandbox) {
     const fault = await settleIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox, options.python);
@@ -135,7 +140,7 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     });
   }
   if (!first || first.event === "problem") {
-    const problem = first ? problemFrom(first, options.entry, limits) : await noHandshake(proc, options, exitReason);
+    const problem = first ? problemFrom(first, options.entry, limits, options.setupSeconds) : await noHandshake(proc, options, exitReason);
     await proc.kill();
     return { problem };
   }
@@ -246,10 +251,12 @@ function locationOf(e: ChannelEvent): SourceLocation | undefined {
   return typeof e.file === "string" && typeof e.line === "number" ? { file: nameText(e.file), line: e.line } : undefined;
 }
 
-function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits): Problem {
+function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits, setupSeconds = DEFAULT_SETUP_SECONDS): Problem {
   const location = locationOf(e);
   const at: SourceLocation[] = location ? [location] : [];
   switch (e.kind) {
+    case "setup":
+      return setupProblem(e, entry, setupSeconds);
     case "syntax":
       return {
         kind: "syntax",

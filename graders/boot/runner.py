@@ -234,6 +234,27 @@ def load_sandbox():
     return module
 
 
+def use_channel(fd):
+    """In a setup step's own process (setupSteps.py): report on `fd`, never on the grader's channel."""
+    global CHANNEL
+    previous, CHANNEL = CHANNEL, os.fdopen(fd, "w", buffering=1, encoding="utf-8")
+    try:
+        previous.close()
+    except (OSError, ValueError):
+        pass
+
+
+def load_setup_steps():
+    """graders/boot/setupSteps.py, loaded like sandbox.py (before isolation hides this folder)."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "setupSteps.py")
+    spec = importlib.util.spec_from_file_location("_autograder_setup_steps", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def sandbox_from_environment():
     """The cold path's isolation settings: JSON in AUTOGRADER_SANDBOX, removed once read."""
     text = os.environ.pop("AUTOGRADER_SANDBOX", None)
@@ -292,11 +313,13 @@ def enter_sandbox(sandbox_module, config, listener):
     send("sandbox", **outcome)
 
 
-def serve(entry, listen, sandbox=None, attribute=None):
+def serve(entry, listen, sandbox=None, attribute=None, setup=None):
     """Import the student's app and serve it; every outcome is reported on the channel.
     `listen` is "tcp" (a loopback port the OS picks) or "unix:/abs/path" (a socket file).
     `sandbox` is the isolation config (see sandbox.py; default: AUTOGRADER_SANDBOX, else none).
     `entry` is a .py file or a package folder; `attribute` what to take from it (`create_app()`).
+    `setup`: the spec's setup steps ({"steps": [...], "seconds": N}, see setupSteps.py), run
+    after isolation and before the app is imported.
 
     The order is the defence: (1) the grader's modules are imported while neither the submission
     nor the working folder is on sys.path, (2) the sandbox is entered, (3) only then does the
@@ -306,6 +329,7 @@ def serve(entry, listen, sandbox=None, attribute=None):
     sys.path[:] = grader_path(sys.path, root, os.getcwd())
     config = sandbox if sandbox is not None else sandbox_from_environment()
     sandbox_module = import_grader_modules(isolating=config is not None)
+    setup_steps = load_setup_steps() if setup else None
     notes = set()
     neutralise_run(notes)
     listener = bind_listener(listen)
@@ -319,6 +343,8 @@ def serve(entry, listen, sandbox=None, attribute=None):
 
     from werkzeug.serving import make_server
 
+    if setup_steps is not None:
+        setup_steps.run(setup, root, lambda: find_app(import_entry(entry, root), attribute), send, use_channel, describe)
     module = import_entry(entry, root)
     app = find_app(module, attribute)
     report_routes_and_endpoints(app, root)
@@ -360,10 +386,11 @@ def main():
     parser.add_argument("entry")
     parser.add_argument("--listen", default="tcp")
     parser.add_argument("--app", default=None)
+    parser.add_argument("--setup", default=None, help="setup steps as JSON (see setupSteps.py)")
     args = parser.parse_args()
     die_with_parent()
     guard_group()
-    serve(args.entry, args.listen, attribute=args.app)
+    serve(args.entry, args.listen, attribute=args.app, setup=json.loads(args.setup) if args.setup else None)
 
 
 if __name__ == "__main__":

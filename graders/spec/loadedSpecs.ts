@@ -48,13 +48,8 @@ export async function loadSpecFile(file: string, hidden?: HiddenChecks): Promise
   const key = hidden ? undefined : memoKey(file, text);
   const remembered = key === undefined ? undefined : read().find((entry) => entry.key === key);
   if (remembered) return recordWarnings(remembered.spec, remembered.warnings);
-  const { loadSpecText } = await import("./load.js");
-  const spec = loadSpecText(text, file);
-  if (hidden) {
-    const { mergeHiddenChecks } = await import("./hidden.js");
-    const { keepWarnings } = await import("./warnings.js");
-    return keepWarnings(spec, mergeHiddenChecks(spec, text, file, hidden));
-  }
+  const { specWithHidden } = await import("./hidden.js");
+  const spec = specWithHidden(text, file, hidden);
   if (key !== undefined && survivesJson(spec)) remember({ key, spec: JSON.parse(JSON.stringify(spec)) as Spec, warnings: [...specWarnings(spec)] });
   return spec;
 }

@@ -19,6 +19,8 @@ export interface Symptom {
   form?: Record<string, string>;
   /** The app's routes, when the runner reported them. */
   routes?: AppRoute[];
+  /** The student's page chose the path: a link followed or a form submitted (drive/navigate.ts). */
+  fromPage?: "link" | "form";
 }
 
 interface Rule {
@@ -38,6 +40,14 @@ export const STUCK_VIEW_HINT =
   "The view seems stuck: look for an endless loop, input(), or a long time.sleep() in the code that answers this page.";
 
 const RULES: Rule[] = [
+  {
+    // A SQLite table the app uses was never made: the database's set-up (init-db, schema.sql) left it out.
+    matches: raised("OperationalError", /no such table: /),
+    hint: (s) => {
+      const table = s.exception!.summary.split("no such table: ")[1]?.split(/\s/)[0] ?? "";
+      return `The database has no table "${table.slice(0, 60)}": the code that creates your tables (your init-db command, schema.sql) must create it too. Check its CREATE TABLE statements and the table's spelling.`;
+    },
+  },
   {
     matches: raised("RuntimeError", /secret key/i),
     hint: (_s, source) => (source && secretKeyFinding(source)) ?? SECRET_KEY_HINT,
@@ -108,6 +118,16 @@ const RULES: Rule[] = [
       const found = /([A-Za-z_][\w.]*)\.has_key\(\s*([^()]*?)\s*\)/.exec(sourceLine(s.exception?.location, source)?.text ?? "");
       const test = found ? `${found[2]!.slice(0, 60)} in ${found[1]!.slice(0, 60)}` : "key in session";
       return `.has_key() is from Python 2 and no longer exists. Test whether a key is there with the in operator: ${test}.`;
+    },
+  },
+  {
+    // The path came from the student's own page: the page and the routes disagree, not the spec.
+    matches: (s) => s.status === 404 && s.fromPage !== undefined,
+    hint: (s) => {
+      const routes = s.routes?.map((r) => r.rule);
+      const listed = routes === undefined ? "" : routes.length ? ` (the routes your app has: ${routes.join(", ")})` : " (your app has no routes at all)";
+      const what = s.fromPage === "form" ? `form sends to ${s.path.split("?")[0]} (its action=)` : `link goes to ${s.path.split("?")[0]} (its href=)`;
+      return `Your page's ${what}, but no route of your app answers there${listed}. Make the page and the route agree: url_for("view_name") writes the right address for you.`;
     },
   },
   {

@@ -25,6 +25,8 @@ export interface Exchange {
   jar?: JarEntry[];
   /** The spec's number of the step that sent this request (1 for the first step). */
   step?: number;
+  /** How the page led to this request, in words, when a step followed a link or submitted a form. */
+  via?: string;
   /** Values the grader noted from this response, to compare with in later steps. */
   noted?: { what: string; value: unknown }[];
 }
@@ -118,7 +120,7 @@ export interface Verdict {
 
 /** Why a submission could not be run at all: found before any check. */
 export interface Problem {
-  kind: "blanks" | "syntax" | "missing-module" | "no-app" | "import-crash" | "missing-file" | "boot-timeout" | "boot-failed" | "too-big";
+  kind: "blanks" | "syntax" | "missing-module" | "no-app" | "import-crash" | "missing-file" | "boot-timeout" | "boot-failed" | "too-big" | "setup" | "setup-timeout";
   /** One paragraph for the student. */
   message: string;
   hint?: string;
