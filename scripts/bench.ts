@@ -24,13 +24,14 @@
  *
  *   npm run bench [-- --case cli|class|verify|watch|all] [--runs 15] [--students 200] [--subset 24] [--verify visit-counter]
  */
-import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, copyFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { findPython } from "../graders/boot/python.js";
 import { packageFile } from "../graders/paths.js";
+import { cliPhases } from "./benchCli.js";
 import { watchCase } from "./benchWatch.js";
 
 const { values } = parseArgs({
@@ -79,33 +80,7 @@ function coldCli(): void {
   console.log(`  python -c "import flask"   median ${median(floor).toFixed(0)} ms  (${python})`);
   console.log(`  autograde (one exercise)   median ${median(grade).toFixed(0)} ms`);
   console.log(`  ratio ${ratio.toFixed(2)}  (target <= 1.5: ${ratio <= 1.5 ? "met" : "NOT met"})`);
-  cliPhases(cli);
-}
-
-/** The phases of a CLI run, from its timing trace (graders/timing.ts): medians over a few runs. */
-function cliPhases(cli: string[]): void {
-  const traces: Map<string, { at: number; cpu: number }>[] = [];
-  for (let i = 0; i < Math.min(runs, 7); i++) {
-    const { stderr } = spawnSync(process.execPath, cli, { encoding: "utf8", cwd: packageFile("."), env: { ...process.env, AUTOGRADER_TIMING: "1" } });
-    const marks = new Map<string, { at: number; cpu: number }>();
-    for (const line of stderr.split("\n")) {
-      const m = /^autograde: timing: +([\d.]+) ms \(cpu +(\d+) ms\)  (.*)$/.exec(line);
-      if (m) marks.set(m[3]!.startsWith("check ") ? "last check" : m[3]!, { at: Number(m[1]), cpu: Number(m[2]) });
-    }
-    traces.push(marks);
-  }
-  const at = (name: string) => median(traces.map((t) => t.get(name)?.at ?? NaN));
-  const phases: [string, string, string][] = [
-    ["Node's start, until the zygote is spawned", "", "zygote spawned"],
-    ["the zygote imports Flask and warms up", "zygote spawned", "zygote ready"],
-    ["  meanwhile: Node loads the command, the specs and the pipeline", "zygote spawned", "booting"],
-    ["first app: fork, sandbox, student's import", "zygote ready", "app ready"],
-    ["the checks (a restart included)", "app ready", "last check"],
-    ["stop, report, exit", "last check", "exit"],
-  ];
-  console.log(`  where the time goes (AUTOGRADER_TIMING=1, medians of ${traces.length} runs):`);
-  for (const [words, from, to] of phases) console.log(`    ${words.padEnd(64)} ${(at(to) - (from ? at(from) : 0)).toFixed(0).padStart(5)} ms`);
-  console.log(`    the grader's own CPU time (Node)${"".padEnd(32)} ${median(traces.map((t) => t.get("exit")?.cpu ?? NaN)).toFixed(0).padStart(5)} ms`);
+  cliPhases(cli, Math.min(runs, 7));
 }
 
 /** `n` student folders: every other one the solution, the rest the fixtures in turn. */
