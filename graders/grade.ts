@@ -73,10 +73,10 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   const dir = resolve(submissionDir);
   const python = options.python ?? findPython();
 
-  const { problem, source, entry } = lookAtSubmission(dir, p.entries);
+  const { problem, entry } = lookAtSubmission(dir, p.entries);
   if (problem) return notStarted(base, p, problem, started);
   if (!entry) throw new Error("the static look found no entry and no problem"); // lookAtSubmission returns one of them
-  const context: CheckContext = { source };
+  const context: CheckContext = {};
 
   // The app runs on a private copy, removed when grading ends, whatever happened.
   const setup = runnerSetupSteps(p.setup);

@@ -7,7 +7,7 @@ Talks to the grader over a private channel: the stdout it was started with. With
 config (AUTOGRADER_SANDBOX, see sandbox.py) the app is isolated before any student code runs. Before any student
 code runs, that descriptor is duplicated and fd 1 is pointed at stderr, so a student's print()
 lands in the captured output and can never look like a message from this runner. Each message
-is one line of JSON with an "event": ready, problem, exception, routes, endpoint, note, or fatal (the grader's
+is one line of JSON with an "event": ready, problem, scan, exception, routes, endpoint, note, or fatal (the grader's
 environment cannot run any app, e.g. Flask is not installed: not the student's fault).
 """
 
@@ -217,7 +217,7 @@ def report_routes_and_endpoints(app, root):
         except Exception:
             return
         send("endpoint", request=request.headers.get("X-Autograder-Request", ""), endpoint=str(endpoint),
-             function=name, **where)
+             function=name, **where, **state_writes(request.environ))
 
     request_finished.connect(on_finished, app, weak=False)
 
@@ -253,6 +253,46 @@ def load_setup_steps():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+HELPERS = {}
+
+
+def load_helper(filename):
+    """A helper module of the grader's (sourceScan.py, stateWrites.py) under a private name, as
+    load_sandbox does; loaded once per process (the zygote loads them before it forks). None
+    when it cannot be loaded: the app is still graded, with plainer hints."""
+    if filename not in HELPERS:
+        import importlib.util
+
+        try:
+            path = os.path.join(HERE, filename)
+            spec = importlib.util.spec_from_file_location("_autograder_" + filename[:-3], path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        except Exception:
+            module = None
+        HELPERS[filename] = module
+    return HELPERS[filename]
+
+
+def scan_source(entry, root):
+    """The source scan (sourceScan.py), before any student code runs: its event is the first of
+    its kind, the only one the grader believes. Exits when blanks are left to fill in."""
+    scanner = load_helper("sourceScan.py")
+    if scanner is None:
+        send("scan")
+    elif scanner.report(entry, root, send):
+        sys.exit(0)
+    writes = load_helper("stateWrites.py")
+    if writes is not None:
+        writes.watch(root)
+
+
+def state_writes(environ):
+    """The student's session and cookie writes during one request (stateWrites.py)."""
+    writes = HELPERS.get("stateWrites.py")
+    return {"writes": writes.of(environ)} if writes is not None else {}
 
 
 def sandbox_from_environment():
@@ -329,6 +369,8 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None):
     sys.path[:] = grader_path(sys.path, root, os.getcwd())
     config = sandbox if sandbox is not None else sandbox_from_environment()
     sandbox_module = import_grader_modules(isolating=config is not None)
+    load_helper("sourceScan.py")
+    load_helper("stateWrites.py")
     setup_steps = load_setup_steps() if setup else None
     notes = set()
     neutralise_run(notes)
@@ -343,6 +385,7 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None):
 
     from werkzeug.serving import make_server
 
+    scan_source(entry, root)
     if setup_steps is not None:
         setup_steps.run(setup, root, lambda: find_app(import_entry(entry, root), attribute), send, use_channel, describe)
     module = import_entry(entry, root)

@@ -6,7 +6,8 @@ import type { FieldFill } from "../spec/types.js";
 import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/plan.js";
 import { capture, captureWords, evaluate, type Observation } from "../verdict/evaluate.js";
 import { combineHints, diagnose, STUCK_VIEW_HINT, type Symptom } from "../verdict/hints.js";
-import type { AppException, Exchange, JarEntry, SourceLocation, SourceText, StepAction } from "../verdict/types.js";
+import { stateConcern, stateWriteFinding, type RequestWrites } from "../verdict/stateWrites.js";
+import type { AppException, Exchange, JarEntry, SourceLocation, StepAction } from "../verdict/types.js";
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse, type JarCookie } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
@@ -40,16 +41,16 @@ export interface CheckOutcome {
 
 let requestCounter = 0;
 
-/** What the grader knows about the submission besides the running app. */
-export interface CheckContext {
-  /** The entry file's source, for hints that quote it. */
-  source?: SourceText;
-}
+/**
+ * What the grader knows about the submission besides the running app (nothing at present: what
+ * the source shows comes with the app, RunningApp.scan, read before its code ran).
+ */
+export interface CheckContext {}
 
 export async function runCheck(check: PlannedCheck, control: AppControl, context: CheckContext = {}): Promise<CheckOutcome> {
   const browsers = new Map<string, Browser>();
   const browser = (name: string) => browsers.get(name) ?? browsers.set(name, new Browser(name)).get(name)!;
-  const record: CheckRecord = { exchanges: [], actions: [], captures: new Map(), origins: new Map(), pages: new Map() };
+  const record: CheckRecord = { exchanges: [], actions: [], captures: new Map(), origins: new Map(), pages: new Map(), sent: [] };
   const { exchanges, actions } = record;
 
   for (const [index, step] of check.steps.entries()) {
@@ -76,6 +77,8 @@ interface CheckRecord {
   origins: Map<string, string>;
   /** Browser name → the page it has open (its last response), for follow and submit steps. */
   pages: Map<string, Page>;
+  /** The requests sent so far, to the app that got each: what their views wrote is asked for when a check fails. */
+  sent: { id: string; app: RunningApp; what: string }[];
 }
 
 const ANSWERED = new Set<Action["kind"]>(["request", "follow", "submit"]);
@@ -173,6 +176,7 @@ async function request(
     ...(via !== undefined && { via }),
   };
   record.exchanges.push(exchange);
+  record.sent.push({ id: requestId, app, what: `${a.request.method} ${a.request.path}` });
   const symptom: Symptom = { method: a.request.method, path: a.request.path, form: exchange.request.form, routes: app.routes, fromPage: via === undefined ? undefined : fromPage };
 
   let response;
@@ -233,10 +237,14 @@ async function request(
   }
   const failures = [...evaluate(a.expect, obs), ...captured.failures];
   if (failures.length === 0) return undefined;
+  const hint = diagnose({ ...symptom, status: response.status, exception }, app.scan);
+  // A request that went as expected but stored the wrong thing: point at the line that wrote it.
+  const concern = exception || hint ? undefined : stateConcern(a.expect, obs);
+  const state = concern ? stateWriteFinding(concern, await writesOf(record.sent.slice(-3), requestId), app.scan) : undefined;
   return {
     message: failures.join("; ") + "." + crashLine(exception),
-    hint: diagnose({ ...symptom, status: response.status, exception }, context.source),
-    location: exception?.location ?? (await answeringView(app, requestId, response.status)),
+    hint: hint ?? state?.hint,
+    location: exception?.location ?? state?.location ?? (await answeringView(app, requestId, response.status)),
   };
 }
 
@@ -270,6 +278,11 @@ async function answeringView(app: RunningApp, requestId: string, status: number)
   if (status === 404 || status === 405) return undefined;
   const view = await app.viewFor(requestId, 200);
   return view?.location ? { ...view.location, label: `the view ${view.function || view.endpoint}` } : undefined;
+}
+
+/** What each of these requests' views wrote (the last one's report may still be on its way). */
+function writesOf(sent: CheckRecord["sent"], last: string): Promise<RequestWrites[]> {
+  return Promise.all(sent.map(async (r) => ({ what: r.what, writes: (await r.app.viewFor(r.id, r.id === last ? 200 : 0))?.writes })));
 }
 
 function crashLine(exception: AppException | undefined): string {
