@@ -22,12 +22,27 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { startDeadline } from "../deadline.js";
 import { mark } from "../timing.js";
 import { packageFile } from "../paths.js";
-import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
-import { baseRunnerEnv, launch, PYTHON_CWD, PYTHON_FLAGS, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
-import { OutputBuffer } from "./output.js";
+import type { AppProcess, BootOutcome, ChannelReader } from "./handshake.js";
+import type { LaunchOptions } from "./launch.js";
+import type { OutputBuffer } from "./output.js";
+import { baseRunnerEnv, PYTHON_CWD, PYTHON_FLAGS } from "./pythonCommand.js";
 import { track, untrack } from "./reaper.js";
 
 const ZYGOTE = packageFile("graders/boot/zygote.py");
+
+/**
+ * The rest of the boot path (the handshake, the cold launcher), loaded on first use: a CLI run
+ * starts the zygote before they load, and they load while it imports Flask. One promise, imports
+ * one after another (concurrent dynamic imports of shared modules trip jest's ESM loader).
+ */
+let bootModules: Promise<typeof import("./handshake.js") & typeof import("./launch.js") & typeof import("./output.js")> | undefined;
+const bootPath = () =>
+  (bootModules ??= (async () => {
+    const handshakeModule = await import("./handshake.js");
+    const launchModule = await import("./launch.js");
+    const outputModule = await import("./output.js");
+    return { ...handshakeModule, ...launchModule, ...outputModule };
+  })());
 
 /** Starts an app: the cold `launch` and the warm launcher share this shape. */
 export type Launcher = (options: LaunchOptions) => Promise<BootOutcome>;
@@ -304,6 +319,7 @@ export class WarmServer {
    * boot it cold); otherwise the outcome is what a cold boot of the same app gives.
    */
   async launch(options: LaunchOptions): Promise<BootOutcome> {
+    const { ChannelReader, OutputBuffer, handshake, runnerArgs, runnerEnv } = await bootPath();
     if (this.dead !== undefined) throw new WarmUnavailable(this.dead);
     const id = ++this.nextId;
     const child: Child = {
@@ -443,6 +459,7 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
   };
 
   const launchWarm: Launcher = async (options) => {
+    const { launch } = await bootPath();
     if (options.cold) {
       stats.cold++;
       return launch(options);
