@@ -120,7 +120,12 @@ async function runApp(p: Plan, base: Base, state: AppState, setupSteps: RunnerSe
   mark("booting");
   const booting = boot();
   // The browsers' modules (tough-cookie and friends) load while Python starts, not before.
-  const [first, { runCheck }] = await Promise.all([booting, import("./drive/runCheck.js")]);
+  // And run once on made-up input meanwhile (drive/warmUp.ts), imported one after the other.
+  const drive = import("./drive/runCheck.js").then(async (module) => {
+    await (await import("./drive/warmUp.js")).warmUpBrowsers();
+    return module;
+  });
+  const [first, { runCheck }] = await Promise.all([booting, drive]);
   const settled = await settleBoot(first, boot);
   mark("app ready");
   if ("problem" in settled) return notStarted(base, p, settled.problem, started);
