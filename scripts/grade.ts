@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `autograde` command. Everything it does is in cli/main.ts, which tests run in process. */
+import * as nodeModule from "node:module";
 import { mark } from "../graders/timing.js";
 import { takeVariable } from "../graders/initialEnvironment.js";
 import { HIDDEN_SPECS_ENV } from "../graders/spec/hiddenEnv.js";
@@ -11,7 +12,8 @@ mark("hidden checks taken out of the environment");
 if (!hidden.scrubbed) process.stderr.write(`autograde: note: ${HIDDEN_SPECS_ENV} stays readable in /proc/${process.pid}/environ on this system.\n`);
 const env = hidden.value === undefined ? process.env : { ...process.env, [HIDDEN_SPECS_ENV]: hidden.value };
 const argv = process.argv.slice(2);
-(await import("./cli/compileCache.js")).enableCompileCache();
+// Node's compile cache where Node has one (>= 22.1); on older Node not even its module loads.
+if ("enableCompileCache" in nodeModule) (await import("./cli/compileCache.js")).enableCompileCache();
 
 // The one Python a run pays for starts now, with its own clean environment (warm.ts), so that its
 // import of Flask overlaps the loading of everything below; main() closes it when the run is

@@ -128,19 +128,9 @@ export class WarmServer {
   static async spawn(python: string, options: WarmOptions = {}): Promise<WarmServer> {
     const dir = mkdtempSync(join(tmpdir(), "autograde-warm-")); // mode 0700: only this user
     const socketPath = join(dir, "z.sock");
-    const server = createServer();
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(socketPath, () => resolve());
-      });
-    } catch (err) {
-      rmSync(dir, { recursive: true, force: true });
-      throw err;
-    }
-    server.unref();
-    // node:child_process rather than execa here: the zygote is started first thing in a CLI
-    // run, and importing execa (~150 ms) would delay the one Python start a run pays for.
+    // Spawned before the socket listens (the zygote connects only when asked to fork, once it is
+    // ready), so that nothing delays the one Python start a run pays for. node:child_process
+    // rather than execa for the same reason: importing execa takes ~150 ms.
     const proc = zygoteProcess(
       spawn(python, [...PYTHON_FLAGS, ZYGOTE, socketPath], {
         detached: true, // own process group
@@ -151,6 +141,24 @@ export class WarmServer {
     );
     mark("zygote spawned");
     track(proc);
+    const server = createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(socketPath, () => resolve());
+      });
+    } catch (err) {
+      try {
+        if (proc.pid) process.kill(-proc.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      await proc.ended;
+      untrack(proc);
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    server.unref();
     const warm = new WarmServer(proc, server, dir, python, options.spawnTimeoutMs ?? SPAWN_TIMEOUT_MS);
     server.on("connection", (socket) => warm.accept(socket));
     warm.started = warm.ready();
