@@ -172,7 +172,8 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
       mark(`graded ${target.exercise}`);
       reporter.onResult(result);
     }
-    await close();
+    // The zygote stops while the report is written; the run ends once it has (below, and finally).
+    const closing = close();
     const { coldBootNote } = await import("../../graders/boot/warm.js");
     const coldNote = warm && coldBootNote(warm.stats);
     if (coldNote) io.stderr.write(`autograde: note: ${coldNote}\n`);
@@ -180,6 +181,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     reporter.onEnd(summarize(results));
     outputs.flush();
     mark("reported");
+    await closing;
     context.results = results;
     // A submission the grader could not grade has no trustworthy score: say so to CI.
     return results.some((r) => r.status === "error") ? EXIT.crashed : EXIT.graded;
