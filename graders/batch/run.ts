@@ -20,6 +20,7 @@ import { specWarnings } from "../spec/warnings.js";
 import type { Spec } from "../spec/types.js";
 import { checkKnown, listExercises, specFile } from "../targets.js";
 import { timeLimitNotSettled } from "../verdict/fault.js";
+import { notGradedAtLimit, usedUpTimeLimit, USED_UP_TIME_LIMIT_HINT } from "../words/faults.js";
 import type { Problem, Result, Verdict } from "../verdict/types.js";
 import { discoverClass, type ClassPlan, type Submission } from "./discover.js";
 import type { StudentRow } from "./gradebook.js";
@@ -316,7 +317,7 @@ async function limited(
 function notFinished(result: Result, seconds: number): Result {
   if (result.status === "error" && result.checks.length === 0) return result;
   const checks = result.checks.map((v): Verdict =>
-    v.status === "fail" ? { ...v, status: "error", points: 0, hint: undefined, message: `Not graded: grading stopped at the time limit. ${v.message}` } : v,
+    v.status === "fail" ? { ...v, status: "error", points: 0, hint: undefined, message: notGradedAtLimit(v.message) } : v,
   );
   return { ...result, status: "error", error: timeLimitNotSettled(seconds), checks, score: checks.reduce((sum, v) => sum + v.points, 0) };
 }
@@ -324,8 +325,8 @@ function notFinished(result: Result, seconds: number): Result {
 function limitProblem(seconds: number): Problem {
   return {
     kind: "boot-timeout",
-    message: `Grading stopped: this submission used up its time limit of ${seconds} s.`,
-    hint: "Look for code that never finishes or takes very long: an endless loop, input(), time.sleep(), or a page that keeps the browser waiting.",
+    message: usedUpTimeLimit(seconds),
+    hint: USED_UP_TIME_LIMIT_HINT,
     locations: [],
   };
 }

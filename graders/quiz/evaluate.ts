@@ -9,6 +9,7 @@
 import { closest } from "../spec/rules.js";
 import type { QuizQuestion } from "../spec/types.js";
 import type { SourceLocation, Verdict } from "../verdict/types.js";
+import * as words from "../words/quiz.js";
 
 /** One `id: answer` line of answers.yaml, in file order. */
 export interface AnswerEntry {
@@ -58,12 +59,12 @@ export type Choice =
 /** Which option an answer names, or why it names none. */
 export function chooseOption(question: QuizQuestion, value: unknown): Choice {
   if (isBlank(value)) return { kind: "missing" };
-  const range = `a to ${letterOf(question.options.length - 1)}`;
-  const howTo = `answer with one letter (${range}) or with the text of one option`;
+  const range = words.optionRange(letterOf(question.options.length - 1));
+  const howTo = words.howToAnswer(range);
   if (Array.isArray(value) || (typeof value === "object" && value !== null)) {
-    return { kind: "not-an-option", why: `your answer is a ${Array.isArray(value) ? "list" : "group of values"}, but each question takes exactly one answer: ${howTo}` };
+    return { kind: "not-an-option", why: words.severalAnswers(Array.isArray(value), howTo) };
   }
-  if (typeof value !== "string") return { kind: "not-an-option", why: `${String(value)} is not one of the options: ${howTo}` };
+  if (typeof value !== "string") return { kind: "not-an-option", why: words.notAnOptionValue(String(value), howTo) };
 
   const options = question.options.map(normalizeAnswer);
   const said = normalizeAnswer(value);
@@ -82,7 +83,7 @@ export function chooseOption(question: QuizQuestion, value: unknown): Choice {
   if (letter !== undefined) {
     const index = letter.charCodeAt(0) - 97;
     if (index < question.options.length) return { kind: "option", index };
-    return { kind: "not-an-option", why: `there is no option ${letter}: this question has options ${range}` };
+    return { kind: "not-an-option", why: words.noSuchLetter(letter, range) };
   }
 
   // "c) app.secret_key", as the starter lists it: fine when the letter and the text agree.
@@ -91,14 +92,13 @@ export function chooseOption(question: QuizQuestion, value: unknown): Choice {
     const index = both[1]!.charCodeAt(0) - 97;
     const named = byText(both[2]!);
     if (named >= 0 && (named === index || index >= question.options.length)) return { kind: "option", index: named };
-    if (named >= 0) return { kind: "not-an-option", why: `the letter ${both[1]} and the text "${question.options[named]}" name different options: give just one of them` };
+    if (named >= 0) return { kind: "not-an-option", why: words.letterAndTextDisagree(both[1]!, question.options[named]!) };
   }
 
   // "app.secret" for "app.secret_key": one option starting with what was written is a good guess too.
   const starts = question.options.filter((o) => said.length >= 3 && normalizeAnswer(o).startsWith(said));
   const near = closest(value.trim(), question.options) ?? (starts.length === 1 ? starts[0] : undefined);
-  const guess = near === undefined ? "" : ` (did you mean "${near}"?)`;
-  return { kind: "not-an-option", why: `"${value.trim()}" is not one of the options${guess}: ${howTo}` };
+  return { kind: "not-an-option", why: words.notAnOption(value.trim(), near, howTo) };
 }
 
 /**
@@ -112,15 +112,14 @@ export function evaluateQuiz(questions: readonly QuizQuestion[], entries: readon
   for (const entry of entries) {
     const id = normalizeId(entry.key);
     const question = ids.get(id);
-    const at = entry.line ? ` (line ${entry.line})` : "";
     if (!question) {
-      const list = questions.length > 1 ? `${questions[0]!.id} to ${questions[questions.length - 1]!.id}` : questions.map((q) => q.id).join("");
-      notes.push(`${file} answers "${entry.key}"${at}, which is not a question of this quiz: that answer is not graded. The questions are ${list}.`);
+      const list = questions.length > 1 ? words.questionRange(questions[0]!.id, questions[questions.length - 1]!.id) : questions.map((q) => q.id).join("");
+      notes.push(words.notAQuestion(file, entry.key, entry.line, list));
       continue;
     }
     const first = given.get(id);
     if (first) {
-      notes.push(`${file} answers ${question.id} twice${first.line ? ` (lines ${first.line} and ${entry.line ?? "?"})` : ""}: only the first answer counts.`);
+      notes.push(words.answeredTwice(file, question.id, first.line, entry.line));
       continue;
     }
     given.set(id, entry);
@@ -131,7 +130,7 @@ export function evaluateQuiz(questions: readonly QuizQuestion[], entries: readon
     return { question, entry, choice: chooseOption(question, entry?.value) };
   });
   if (graded.every((g) => g.choice.kind === "missing")) {
-    notes.unshift(`No question is answered yet. In ${file}, write the letter of the option you choose after each question id, for example "q1: a".`);
+    notes.unshift(words.nothingAnswered(file));
   }
   return { verdicts: graded.map((g) => questionVerdict(g.question, g.entry, g.choice, file)), notes };
 }
@@ -154,21 +153,21 @@ function questionVerdict(question: QuizQuestion, entry: AnswerEntry | undefined,
         ...base,
         status: "fail",
         points: 0,
-        message: `${question.id}: no answer yet. Write the letter of your choice after "${question.id}:" in ${file}.`,
+        message: words.noAnswerYet(question.id, file),
         location,
       };
     case "not-an-option":
-      return { ...base, status: "fail", points: 0, message: `${question.id}: ${choice.why}.`, location };
+      return { ...base, status: "fail", points: 0, message: words.notAChoice(question.id, choice.why), location };
     case "option": {
-      const chosen = `"${question.options[choice.index]}" (${letterOf(choice.index)})`;
+      const chosen = words.chosenOption(String(question.options[choice.index]), letterOf(choice.index));
       if (question.options[choice.index] === question.answer) {
-        return { ...base, status: "pass", points: maxPoints, message: `${question.id}: right, ${chosen}.` };
+        return { ...base, status: "pass", points: maxPoints, message: words.rightAnswer(question.id, chosen) };
       }
       return {
         ...base,
         status: "fail",
         points: 0,
-        message: `${question.id}: ${chosen} is not the right answer.`,
+        message: words.wrongAnswer(question.id, chosen),
         hint: question.explanation,
         location,
       };

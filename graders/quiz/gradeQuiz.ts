@@ -11,15 +11,14 @@ import { readStudentFile } from "../studentFile.js";
 import type { Problem, Result, Verdict } from "../verdict/types.js";
 import { evaluateQuiz, type AnswerEntry } from "./evaluate.js";
 import { nameText, plainData, plainText } from "../verdict/studentText.js";
+import * as words from "../words/quiz.js";
 
 export const ANSWERS_FILE = "answers.yaml";
 
 /** Larger than any list of answers; a file this big is not one. */
 const MAX_BYTES = 256 * 1024;
 
-const FORMAT_HINT =
-  'Write one line per question: its id, a colon, a space, then your answer, e.g. "q1: a". ' +
-  "An answer that starts with a quote must end with the same quote; the simplest is to answer with the letter.";
+const FORMAT_HINT = words.FORMAT_HINT;
 
 export type ReadAnswers = { entries: AnswerEntry[] } | { problem: Problem };
 
@@ -30,14 +29,14 @@ export function readAnswers(dir: string, file = ANSWERS_FILE): ReadAnswers {
     case "file":
       return parseAnswers(read.text, file);
     case "missing":
-      return { problem: missing(dir, file, `There is no ${file} in the exercise folder.`) };
+      return { problem: missing(dir, file, words.noAnswersFile(file)) };
     case "link":
       // Never followed, and nothing of its target is shown: it could be any file the grader can read.
-      return { problem: missing(dir, file, `${file} in the exercise folder is a symbolic link, and the grader never follows one: put the file itself there.`) };
+      return { problem: missing(dir, file, words.answersFileIsLink(file)) };
     case "not-a-file":
-      return { problem: missing(dir, file, `${file} in the exercise folder is not a file.`) };
+      return { problem: missing(dir, file, words.answersFileNotAFile(file)) };
     case "too-big":
-      return { problem: { kind: "syntax", subject: file, message: `${file} is ${Math.round(read.bytes / 1024)} KB: far too big for a list of answers.`, hint: FORMAT_HINT, locations: [] } };
+      return { problem: { kind: "syntax", subject: file, message: words.answersFileTooBig(file, Math.round(read.bytes / 1024)), hint: FORMAT_HINT, locations: [] } };
   }
 }
 
@@ -55,13 +54,13 @@ export function parseAnswers(text: string, file = ANSWERS_FILE): ReadAnswers {
     const opened = quote || bracket ? unclosedLine(text) : undefined;
     const at = opened ? { line: opened, col: 1 } : yamlAt;
     const reason = bracket && opened
-      ? "a [ or { is opened here and never closed (give one answer, without brackets)"
+      ? words.UNCLOSED_BRACKET
       : (REASONS[error.code] ?? `${error.message.split(" at line ")[0]!.replace(/\s+/g, " ").replace(/:$/, "").trim()}`);
     return {
       problem: {
         kind: "syntax",
         subject: file,
-        message: `${file} is not valid YAML${at ? ` (line ${at.line}${opened ? "" : `, column ${at.col}`})` : ""}: ${reason}.`,
+        message: words.notYaml(file, at && { line: at.line, column: opened ? undefined : at.col }, reason),
         hint: FORMAT_HINT,
         locations: at ? [{ file, line: at.line, column: opened ? undefined : at.col }] : [],
       },
@@ -72,12 +71,11 @@ export function parseAnswers(text: string, file = ANSWERS_FILE): ReadAnswers {
   if (root === null || (isScalar(root) && root.value === null)) return { entries: [] };
   if (!isMap(root)) {
     const line = root.range ? lines.linePos(root.range[0]).line : 1;
-    const what = Array.isArray(root.toJSON()) ? "a list" : "a single value";
     return {
       problem: {
         kind: "syntax",
         subject: file,
-        message: `${file} holds ${what}, but it must map each question id to your answer, one per line ("q1: a").`,
+        message: words.notAMapping(file, Array.isArray(root.toJSON())),
         hint: FORMAT_HINT,
         locations: [{ file, line }],
       },
@@ -95,13 +93,7 @@ export function parseAnswers(text: string, file = ANSWERS_FILE): ReadAnswers {
 }
 
 /** What the usual YAML errors mean in an answers file. */
-const REASONS: Record<string, string> = {
-  MISSING_CHAR: "a quote is opened here and never closed",
-  DUPLICATE_KEY: "this question is answered a second time",
-  TAB_AS_INDENT: "a tab starts this line; start each answer at the left edge, without spaces or tabs",
-  MULTILINE_IMPLICIT_KEY: 'this line is not "id: answer" (is the colon, or the space after it, missing?)',
-  UNEXPECTED_TOKEN: "something follows the closing quote; put the answer in the other kind of quotes, or answer with the letter",
-};
+const REASONS = words.YAML_REASONS;
 
 const CLOSING: Record<string, string> = { '"': '"', "'": "'", "[": "]", "{": "}" };
 
@@ -129,8 +121,8 @@ function missing(dir: string, file: string, first: string): Problem {
   return {
     kind: "missing-file",
     subject: file,
-    message: `${first}${others.length ? ` Found instead: ${others.join(", ")}.` : ""}`,
-    hint: `Your answers go in a file named exactly ${file}, at the top of the quiz folder: copy starter/quiz/${file} and fill it in.`,
+    message: words.foundInstead(first, others),
+    hint: words.answersFileHint(file),
     locations: [],
   };
 }
@@ -144,7 +136,6 @@ export function gradeQuiz(spec: Spec, submissionDir: string): Result {
   try {
     const read = readAnswers(resolve(submissionDir));
     if ("problem" in read) {
-      const short = read.problem.kind === "missing-file" ? `${ANSWERS_FILE} is missing` : `${ANSWERS_FILE} could not be read`;
       const checks: Verdict[] = questions.map((q) => ({
         id: q.id,
         title: q.text,
@@ -153,7 +144,7 @@ export function gradeQuiz(spec: Spec, submissionDir: string): Result {
         maxPoints: q.points ?? 1,
         advisory: false,
         visibility: "visible",
-        message: `Not graded: ${short}.`,
+        message: words.notGraded(ANSWERS_FILE, read.problem.kind === "missing-file"),
         hint: read.problem.hint,
         exchanges: [],
         durationMs: 0,

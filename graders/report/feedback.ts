@@ -6,6 +6,7 @@ import type { Exchange, Problem, Result, SourceLocation, StepAction, Verdict } f
 import { plainText } from "../verdict/studentText.js";
 import { checkNotRun, problemHeadline } from "../words/startup.js";
 import { graderError } from "../words/faults.js";
+import * as words from "../words/report.js";
 
 export interface FeedbackOptions {
   /** Show the details of hidden / after-due-date checks (teachers, or once results are released). */
@@ -27,7 +28,7 @@ export function isConcealed(verdict: Verdict, reveal = false): boolean {
 /** The feedback for one check. For a visible pass this is just its rationale. */
 export function checkFeedback(verdict: Verdict, options: FeedbackOptions = {}): string {
   if (isConcealed(verdict, options.reveal)) {
-    return `Hidden check: ${verdict.status === "pass" ? "passed" : verdict.status === "skip" ? "skipped" : "failed"}.`;
+    return words.hiddenCheck(verdict.status);
   }
   if (verdict.status === "pass") return verdict.message;
   // The Problem is shown once per result; repeating it under every check would bury it.
@@ -37,8 +38,8 @@ export function checkFeedback(verdict: Verdict, options: FeedbackOptions = {}): 
   if (verdict.status === "skip") return verdict.message;
 
   const lines = [verdict.message];
-  if (verdict.exchanges.length > 0 || verdict.actions?.length) lines.push("What the grader did:", ...indent(exchangesText(verdict.exchanges, verdict.actions)));
-  if (verdict.location) lines.push(`Look at ${formatLocation(verdict.location)}${verdict.location.label ? ` (${verdict.location.label})` : ""}.`);
+  if (verdict.exchanges.length > 0 || verdict.actions?.length) lines.push(words.WHAT_THE_GRADER_DID, ...indent(exchangesText(verdict.exchanges, verdict.actions)));
+  if (verdict.location) lines.push(words.lookAt(formatLocation(verdict.location), verdict.location.label));
   if (verdict.hint) lines.push(hintLine(verdict.hint));
   return lines.join("\n");
 }
@@ -110,13 +111,13 @@ export function exchangesText(exchanges: readonly Exchange[], actions: readonly 
   if (hidden.length > 0) {
     lines.push(
       hidden.every((e) => e.exchange)
-        ? `(${hidden.length} earlier request${hidden.length === 1 ? "" : "s"} not shown)`
-        : `(steps 1 to ${hidden.at(-1)!.step} not shown)`,
+        ? words.earlierRequestsNotShown(hidden.length)
+        : words.earlierStepsNotShown(hidden.at(-1)!.step),
     );
   }
   // A session is shown when it changes (so a login or logout shows), and at the end when there
   // is one: "none" under every request of a check that is not about the session is noise.
-  let previousSession = "none";
+  let previousSession = words.NO_SESSION;
   const lastExchange = [...shown].reverse().find((e) => e.exchange)?.exchange;
   for (const { step, exchange, action } of shown) {
     if (action) {
@@ -127,11 +128,11 @@ export function exchangesText(exchanges: readonly Exchange[], actions: readonly 
     lines.push(`${step}. ${requestLine(exchange!, manyBrowsers)}`);
     const details = responseLines(exchange!, last);
     if (exchange!.session !== undefined) {
-      const session = exchange!.session === null ? "none" : formatSession(exchange!.session);
-      if (session !== previousSession || (last && exchange!.session !== null)) details.push(`session: ${session}`);
+      const session = exchange!.session === null ? words.NO_SESSION : formatSession(exchange!.session);
+      if (session !== previousSession || (last && exchange!.session !== null)) details.push(words.sessionLine(session));
       previousSession = session;
     }
-    for (const { what, value } of exchange!.noted ?? []) details.push(`noted ${truncate(JSON.stringify(value) ?? String(value), 60)}: ${what}`);
+    for (const { what, value } of exchange!.noted ?? []) details.push(words.notedLine(truncate(JSON.stringify(value) ?? String(value), 60), what));
     lines.push(...details.map((line) => `   ${line}`));
   }
   return lines;
@@ -149,23 +150,22 @@ function responseLines(exchange: Exchange, last: boolean): string[] {
   const lines: string[] = [];
   const response = exchange.response;
   if (!response) {
-    lines.push(`→ no response: ${exchange.failure ?? "the app did not answer"}`);
+    lines.push(words.noResponse(exchange.failure));
   } else {
     let line = `→ ${response.status}`;
-    if (response.location) line += `, redirects to ${response.location}`;
+    if (response.location) line += words.redirectsTo(response.location);
     // Only the last page is quoted: it is the one the failure is about. A redirect's page and
     // the error page of a crash say nothing the status and the exception do not.
     if (last && response.text && !response.location && !exchange.exception) {
-      line += `, page: "${truncate(response.text, PAGE_TEXT_LIMIT)}"`;
+      line += words.pageQuoted(truncate(response.text, PAGE_TEXT_LIMIT));
     }
     lines.push(line);
     const { set, deleted } = cookieChanges(response.setCookies);
-    if (set.length > 0) lines.push(`sets cookie${set.length === 1 ? "" : "s"}: ${set.join(", ")}`);
-    if (deleted.length > 0) lines.push(`deletes cookie${deleted.length === 1 ? "" : "s"}: ${deleted.join(", ")}`);
+    if (set.length > 0) lines.push(words.setsCookies(set));
+    if (deleted.length > 0) lines.push(words.deletesCookies(deleted));
   }
   if (exchange.exception) {
-    const where = exchange.exception.location ? ` at ${formatLocation(exchange.exception.location)}` : "";
-    lines.push(`your app raised ${exchange.exception.summary}${where}`);
+    lines.push(words.appRaised(exchange.exception.summary, exchange.exception.location && formatLocation(exchange.exception.location)));
   }
   return lines;
 }
@@ -197,9 +197,7 @@ function formatSession(session: Record<string, unknown>): string {
   return truncate(JSON.stringify(session, null, 1).replace(/\n\s*/g, " ").replace(/^\{ /, "{").replace(/ \}$/, "}"), PAGE_TEXT_LIMIT);
 }
 
-function hintLine(hint: string): string {
-  return /^hint:/i.test(hint) ? hint : `Hint: ${hint}`;
-}
+const hintLine = words.hintLine;
 
 function truncate(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit)}…` : text;

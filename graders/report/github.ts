@@ -18,6 +18,7 @@ import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { checkLocation, repoLocation, type RepoLocation } from "./where.js";
 import { actionsSafe } from "../verdict/studentText.js";
 import { ANOTHER_BLANK, problemTitle } from "../words/startup.js";
+import * as words from "../words/report.js";
 
 export type AnnotationLevel = "error" | "warning" | "notice";
 
@@ -70,8 +71,8 @@ export function plannedAnnotations(summary: Summary, options: { reveal?: boolean
 function moreAnnotation(left: number): Annotation {
   return {
     level: "notice",
-    title: "Autograding: more in the summary",
-    message: `${left} more ${left === 1 ? "problem is" : "problems are"} not annotated here (GitHub shows 10 errors and 10 warnings per step): the step summary on the run's page lists every check with its feedback.`,
+    title: words.MORE_IN_SUMMARY_TITLE,
+    message: words.moreNotAnnotated(left),
   };
 }
 
@@ -79,7 +80,7 @@ export function resultAnnotations(result: Result, options: { reveal?: boolean; r
   const annotations: Annotation[] = [];
   const exercise = result.exercise;
   if (result.status === "error") {
-    annotations.push({ level: "error", title: `${exercise}: could not be graded`, message: graderErrorText(result) });
+    annotations.push({ level: "error", title: `${exercise}: ${words.COULD_NOT_BE_GRADED}`, message: graderErrorText(result) });
   }
   if (result.problem) {
     const title = `${exercise}: ${problemTitle(result.problem)}`;
@@ -114,8 +115,8 @@ function checkAnnotation(result: Result, verdict: Verdict, options: { reveal?: b
 }
 
 export function totalAnnotation(summary: Summary): Annotation {
-  const incomplete = summary.results.some((r) => r.status === "error") ? " (incomplete: the grader could not grade everything)" : "";
-  return { level: "notice", title: "Autograding", message: `Points ${formatPoints(summary.score)}/${formatPoints(summary.maxScore)}${incomplete}` };
+  const incomplete = summary.results.some((r) => r.status === "error") ? words.INCOMPLETE : "";
+  return { level: "notice", title: words.TOTAL_TITLE, message: words.pointsTotal(formatPoints(summary.score), formatPoints(summary.maxScore), incomplete) };
 }
 
 /** One workflow command line, escaped as the runner unescapes it. */

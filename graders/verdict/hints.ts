@@ -9,6 +9,7 @@
  */
 import { secretKeyFinding } from "./secretKey.js";
 import type { AppException, SourceScan, AppRoute } from "./types.js";
+import * as words from "../words/hints.js";
 
 export interface Symptom {
   method: string;
@@ -31,13 +32,9 @@ interface Rule {
 const raised = (type: string, text?: RegExp) => (s: Symptom) =>
   s.exception?.type === type && (!text || text.test(s.exception.summary));
 
-export const SECRET_KEY_HINT =
-  'Flask needs a secret key to sign the session cookie. Set it once, right after creating the app: app.secret_key = "some long random text". ' +
-  'Set it at the top level of the file, not inside a function and not under if __name__ == "__main__" (the grader, like flask run, never runs that part).';
-
-/** A request that got no answer within the request time limit. */
-export const STUCK_VIEW_HINT =
-  "The view seems stuck: look for an endless loop, input(), or a long time.sleep() in the code that answers this page.";
+// The words live in graders/words/hints.ts; these two are used by name elsewhere.
+export const SECRET_KEY_HINT = words.SECRET_KEY_HINT;
+export const STUCK_VIEW_HINT = words.STUCK_VIEW_HINT;
 
 const RULES: Rule[] = [
   {
@@ -45,7 +42,7 @@ const RULES: Rule[] = [
     matches: raised("OperationalError", /no such table: /),
     hint: (s) => {
       const table = s.exception!.summary.split("no such table: ")[1]?.split(/\s/)[0] ?? "";
-      return `The database has no table "${table.slice(0, 60)}": the code that creates your tables (your init-db command, schema.sql) must create it too. Check its CREATE TABLE statements and the table's spelling.`;
+      return words.noSuchTable(table.slice(0, 60));
     },
   },
   {
@@ -58,9 +55,9 @@ const RULES: Rule[] = [
     hint: (s, scan) => {
       const line = scanLine(s.exception?.location, scan);
       if (line && scan!.setCookieLines.includes(line)) {
-        return `${scan!.file} line ${line} gives set_cookie a value that is not text. A cookie holds text only: convert it first, e.g. response.set_cookie("count", str(count)), and int(...) it back when you read it.`;
+        return words.cookieValueNotText(words.atLine(scan!.file, line));
       }
-      return 'A function that works on text got something else (a number or None). If it is set_cookie: a cookie value must be text, so write str(value).';
+      return words.NOT_TEXT_HINT;
     },
   },
   {
@@ -68,11 +65,11 @@ const RULES: Rule[] = [
     hint: (s, scan) => {
       const key = s.exception!.message;
       const line = scanLine(s.exception?.location, scan);
-      const where = line ? `${scan!.file} line ${line}` : "Your code";
+      const where = line ? words.atLine(scan!.file, line) : words.YOUR_CODE;
       if (line && scan!.removeLines.includes(line)) {
-        return `${where} removes ${key} when it is not there (nobody logged in, or nothing saved yet). Remove it with .pop(${key}, None): the None means "if it is there".`;
+        return words.removesMissingKey(where, key);
       }
-      return `${where} reads ${key} with square brackets, where it was not there yet (nothing saved, or a form field or cookie that was not sent). Read it with .get(${key}) instead, with a default where one makes sense (like 0 for a count).`;
+      return words.readsMissingKey(where, key);
     },
   },
   {
@@ -82,34 +79,33 @@ const RULES: Rule[] = [
       const name = flaskNameOf(s.exception!)!;
       const module = FLASK_NAMES.get(name)!;
       const current = scan?.imports[module];
-      const line = current ? `from ${module} import ${current}, ${name}` : `from ${module} import ${name}`;
-      return `Python does not know the name ${name}: it comes from ${module} and must be imported before it is used. Write ${line} at the top of the file.`;
+      return words.notImported(name, module, words.importLine(module, name, current));
     },
   },
   {
     matches: raised("NameError"),
     hint: (s) => {
       const name = /name '([^']+)'/.exec(s.exception!.message)?.[1];
-      return `Python does not know the name ${name ?? "used here"}: check its spelling, and that it is imported or given a value before this line runs.`;
+      return words.unknownName(name);
     },
   },
   {
     matches: raised("TypeError", /did not return a valid response|returned None/),
-    hint: () => "A view function must return the page (a string, render_template(...) or redirect(...)). Did you forget `return`?",
+    hint: () => words.NO_RETURN_HINT,
   },
   {
     // Before the None rule: a view named `session` shadows Flask's, whatever way it is then used.
     matches: (s) => ["TypeError", "AttributeError"].some((t) => raised(t, /'function' object|argument of type 'function'/)(s)),
-    hint: () => "Something that should be Flask's session is a function here: is one of your view functions (or an import) named `session`?",
+    hint: () => words.SESSION_SHADOWED_HINT,
   },
   {
     matches: (s) =>
       raised("TypeError", /can only concatenate str|unsupported operand.*NoneType|'NoneType' object/)(s) || raised("AttributeError", /'NoneType' object/)(s),
-    hint: () => "A value you read was None (nothing stored yet). Give .get() a default, e.g. request.cookies.get(\"theme\", \"light\").",
+    hint: () => words.NONE_VALUE_HINT,
   },
   {
     matches: raised("BuildError"),
-    hint: () => "url_for() was given an endpoint that does not exist: use the name of the view function, e.g. url_for(\"login\").",
+    hint: () => words.BUILD_ERROR_HINT,
   },
   {
     matches: raised("AttributeError", /has_key/),
@@ -117,45 +113,33 @@ const RULES: Rule[] = [
       // Name the student's own key and dictionary, read from the line that failed.
       const line = scanLine(s.exception?.location, scan);
       const found = line ? scan!.hasKey.find((h) => h.line === line) : undefined;
-      const test = found ? `${found.key} in ${found.object}` : "key in session";
-      return `.has_key() is from Python 2 and no longer exists. Test whether a key is there with the in operator: ${test}.`;
+      return words.hasKey(found ? words.keyTest(found.key, found.object) : words.KEY_IN_SESSION);
     },
   },
   {
     // The path came from the student's own page: the page and the routes disagree, not the spec.
     matches: (s) => s.status === 404 && s.fromPage !== undefined,
-    hint: (s) => {
-      const routes = s.routes?.map((r) => r.rule);
-      const listed = routes === undefined ? "" : routes.length ? ` (the routes your app has: ${routes.join(", ")})` : " (your app has no routes at all)";
-      const what = s.fromPage === "form" ? `form sends to ${s.path.split("?")[0]} (its action=)` : `link goes to ${s.path.split("?")[0]} (its href=)`;
-      return `Your page's ${what}, but no route of your app answers there${listed}. Make the page and the route agree: url_for("view_name") writes the right address for you.`;
-    },
+    hint: (s) => words.pageAndRouteDisagree(s.fromPage!, s.path.split("?")[0]!, s.routes?.map((r) => r.rule)),
   },
   {
     matches: (s) => s.status === 404,
-    hint: (s) => {
-      const routes = s.routes?.map((r) => r.rule);
-      const listed = routes === undefined ? "" : routes.length ? ` The routes your app has: ${routes.join(", ")}.` : " Your app has no routes at all.";
-      return `There is no page at ${s.path}: no @app.route("${s.path}") in your app.${listed} Give the view that should answer it the route "${s.path}", spelt exactly like that.`;
-    },
+    hint: (s) => words.noRoute(s.path, s.routes?.map((r) => r.rule)),
   },
   {
     matches: (s) => s.status === 405,
     hint: (s) => {
       const allowed = s.routes?.find((r) => r.rule === s.path)?.methods ?? [];
-      const now = allowed.length ? ` (it allows only ${allowed.join(" and ")})` : "";
       const methods = [...new Set([...allowed.filter((m) => m !== s.method), s.method])].map((m) => `"${m}"`).join(", ");
-      return `The route ${s.path} does not accept ${s.method}${now}. Allow it in the route: @app.route("${s.path}", methods=[${methods}]).`;
+      return words.methodNotAllowed(s.path, s.method, allowed, methods);
     },
   },
   {
     matches: (s) => s.status === 400 && s.form !== undefined,
-    hint: (s) =>
-      `Flask answered 400 (bad request): your code read a form field that was not sent. The grader sends ${Object.keys(s.form!).map((k) => `"${k}"`).join(", ")}: check the name in request.form[...] .`,
+    hint: (s) => words.formFieldNotSent(Object.keys(s.form!)),
   },
   {
     matches: (s) => s.status === 400,
-    hint: () => 'Flask answered 400 (bad request): request.cookies["name"] or request.form["name"] fails when the value is missing. Use .get("name", default).',
+    hint: () => words.BAD_REQUEST_HINT,
   },
 ];
 
@@ -170,7 +154,7 @@ export function diagnose(symptom: Symptom, scan?: SourceScan): string | undefine
  */
 export function combineHints(instructor: string | undefined, diagnosis: string | undefined): string | undefined {
   if (!instructor || !diagnosis) return instructor ?? diagnosis;
-  return `${instructor}\nWhat the grader saw: ${diagnosis}`;
+  return words.withDiagnosis(instructor, diagnosis);
 }
 
 /** Names a beginner uses from Flask (or the packages it brings) without importing them, and where they live. */

@@ -1,13 +1,14 @@
 /**
  * Pointing a failed expectation about the session or a cookie at the student's line that wrote
  * it (the runner records each write made while answering a request, see boot/stateWrites.py),
- * and the words for it. Pure: the expectations, what came back and the records in, a hint and a
+ * and which words fit (graders/words/stateWrites.ts). Pure: the expectations, what came back and the records in, a hint and a
  * location out. Used only when the request itself went as expected (no crash, the right status):
  * then what it stored is what is wrong.
  */
 import type { Expectations } from "../spec/types.js";
 import { evaluate, type Observation } from "./evaluate.js";
 import type { SourceLocation, SourceScan, StateWrite } from "./types.js";
+import * as words from "../words/stateWrites.js";
 
 /** Which stored state the failed expectations were about: the session, and cookies by name. */
 export interface StateConcern {
@@ -30,25 +31,6 @@ export function stateConcern(expect: Expectations | undefined, obs: Observation)
 }
 
 const MAX_NAMED = 3;
-
-/** One write in words: `app.py line 9 writes session['visits']`. */
-function writeWords(w: StateWrite): string {
-  const at = `${w.location.file} line ${w.location.line}`;
-  switch (w.kind) {
-    case "session-set":
-      return `${at} writes session[${w.key ?? "..."}]`;
-    case "session-delete":
-      return w.key ? `${at} removes session[${w.key}]` : `${at} removes a key from the session`;
-    case "session-clear":
-      return `${at} clears the session`;
-    case "session-update":
-      return `${at} updates the session`;
-    case "set-cookie":
-      return `${at} sets the cookie ${w.key ?? ""}`.trimEnd();
-    case "delete-cookie":
-      return `${at} deletes the cookie ${w.key ?? ""}`.trimEnd();
-  }
-}
 
 const isSession = (w: StateWrite) => w.kind.startsWith("session-");
 /** `'theme'` (Python's repr of the name) is the cookie `theme`. */
@@ -78,36 +60,33 @@ export function stateWriteFinding(
   const known = requests.filter((r): r is Required<RequestWrites> => r.writes !== undefined);
   if (known.length === 0) return undefined;
   const relevant = (r: Required<RequestWrites>) => r.writes.filter((w) => (concern.session && isSession(w)) || concern.cookies.some((c) => isCookie(c)(w)));
-  const what = concern.session ? "the session" : `the cookie ${concern.cookies.map((c) => `"${c}"`).join(", ")}`;
+  const what = concern.session ? words.THE_SESSION : words.theCookies(concern.cookies);
   const steps = known.map((r) => {
     const found = relevant(r);
-    return `${r.what}: ${found.length ? found.slice(-MAX_NAMED).map(writeWords).join(", then ") : "nothing"}`;
+    return words.requestWrote(r.what, found.slice(-MAX_NAMED).map(words.writeWords));
   });
   const last = known.flatMap(relevant).at(-1);
   if (last) {
     return {
-      hint: `What your code wrote to ${what}, request by request: ${steps.join("; ")}. Look at the last line that wrote it, and at the requests that wrote nothing.`,
-      location: { ...last.location, label: writeWords(last).replace(/^.* line \d+ /, "it ") },
+      hint: words.wroteByRequest(what, steps),
+      location: { ...last.location, label: words.writeLabel(last) },
     };
   }
   const uncalled = scan?.uncalled.find((u) => (concern.session ? /^session\./ : /set_cookie|delete_cookie/).test(u.text));
   if (uncalled) {
     return {
-      hint: `${scan!.file} line ${uncalled.line} names ${uncalled.text} without calling it, so it does nothing: add the brackets, ${uncalled.text}().`,
-      location: { file: scan!.file, line: uncalled.line, label: `${uncalled.text} is never called` },
+      hint: words.notCalled(`${scan!.file} line ${uncalled.line}`, uncalled.text),
+      location: { file: scan!.file, line: uncalled.line, label: words.notCalledLabel(uncalled.text) },
     };
   }
-  const how = concern.session ? "session[key] = ..., session.pop(...), session.clear()" : "response.set_cookie(...), response.delete_cookie(...)";
-  const none = `No line of yours wrote to ${what} (${how}) in these requests: ${known.map((r) => r.what).join(", ")}.`;
+  const how = concern.session ? words.SESSION_WRITES : words.COOKIE_WRITES;
+  const none = words.noWrites(what, how, known.map((r) => r.what));
   // Stored, but elsewhere: a cookie of its own where the session was expected, or the reverse.
   const elsewhere = known.flatMap((r) => r.writes.filter((w) => isSession(w) !== concern.session)).at(-1);
   if (elsewhere) {
-    const instead = concern.session
-      ? "and a cookie of your own is not Flask's session: store the value with session[key] = value."
-      : "and Flask's session is not a cookie of your own: set the cookie with response.set_cookie(name, value) on the response the view returns.";
     return {
-      hint: `${none} Instead, ${writeWords(elsewhere)}, ${instead}`,
-      location: { ...elsewhere.location, label: writeWords(elsewhere).replace(/^.* line \d+ /, "it ") },
+      hint: words.wroteElsewhere(none, elsewhere, concern.session),
+      location: { ...elsewhere.location, label: words.writeLabel(elsewhere) },
     };
   }
   return { hint: none };

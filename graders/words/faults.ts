@@ -46,3 +46,12 @@ export function graderError(exercise: string, error: string | undefined): string
 function firstLine(text: string): string {
   return text.split("\n")[0]!.replace(/\.$/, "");
 }
+
+// ---- A batch submission's time limit (graders/batch/run.ts) ----
+
+/** A check that had not passed when the time limit ran out twice: not the student's failure. */
+export const notGradedAtLimit = (message: string): string => `Not graded: grading stopped at the time limit. ${message}`;
+/** The problem of a submission that used up its whole time limit (on both tries). */
+export const usedUpTimeLimit = (seconds: number): string => `Grading stopped: this submission used up its time limit of ${seconds} s.`;
+export const USED_UP_TIME_LIMIT_HINT =
+  "Look for code that never finishes or takes very long: an endless loop, input(), time.sleep(), or a page that keeps the browser waiting.";

@@ -1,0 +1,36 @@
+/**
+ * Words that frame feedback in the reports: the lines around a check's own message (the steps
+ * list, where to look, the hint) and the notes a report adds (hidden checks, GitHub's
+ * annotation limit, the total). graders/report/ lays them out per format.
+ */
+
+export const hiddenCheck = (status: "pass" | "skip" | string): string =>
+  `Hidden check: ${status === "pass" ? "passed" : status === "skip" ? "skipped" : "failed"}.`;
+export const WHAT_THE_GRADER_DID = "What the grader did:";
+export const lookAt = (place: string, label: string | undefined): string => `Look at ${place}${label ? ` (${label})` : ""}.`;
+/** A hint as its own line; a hint that already starts with "Hint:" is kept as written. */
+export const hintLine = (hint: string): string => (/^hint:/i.test(hint) ? hint : `Hint: ${hint}`);
+
+// ---- The steps list (feedback.ts's exchangesText) ----
+
+export const earlierRequestsNotShown = (n: number): string => `(${n} earlier request${n === 1 ? "" : "s"} not shown)`;
+export const earlierStepsNotShown = (last: number): string => `(steps 1 to ${last} not shown)`;
+export const NO_SESSION = "none";
+export const sessionLine = (session: string): string => `session: ${session}`;
+export const notedLine = (value: string, what: string): string => `noted ${value}: ${what}`;
+export const noResponse = (failure: string | undefined): string => `→ no response: ${failure ?? "the app did not answer"}`;
+export const redirectsTo = (location: string): string => `, redirects to ${location}`;
+export const pageQuoted = (text: string): string => `, page: "${text}"`;
+export const setsCookies = (names: readonly string[]): string => `sets cookie${names.length === 1 ? "" : "s"}: ${names.join(", ")}`;
+export const deletesCookies = (names: readonly string[]): string => `deletes cookie${names.length === 1 ? "" : "s"}: ${names.join(", ")}`;
+export const appRaised = (summary: string, where: string | undefined): string => `your app raised ${summary}${where ? ` at ${where}` : ""}`;
+
+// ---- GitHub annotations (github.ts) ----
+
+export const COULD_NOT_BE_GRADED = "could not be graded";
+export const MORE_IN_SUMMARY_TITLE = "Autograding: more in the summary";
+export const moreNotAnnotated = (left: number): string =>
+  `${left} more ${left === 1 ? "problem is" : "problems are"} not annotated here (GitHub shows 10 errors and 10 warnings per step): the step summary on the run's page lists every check with its feedback.`;
+export const TOTAL_TITLE = "Autograding";
+export const INCOMPLETE = " (incomplete: the grader could not grade everything)";
+export const pointsTotal = (score: string, max: string, incomplete: string): string => `Points ${score}/${max}${incomplete}`;
