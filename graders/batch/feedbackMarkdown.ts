@@ -6,6 +6,7 @@ import { checkFeedback, formatPoints, graderErrorText, problemText } from "../re
 import type { Result, Verdict } from "../verdict/types.js";
 import type { StudentRow } from "./gradebook.js";
 import { nameText } from "../verdict/studentText.js";
+import * as words from "../words/report.js";
 
 const MARKS: Record<Verdict["status"], string> = { pass: "✅", fail: "❌", skip: "➖", error: "⚠️" };
 
@@ -16,28 +17,28 @@ export interface FeedbackMarkdownOptions {
 }
 
 export function feedbackMarkdown(row: StudentRow, options: FeedbackMarkdownOptions = {}): string {
-  const lines = [`# Feedback for ${escapeInline(nameText(row.student))}`, ""];
+  const lines = [words.feedbackFor(escapeInline(nameText(row.student))), ""];
   if (row.status === "no submission") {
-    lines.push(`No submission was found in your folder: ${escapeInline(row.reason ?? "nothing to grade")}.`, "");
+    lines.push(words.noSubmission(escapeInline(row.reason ?? words.NOTHING_TO_GRADE)), "");
     return lines.join("\n");
   }
   const max = row.results.reduce((sum, r) => sum + r.maxScore, 0);
-  if (row.status === "graded") lines.push(`**Total: ${formatPoints(row.total ?? 0)} / ${formatPoints(max)} points.**`, "");
-  else lines.push("**Some of your work could not be graded (not your fault): the total is not final.**", "");
-  if (options.trace) lines.push(`What the grader's browsers saw, step by step: [your trace](<${options.trace}>) (open it in a browser).`, "");
+  if (row.status === "graded") lines.push(words.totalPoints(formatPoints(row.total ?? 0), formatPoints(max)), "");
+  else lines.push(words.TOTAL_NOT_FINAL, "");
+  if (options.trace) lines.push(words.traceLink(options.trace), "");
   for (const result of row.results) lines.push(...resultSection(result, row.paths[result.exercise], options), "");
-  if (row.missing.length) lines.push(`No folder was found for: ${row.missing.join(", ")} (0 points).`, "");
+  if (row.missing.length) lines.push(words.noFolderFor(row.missing), "");
   return lines.join("\n");
 }
 
 function resultSection(result: Result, path: string | undefined, options: { reveal?: boolean }): string[] {
-  const lines = [`## ${escapeInline(result.title)} (${result.exercise}): ${result.status === "error" ? "not graded" : `${formatPoints(result.score)} / ${formatPoints(result.maxScore)}`}`, ""];
-  if (path) lines.push(`Folder: ${codeSpan(nameText(path))}`, "");
+  const lines = [`## ${escapeInline(result.title)} (${result.exercise}): ${result.status === "error" ? words.NOT_GRADED : `${formatPoints(result.score)} / ${formatPoints(result.maxScore)}`}`, ""];
+  if (path) lines.push(words.folderLine(codeSpan(nameText(path))), "");
   if (result.status === "error") lines.push(...fenced(graderErrorText(result)), "");
   for (const note of result.notes) lines.push(`> ${escapeInline(note)}`, "");
   if (result.problem) lines.push(...fenced(problemText(result.problem)), "");
   for (const verdict of result.checks) {
-    const points = verdict.advisory ? "advice" : `${formatPoints(verdict.points)} / ${formatPoints(verdict.maxPoints)}`;
+    const points = verdict.advisory ? words.ADVICE : `${formatPoints(verdict.points)} / ${formatPoints(verdict.maxPoints)}`;
     lines.push(`- ${MARKS[verdict.status]} **${escapeInline(verdict.title)}** (${points})`);
     const text = checkFeedback(verdict, { reveal: options.reveal, problem: result.problem });
     if (verdict.status !== "pass" && text) lines.push("", ...fenced(text).map((l) => (l ? `  ${l}` : l)), "");

@@ -20,7 +20,7 @@ import { specWarnings } from "../spec/warnings.js";
 import type { Spec } from "../spec/types.js";
 import { checkKnown, listExercises, specFile } from "../targets.js";
 import { timeLimitNotSettled } from "../verdict/fault.js";
-import { notGradedAtLimit, usedUpTimeLimit, USED_UP_TIME_LIMIT_HINT } from "../words/faults.js";
+import { didNotWindDown, notGradedAtLimit, usedUpTimeLimit, USED_UP_TIME_LIMIT_HINT } from "../words/faults.js";
 import type { Problem, Result, Verdict } from "../verdict/types.js";
 import { discoverClass, type ClassPlan, type Submission } from "./discover.js";
 import type { StudentRow } from "./gradebook.js";
@@ -299,7 +299,7 @@ async function limited(
       score: 0,
       maxScore,
       status: "error",
-      error: `The grader did not finish within ${WIND_DOWN_MS / 1000} s after the time limit of ${seconds} s had stopped the app.`,
+      error: didNotWindDown(WIND_DOWN_MS / 1000, seconds),
       notes: [],
       checks: [],
       durationMs: seconds * 1000 + WIND_DOWN_MS,

@@ -3,16 +3,12 @@
  * changed, in words ("first-visit now passes"), and the score. Pure: results in, lines out.
  */
 import type { CheckStatus, Result } from "../verdict/types.js";
+import * as words from "../words/report.js";
 
 /** More lines than this and the change list would push the report off the screen. */
 const MAX_LINES = 12;
 
-const NOW: Record<CheckStatus, string> = {
-  pass: "now passes",
-  fail: "now fails",
-  skip: "is now skipped",
-  error: "could not be graded this time",
-};
+const NOW: Record<CheckStatus, string> = words.NOW_WORDS;
 
 /** The lines that say what changed from `before` to `after`; one line when nothing did. */
 export function describeChanges(before: readonly Result[], after: readonly Result[]): string[] {
@@ -31,14 +27,14 @@ export function describeChanges(before: readonly Result[], after: readonly Resul
     for (const verdict of result.checks) {
       const status = was.get(verdict.id);
       if (status === verdict.status) continue;
-      const what = status === undefined ? `is new and ${verdict.status === "pass" ? "passes" : NOW[verdict.status].replace(/^now /, "")}` : NOW[verdict.status];
-      lines.push(`${several ? `${result.exercise} › ` : ""}${verdict.id} ${what}${verdict.advisory ? " (advisory)" : ""}`);
+      const what = status === undefined ? words.isNewAnd(verdict.status === "pass" ? words.PASSES : NOW[verdict.status].replace(/^now /, "")) : NOW[verdict.status];
+      lines.push(`${several ? `${result.exercise} › ` : ""}${verdict.id} ${what}${verdict.advisory ? words.ADVISORY_MARK : ""}`);
     }
   }
-  if (lines.length === 0) return ["No change since the last run."];
-  const shown = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES - 1), `and ${lines.length - MAX_LINES + 1} more`] : lines;
-  const score = scoreBefore === scoreAfter ? `score still ${scoreAfter}/${maxScore}` : `score ${scoreBefore} → ${scoreAfter} of ${maxScore}`;
-  return [`Since the last run (${score}):`, ...shown.map((line) => `  ${line}`)];
+  if (lines.length === 0) return [words.NO_CHANGE];
+  const shown = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES - 1), words.andMoreLines(lines.length - MAX_LINES + 1)] : lines;
+  const score = scoreBefore === scoreAfter ? words.scoreStill(scoreAfter, maxScore) : words.scoreChanged(scoreBefore, scoreAfter, maxScore);
+  return [words.sinceLastRun(score), ...shown.map((line) => `  ${line}`)];
 }
 
 function key(result: Result): string {

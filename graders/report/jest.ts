@@ -25,6 +25,7 @@ import { findPython } from "../boot/python.js";
 import { checkEntryUsable } from "../boot/entryForm.js";
 import { mayBeSubmission } from "./ignored.js";
 import { actionsSafe, nameText } from "../verdict/studentText.js";
+import * as words from "../words/report.js";
 
 export interface SubmissionTestsOptions {
   /** Exercise folder or folder of exercise folders. Default: env SUBMISSION, else the package's solutions/. */
@@ -137,8 +138,8 @@ export type CheckOutcome = { kind: "pass" } | { kind: "warn"; text: string } | {
 export function checkOutcome(result: Result, checkId: string, reveal = false): CheckOutcome {
   const verdict: Verdict | undefined = result.checks.find((v) => v.id === checkId);
   if (!verdict) {
-    const why = result.status === "error" ? result.error ?? "unknown error" : `it gave no verdict for check "${checkId}" (a grader bug)`;
-    return { kind: "fail", text: `The grader could not grade this submission: ${why}` };
+    const why = result.status === "error" ? result.error ?? words.UNKNOWN_ERROR : words.noVerdictFor(checkId);
+    return { kind: "fail", text: words.couldNotGradeSubmission(why) };
   }
   if (verdict.status === "pass") return { kind: "pass" };
   // The grader's fault (graders/verdict/fault.ts): jest has no "error" outcome, so the test fails,

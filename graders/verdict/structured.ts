@@ -47,8 +47,3 @@ export function atPath(root: unknown, path: string): { found: true; value: unkno
   }
   return { found: true, value: node };
 }
-
-/** "1 entry", "3 entries". */
-export function entries(n: number): string {
-  return `${n} ${n === 1 ? "entry" : "entries"}`;
-}

@@ -55,3 +55,5 @@ export const notGradedAtLimit = (message: string): string => `Not graded: gradin
 export const usedUpTimeLimit = (seconds: number): string => `Grading stopped: this submission used up its time limit of ${seconds} s.`;
 export const USED_UP_TIME_LIMIT_HINT =
   "Look for code that never finishes or takes very long: an endless loop, input(), time.sleep(), or a page that keeps the browser waiting.";
+export const didNotWindDown = (windDownSeconds: number, seconds: number): string =>
+  `The grader did not finish within ${windDownSeconds} s after the time limit of ${seconds} s had stopped the app.`;

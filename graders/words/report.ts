@@ -34,3 +34,40 @@ export const moreNotAnnotated = (left: number): string =>
 export const TOTAL_TITLE = "Autograding";
 export const INCOMPLETE = " (incomplete: the grader could not grade everything)";
 export const pointsTotal = (score: string, max: string, incomplete: string): string => `Points ${score}/${max}${incomplete}`;
+
+// ---- What changed since the last run (changes.ts) ----
+
+/** How a check's status changed, after its id. */
+export const NOW_WORDS = {
+  pass: "now passes",
+  fail: "now fails",
+  skip: "is now skipped",
+  error: "could not be graded this time",
+} as const;
+export const isNewAnd = (status: string): string => `is new and ${status}`;
+export const PASSES = "passes";
+export const ADVISORY_MARK = " (advisory)";
+export const NO_CHANGE = "No change since the last run.";
+export const andMoreLines = (n: number): string => `and ${n} more`;
+export const scoreStill = (score: number, max: number): string => `score still ${score}/${max}`;
+export const scoreChanged = (before: number, after: number, max: number): string => `score ${before} → ${after} of ${max}`;
+export const sinceLastRun = (score: string): string => `Since the last run (${score}):`;
+
+// ---- A student's feedback file from a batch (graders/batch/feedbackMarkdown.ts), Markdown ----
+
+export const feedbackFor = (student: string): string => `# Feedback for ${student}`;
+export const NOTHING_TO_GRADE = "nothing to grade";
+export const noSubmission = (reason: string): string => `No submission was found in your folder: ${reason}.`;
+export const totalPoints = (total: string, max: string): string => `**Total: ${total} / ${max} points.**`;
+export const TOTAL_NOT_FINAL = "**Some of your work could not be graded (not your fault): the total is not final.**";
+export const traceLink = (href: string): string => `What the grader's browsers saw, step by step: [your trace](<${href}>) (open it in a browser).`;
+export const noFolderFor = (exercises: readonly string[]): string => `No folder was found for: ${exercises.join(", ")} (0 points).`;
+export const NOT_GRADED = "not graded";
+export const folderLine = (path: string): string => `Folder: ${path}`;
+export const ADVICE = "advice";
+
+// ---- jest (jest.ts) ----
+
+export const noVerdictFor = (checkId: string): string => `it gave no verdict for check "${checkId}" (a grader bug)`;
+export const UNKNOWN_ERROR = "unknown error";
+export const couldNotGradeSubmission = (why: string): string => `The grader could not grade this submission: ${why}`;
