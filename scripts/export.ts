@@ -20,11 +20,12 @@ import { parseFlags } from "./cli/flags.js";
 import { packageRoot } from "../graders/paths.js";
 import { entryNames } from "../graders/boot/entryForm.js";
 import { loadSpecText } from "../graders/spec/load.js";
+import { isHiddenCheck } from "../graders/spec/hidden.js";
 import type { Check, Spec } from "../graders/spec/types.js";
 import { checkKnown, EXERCISE_RECORD, listExercises, specFile } from "../graders/targets.js";
 import { graderManifest, listFiles, packGrader, tarballName } from "./exportPack.js";
 import { hiddenSpecsText, splitSpec } from "./exportSpecs.js";
-import { specReferences, withRelativeReferences, type SpecReference } from "./exportReferences.js";
+import { specReferences, type SpecReference } from "./exportReferences.js";
 
 export interface ExportOptions {
   /** The folder to write; must not exist yet, or be empty. */
@@ -101,7 +102,7 @@ export async function exportAssignment(options: ExportOptions): Promise<ExportRe
       continue;
     }
     const references = specReferences(spec, file, specsDir);
-    exercises.push({ id, spec, references, ...splitSpec(withRelativeReferences(spec, file), text, file) });
+    exercises.push({ id, spec, references, ...splitSpec(spec, text, file) });
   }
   if (exercises.length === 0) throw new UsageError("Nothing to export: no exercise left to export.");
 

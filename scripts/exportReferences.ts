@@ -7,7 +7,7 @@
  * spec's paths still resolve. A file outside the specs folder's tree, or missing, is refused.
  */
 import { realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, sep } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { UsageError } from "../graders/errors.js";
 import { isHiddenCheck } from "../graders/spec/hidden.js";
 import type { SetupStep, Spec } from "../graders/spec/types.js";
@@ -55,7 +55,7 @@ export function specReferences(spec: Spec, specFile: string, specsDir: string): 
 }
 
 function checkedPath(use: Use, specFile: string, root: string): string {
-  const shown = relative(dirname(specFile), use.file) || use.file;
+  const shown = relative(dirname(resolve(specFile)), use.file) || use.file;
   let real: string;
   try {
     real = realpathSync(use.file);
@@ -77,7 +77,7 @@ function checkedPath(use: Use, specFile: string, root: string): string {
 /** A copy of the spec whose referenced files are written relative to the spec's folder again. */
 export function withRelativeReferences(spec: Spec, specFile: string): Spec {
   const copy = structuredClone(spec);
-  const dir = dirname(specFile);
+  const dir = dirname(resolve(specFile));
   const back = (path: string) => (isAbsolute(path) ? relative(dir, path).split(sep).join("/") : path);
   const setup = (steps: SetupStep[] | undefined) => steps?.forEach((step) => step.pythonFile !== undefined && (step.pythonFile = back(step.pythonFile)));
   setup(copy.setup);

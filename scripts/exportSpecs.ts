@@ -8,6 +8,7 @@ import { stringify } from "yaml";
 import { UsageError } from "../graders/errors.js";
 import { isHiddenCheck } from "../graders/spec/hidden.js";
 import type { Check, Spec } from "../graders/spec/types.js";
+import { withRelativeReferences } from "./exportReferences.js";
 
 export interface SplitSpec {
   /** The spec file students get. */
@@ -23,7 +24,10 @@ const SCHEMA_LINE = "# yaml-language-server: $schema=./schema.json";
  * written anew from its data without any comment, since a comment anywhere in the file may
  * describe a hidden check (the total of points in a header, a note above the check).
  */
-export function splitSpec(spec: Spec, text: string, file: string): SplitSpec {
+export function splitSpec(loaded: Spec, text: string, file: string): SplitSpec {
+  // The loader made referenced files' paths absolute for this machine: neither the students' copy
+  // nor the hidden checks may carry the teacher's paths (scripts/exportReferences.ts).
+  const spec = withRelativeReferences(loaded, file);
   const hidden = spec.checks.filter(isHiddenCheck);
   if (hidden.length === 0) return { publicText: text, hidden: [] };
   const hiddenIds = new Set(hidden.map((check) => check.id));

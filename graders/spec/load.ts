@@ -129,6 +129,7 @@ const NOUNS: Record<string, string> = {
   JarExpectation: "a jar entry", SessionExpectation: "session", CapturedExpectation: "a captured entry",
   Capture: "a capture", QuizQuestion: "a question", HtmlExpectation: "an html entry", BodyExpectation: "body",
   StructureExpectation: "json", FilledText: "filled text ({ f: ... })",
+  FollowLink: "follow", FormSubmission: "submit", FieldFill: "a field to fill",
 };
 
 const TYPES: Record<string, string> = {

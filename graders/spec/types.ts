@@ -304,7 +304,12 @@ export interface FieldFill {
   position?: FormPosition;
   /** The field's `name`, when the spec knows it. */
   name?: string;
-  /** What to type. May be filled from captures: `{ f: "{user}-2" }`. */
+  /**
+   * What to type, or to choose: a list (`<select>`) takes the option with this value or visible
+   * text; a checkbox is ticked unless this is `off`, `false`, `no` or empty; a radio button picks
+   * the one of its group with this value or label (`on`: the one found). May be filled from
+   * captures: `{ f: "{user}-2" }`.
+   */
   value: TextPattern;
 }
 
