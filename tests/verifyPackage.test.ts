@@ -57,6 +57,9 @@ describe("mutants of a package entry", () => {
     expect(new Set(made.mutants.map((m) => m.id)).size).toBe(made.mutants.length);
     // The login's session.clear() (auth.py) is one of the mistakes, named after its file.
     expect(made.mutants.map((m) => m.id)).toContain("blog/auth.py:clear-not-called/login");
+    // The routes a mutant changes are the app's own: a blueprint's url_prefix is added (auth's is /auth).
+    expect(made.mutants.find((m) => m.id === "blog/auth.py:clear-not-called/login")!.routes).toEqual([{ rule: "/auth/login", methods: ["POST"] }]);
+    expect(made.mutants.find((m) => m.id === "blog/posts.py:guard-removed/create")!.routes).toEqual([{ rule: "/create", methods: ["POST"] }]);
     const again = await makeMutants(python, spec, solution);
     expect(again.mutants.map((m) => m.id)).toEqual(made.mutants.map((m) => m.id));
   });

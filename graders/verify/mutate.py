@@ -585,9 +585,31 @@ def status_changed(module):
         yield site.replace(node, detail=f"{old}-{new_code}")
 
 
-def routes(module):
-    """Each view function's routes: {function: [{"rule", "methods"}]}."""
+def blueprint_prefixes(module):
+    """{name: url_prefix} of the blueprints this module makes with a literal url_prefix
+    (`bp = Blueprint("auth", __name__, url_prefix="/auth")`)."""
     found = {}
+    for stmt in module.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)):
+            continue
+        func = stmt.value.func
+        if not (is_name(func, "Blueprint") or (isinstance(func, ast.Attribute) and func.attr == "Blueprint")):
+            continue
+        for k in stmt.value.keywords:
+            if k.arg == "url_prefix" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
+                found[stmt.targets[0].id] = k.value.value
+    return found
+
+
+def with_prefix(prefix, rule):
+    """The rule as Flask registers a blueprint's: its url_prefix joined on by one slash."""
+    return "/".join((prefix.rstrip("/"), rule.lstrip("/"))) if rule else prefix
+
+
+def routes(module):
+    """Each view function's routes: {function: [{"rule", "methods"}]}, a blueprint's with its url_prefix."""
+    found = {}
+    prefixes = blueprint_prefixes(module)
     for stmt in module.body:
         if not isinstance(stmt, ast.FunctionDef):
             continue
@@ -597,7 +619,11 @@ def routes(module):
                 for k in d.keywords:
                     if k.arg == "methods" and isinstance(k.value, (ast.List, ast.Tuple)):
                         methods = [e.value.upper() for e in k.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-                found.setdefault(stmt.name, []).append({"rule": d.args[0].value, "methods": methods})
+                rule = d.args[0].value
+                owner = d.func.value.id if isinstance(d.func.value, ast.Name) else None
+                if owner in prefixes:
+                    rule = with_prefix(prefixes[owner], rule)
+                found.setdefault(stmt.name, []).append({"rule": rule, "methods": methods})
     return found
 
 
