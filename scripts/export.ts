@@ -136,7 +136,7 @@ export async function exportAssignment(options: ExportOptions): Promise<ExportRe
   let hiddenFilesDir: string | undefined;
   const hiddenRefs = references.filter((ref) => ref.hidden);
   if (hiddenRefs.length > 0 && !options.includeHidden) {
-    hiddenFilesDir = `${hiddenOut.replace(/\.ya?ml$/, "")}-files`;
+    hiddenFilesDir = hiddenFilesFolder(hiddenOut);
     if (hiddenFilesDir === out || hiddenFilesDir.startsWith(`${out}/`)) throw new UsageError(`--hidden-out must be outside ${out}: the hidden checks' files must not ship with the assignment.`);
     for (const ref of hiddenRefs) {
       const to = join(hiddenFilesDir, "specs", ref.rel);
@@ -162,6 +162,11 @@ function studentRepoProblem(spec: Spec, starterDir: string): string | undefined 
   }
   if (!isDirectory(join(starterDir, spec.id))) return `it has no starter (no folder ${join(starterDir, spec.id)}).`;
   return undefined;
+}
+
+/** Where the files only hidden checks use go: beside the hidden checks' file, named after it. */
+function hiddenFilesFolder(hiddenFile: string): string {
+  return `${hiddenFile.replace(/\.ya?ml$/, "")}-files`;
 }
 
 /** The typescript version range the grader itself is built with. */
@@ -229,7 +234,11 @@ function writeGradescope(files: Files, exercises: Exercise[], dependency: string
           "passed, and their total score; staff see the details in the autograder output (for `after-due-date` and `after-published` checks, " +
           "also in a 0-point test shown to students after the due date or once grades are published: Gradescope hides their total until then)."
         : `The ${hiddenCount} hidden check(s) are not in this folder. To grade them, copy the file the export wrote beside it ` +
-          `(\`${hiddenFile}\`) into it as \`hidden-checks.yaml\` before zipping. Students then see only whether each passed, and their total; staff see the ` +
+          `(\`${hiddenFile}\`) into it as \`hidden-checks.yaml\` before zipping` +
+          (exercises.some((e) => e.references.some((ref) => ref.hidden))
+            ? `, and the files below \`${hiddenFilesFolder(hiddenFile)}/specs/\` into its \`specs/\` at the same paths. `
+            : ". ") +
+          "Students then see only whether each passed, and their total; staff see the " +
           "details in the autograder output (for `after-due-date` and `after-published` checks, also in a 0-point test shown to students " +
           "after the due date or once grades are published: Gradescope hides their total until then).";
   const layout = ids.length === 1 ? `\`${exercises[0]!.spec.kind === "quiz" ? "answers.yaml" : entryNames(exercises[0]!.spec.entry).join("` or `")}\` at the top, or in a folder \`${ids[0]}/\`` : `one folder per exercise, named ${ids.map((id) => `\`${id}/\``).join(", ")}`;
