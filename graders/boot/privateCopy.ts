@@ -16,6 +16,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, opendirSync, promises as fs, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync, type Dir } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { addCost } from "../costMeter.js";
 import type { Problem } from "../verdict/types.js";
 
 /** What a submission's copy may hold (folders skipped below do not count). */
@@ -62,14 +63,24 @@ interface Entry {
   size: number;
 }
 
-/** Lets the event loop take a turn once the current slice of file operations has used its time. */
-function slicer(): () => Promise<void> {
+/**
+ * Lets the event loop take a turn once the current slice of file operations has used its time.
+ * `phase` names it for the cost meter: the time spent in slices, never the turns between them.
+ */
+function slicer(phase?: string): (() => Promise<void>) & { done(): void } {
   let since = performance.now();
-  return async () => {
-    if (performance.now() - since < SLICE_MS) return;
+  const turn = async () => {
+    const now = performance.now();
+    if (now - since < SLICE_MS) return;
+    if (phase) addCost(phase, now - since, 0);
     await new Promise((resolve) => setImmediate(resolve));
     since = performance.now();
   };
+  return Object.assign(turn, {
+    done: () => {
+      if (phase) addCost(phase, performance.now() - since);
+    },
+  });
 }
 
 /** Each entry of a folder, in sliced steps (a folder of 60,000 files is never read in one go). */
@@ -87,7 +98,7 @@ async function* listing(dir: string, turn: () => Promise<void>): AsyncGenerator<
 
 /** Copies `from` to `to` (which must not exist), links as links, within COPY_BOUNDS; throws SubmissionTooBig. */
 export async function copySubmission(from: string, to: string): Promise<void> {
-  const turn = slicer();
+  const turn = slicer("copy");
   const entries = await listCopied(from, turn);
   const folders = entries.filter((e) => e.kind === "folder"); // parents before children
   for (const folder of folders) {
@@ -106,6 +117,7 @@ export async function copySubmission(from: string, to: string): Promise<void> {
     chmodSync(join(to, rel), statSync(join(from, rel)).mode & 0o7777);
     await turn();
   }
+  turn.done();
 }
 
 /** What copySubmission copies, breadth first, after checking every bound; nothing is read twice. */
@@ -151,7 +163,7 @@ async function listCopied(top: string, turn: () => Promise<void>): Promise<Entry
  * Best effort: never throws.
  */
 export async function removeTree(folder: string): Promise<void> {
-  const turn = slicer();
+  const turn = slicer("remove");
   const folders: string[] = [];
   const others: string[] = [];
   const queue = [folder];
@@ -176,6 +188,7 @@ export async function removeTree(folder: string): Promise<void> {
     attempt(() => rmdirSync(dir));
     await turn();
   }
+  turn.done();
 }
 
 function attempt(step: () => void): void {
