@@ -10,8 +10,8 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { UsageError } from "../graders/errors.js";
+import { parseFlags } from "./cli/flags.js";
 import { packageRoot } from "../graders/paths.js";
 import { userFolder } from "../graders/targets.js";
 
@@ -40,22 +40,13 @@ export interface JestRun {
 
 /** What to run for these arguments (FOLDER, else env SUBMISSION). Throws UsageError. */
 export function checkRun(argv: readonly string[], env: NodeJS.ProcessEnv): JestRun | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        exercise: { type: "string" },
-        reveal: { type: "boolean", default: false },
-        watch: { type: "boolean", short: "w", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split(/(?<=\.) /)[0]} Expected: ${SYNOPSIS}.`);
-  }
+  const parsed = parseFlags(argv, {
+    exercise: { type: "string" },
+    reveal: { type: "boolean", default: false },
+    watch: { type: "boolean", short: "w", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  }, SYNOPSIS);
+
   const { values, positionals } = parsed;
   if (values.help) return "help";
   if (positionals.length > 1) throw new UsageError(`Expected one folder, got ${positionals.length}: ${positionals.join(" ")}.`);

@@ -15,8 +15,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { GraderError, SpecError, UsageError } from "../graders/errors.js";
+import { parseFlags } from "./cli/flags.js";
 import { packageRoot } from "../graders/paths.js";
 import { entryNames } from "../graders/boot/entryForm.js";
 import { loadSpecText } from "../graders/spec/load.js";
@@ -304,26 +304,16 @@ Never exported: reference solutions, known-wrong fixtures, tests, and hidden che
 
 export async function exportMain(argv: readonly string[], io: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown } }): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          exercise: { type: "string", multiple: true },
-          gradescope: { type: "boolean", default: false },
-          grader: { type: "string" },
-          specs: { type: "string" },
-          starter: { type: "string" },
-          "hidden-out": { type: "string" },
-          "include-hidden": { type: "boolean", default: false },
-          help: { type: "boolean", short: "h", default: false },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message.split(/(?<=\.) /)[0]} Expected: ${SYNOPSIS}.`);
-    }
+    const parsed = parseFlags(argv, {
+      exercise: { type: "string", multiple: true },
+      gradescope: { type: "boolean", default: false },
+      grader: { type: "string" },
+      specs: { type: "string" },
+      starter: { type: "string" },
+      "hidden-out": { type: "string" },
+      "include-hidden": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    }, SYNOPSIS);
     const { values, positionals } = parsed;
     if (values.help) {
       io.stdout.write(USAGE);

@@ -85,6 +85,17 @@ describe("the functions", () => {
     expect(nameText('a"\u202eb\\')).toBe('"a\\"\\u{202E}b\\\\"');
   });
 
+  test("nameText shows combining marks only on a letter or digit, at most two at a time", () => {
+    // NFD accents (one or two per letter, as Vietnamese writes) stay readable.
+    expect(nameText("Jose\u0301 Nguye\u0302\u0303n")).toBe("Jose\u0301 Nguye\u0302\u0303n");
+    // A mark on the report's own punctuation would disguise it; a stack of them smears the line.
+    expect(nameText("a/\u0338b")).toBe('"a/\\u{338}b"');
+    expect(nameText("\u0301start")).toBe('"\\u{301}start"');
+    const zalgo = "z" + "\u0336".repeat(40);
+    expect(nameText(zalgo)).toBe(`"z\u0336\u0336${"\\u{336}".repeat(38)}"`);
+    for (const name of ["a/\u0338b", zalgo, "\u0301start"]) expect(nameText(nameText(name))).toBe(nameText(name));
+  });
+
   test("a CSV cell that starts like a formula is shown, not run; numbers stay numbers", () => {
     expect(csvField('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
     for (const start of ["+", "-", "@", "\t"]) expect(csvField(`${start}cmd`)).toBe(`'${start}cmd`);

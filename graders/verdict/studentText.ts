@@ -51,8 +51,12 @@ function emptyLike(value: object): object {
   return Array.isArray(value) ? new Array<unknown>(value.length) : {};
 }
 
-/** Characters a name shows as they are: letters, marks and digits of any script, and printable ASCII. */
-const PLAIN_NAME_CHAR = /[\p{L}\p{M}\p{N} -~]/u;
+/** Characters a name shows as they are: letters and digits of any script, and printable ASCII. */
+const PLAIN_NAME_CHAR = /[\p{L}\p{N} -~]/u;
+const MARK = /\p{M}/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** Combining marks one letter may carry and still be shown (NFD Vietnamese needs two). */
+const MAX_MARKS = 2;
 
 /**
  * A file or folder name as one line of text. Names are chosen by students: a name with a line
@@ -60,18 +64,35 @@ const PLAIN_NAME_CHAR = /[\p{L}\p{M}\p{N} -~]/u;
  * character could forge a line of the report ("alice (counter): 10/10"). Plain names (any script,
  * ASCII punctuation) are shown as they are; any other is quoted, its other characters written as
  * \u{...}, so it cannot pass for report text and two different names never look the same.
+ * Combining marks count as plain only on a letter or digit, a couple at a time: a mark on a
+ * quote or a slash, or a stack of them, would change how the report's own characters look.
  */
 export function nameText(name: string): string {
-  let plain = true;
-  for (const ch of name) if (!PLAIN_NAME_CHAR.test(ch)) plain = false;
-  if (plain) return name;
+  const chars = [...name];
+  const plain = shownPlain(chars);
+  if (plain.every(Boolean)) return name;
   let out = '"';
-  for (const ch of name) {
+  chars.forEach((ch, i) => {
     if (ch === '"' || ch === "\\") out += `\\${ch}`;
-    else if (PLAIN_NAME_CHAR.test(ch)) out += ch;
+    else if (plain[i]) out += ch;
     else out += `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`;
-  }
+  });
   return `${out}"`;
+}
+
+/** For each character of a name: whether it is shown as it is. */
+function shownPlain(chars: readonly string[]): boolean[] {
+  let marks = 0;
+  let base = false;
+  return chars.map((ch) => {
+    if (MARK.test(ch)) {
+      marks += 1;
+      return base && marks <= MAX_MARKS;
+    }
+    marks = 0;
+    base = LETTER_OR_DIGIT.test(ch);
+    return PLAIN_NAME_CHAR.test(ch);
+  });
 }
 
 /*

@@ -3,8 +3,8 @@
  * of its arguments and streams, so tests can run it in process (they mostly run the real command).
  */
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { UsageError } from "../../graders/errors.js";
+import { parseFlags } from "../cli/flags.js";
 import { EXIT, reportCommandError } from "../cli/commandError.js";
 import { packageRoot } from "../../graders/paths.js";
 import type { StudentRow } from "../../graders/batch/gradebook.js";
@@ -60,30 +60,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 async function run(argv: readonly string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: "string" },
-        exercise: { type: "string", multiple: true },
-        jobs: { type: "string" },
-        resume: { type: "boolean", default: false },
-        shard: { type: "string" },
-        "time-limit": { type: "string" },
-        cold: { type: "boolean", default: false },
-        specs: { type: "string" },
-        "student-pattern": { type: "string" },
-        reveal: { type: "boolean", default: false },
-        ...SANDBOX_FLAG_OPTIONS,
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(((error as Error).message.split(/(?<=\.) /)[0] ?? "").replace(/^Unknown option '([^']+)'.*/, "Unknown option $1."));
-  }
+  const parsed = parseFlags(argv, {
+    out: { type: "string" },
+    exercise: { type: "string", multiple: true },
+    jobs: { type: "string" },
+    resume: { type: "boolean", default: false },
+    shard: { type: "string" },
+    "time-limit": { type: "string" },
+    cold: { type: "boolean", default: false },
+    specs: { type: "string" },
+    "student-pattern": { type: "string" },
+    reveal: { type: "boolean", default: false },
+    ...SANDBOX_FLAG_OPTIONS,
+    help: { type: "boolean", short: "h", default: false },
+  });
+
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(USAGE);

@@ -1,9 +1,9 @@
 /** The command line of `autograde`: parsing only, so batch grading can reuse it. */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
 import { parseSandboxFlags, SANDBOX_FLAG_OPTIONS } from "./sandboxFlags.js";
 import { UsageError } from "../../graders/errors.js";
+import { parseFlags } from "./flags.js";
 import { entryProblem } from "../../graders/boot/entryForm.js";
 import { FORMATS, type Format } from "../../graders/report/reporter.js";
 
@@ -96,26 +96,17 @@ Exit status: 0 graded (whatever the score), 1 the grader failed, 2 bad usage or 
 `;
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        exercise: { type: "string" },
-        format: { type: "string", multiple: true },
-        specs: { type: "string" },
-        entry: { type: "string", multiple: true },
-        reveal: { type: "boolean", default: false },
-        watch: { type: "boolean", short: "w", default: false },
-        help: { type: "boolean", short: "h", default: false },
-        ...SANDBOX_FLAG_OPTIONS,
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${parseProblem(error as Error & { code?: string })} Expected: ${SYNOPSIS}.`);
-  }
+  const parsed = parseFlags(argv, {
+    exercise: { type: "string" },
+    format: { type: "string", multiple: true },
+    specs: { type: "string" },
+    entry: { type: "string", multiple: true },
+    reveal: { type: "boolean", default: false },
+    watch: { type: "boolean", short: "w", default: false },
+    help: { type: "boolean", short: "h", default: false },
+    ...SANDBOX_FLAG_OPTIONS,
+  }, SYNOPSIS);
+
   const { values, positionals } = parsed;
   if (positionals.length > 1) {
     throw new UsageError(`Expected at most one folder, got ${positionals.length}: ${positionals.join(" ")}.`);
@@ -195,14 +186,4 @@ function exampleFile(format: Format): string {
     junit: "report.xml", "junit-located": "report.xml", github: "annotations.txt", summary: "summary.md", trace: "trace.html",
   };
   return names[format];
-}
-
-/**
- * parseArgs' first sentence, minus its advice about `--` (meant for positionals that start with a
- * dash, which a folder name never needs).
- */
-function parseProblem(error: Error & { code?: string }): string {
-  const unknown = /^Unknown option '([^']+)'/.exec(error.message);
-  if (unknown) return `Unknown option ${unknown[1]}.`;
-  return `${error.message.split(/(?<=\.) /)[0]!.replace(/\.?$/, ".")}`;
 }

@@ -6,8 +6,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { UsageError } from "../../graders/errors.js";
+import { parseFlags } from "../cli/flags.js";
 import { reportCommandError } from "../cli/commandError.js";
 import { packageRoot } from "../../graders/paths.js";
 import { shouldColor } from "../../graders/report/colors.js";
@@ -50,22 +50,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 async function run(argv: readonly string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        solution: { type: "string" },
-        format: { type: "string", default: "pretty" },
-        jobs: { type: "string" },
-        only: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseFlags(argv, {
+    solution: { type: "string" },
+    format: { type: "string", default: "pretty" },
+    jobs: { type: "string" },
+    only: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(USAGE);
