@@ -2,6 +2,7 @@
  * Every command reads its flags one way (scripts/cli/flags.ts): a mistyped flag gets the same
  * plain words and exit status 2 from each, never Node's advice about `--` and positionals.
  */
+import { describe, expect, test } from "@jest/globals";
 import { main as autograde } from "../scripts/cli/main.js";
 import { main as batch } from "../scripts/batch/main.js";
 import { main as verify } from "../scripts/verify/main.js";
