@@ -13,7 +13,7 @@
  * on meanwhile: one student's folder of 60,000 files must not stall the apps of the others.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, opendirSync, promises as fs, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync, type Dir } from "node:fs";
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, opendirSync, promises as fs, readlinkSync, statSync, symlinkSync, type Dir } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { addCost } from "../costMeter.js";
@@ -160,43 +160,34 @@ async function listCopied(top: string, turn: () => Promise<void>): Promise<Entry
  * unreadable or unwritable blocks a plain removal). A small tree (every private folder of a
  * well-behaved app) is removed here; a big one, which an app can write at run time, by `rm -rf`
  * in a child process: faster than one file operation after another, and in another process.
+ * The tree is read here in slices; the removals themselves go to the thread pool: on a disk that
+ * discards freed blocks at once (ext4 mounted with `discard`), one rmdir takes milliseconds, and
+ * the event loop (every other submission's requests and timers) must not wait for it.
  * Best effort: never throws.
  */
 export async function removeTree(folder: string): Promise<void> {
   const turn = slicer("remove");
-  const folders: string[] = [];
+  const levels: string[][] = []; // folders by depth, to be removed deepest first
   const others: string[] = [];
-  const queue = [folder];
+  const queue = [{ dir: folder, depth: 0 }];
   for (let i = 0; i < queue.length; i++) {
-    const dir = queue[i]!;
-    folders.push(dir);
+    const { dir, depth } = queue[i]!;
+    (levels[depth] ??= []).push(dir);
     try {
       chmodSync(dir, 0o700);
       for await (const d of listing(dir, turn)) {
-        (d.folder ? queue : others).push(join(dir, d.name));
+        if (d.folder) queue.push({ dir: join(dir, d.name), depth: depth + 1 });
+        else others.push(join(dir, d.name));
         if (queue.length + others.length > SMALL_TREE) return removeBigTree(folder);
       }
     } catch {
       continue;
     }
   }
-  for (const path of others) {
-    attempt(() => unlinkSync(path));
-    await turn();
-  }
-  for (const dir of folders.reverse()) {
-    attempt(() => rmdirSync(dir));
-    await turn();
-  }
   turn.done();
-}
-
-function attempt(step: () => void): void {
-  try {
-    step();
-  } catch {
-    // best effort
-  }
+  const quietly = (removal: Promise<void>) => removal.catch(() => undefined); // best effort
+  await Promise.all(others.map((path) => quietly(fs.unlink(path))));
+  for (const level of levels.reverse()) await Promise.all(level.map((dir) => quietly(fs.rmdir(dir))));
 }
 
 /** Entries up to which a tree is removed in this process. */

@@ -307,6 +307,7 @@ def kept_alive_handler():
     and dropped (up to MAX_DRAINED bytes; more, or a chunked body, closes the connection). A
     request served in the server's own thread (no thread could be started: the process limit)
     closes its connection, so that one idle client cannot hold the server."""
+    import socket
     import threading
 
     from werkzeug.exceptions import InternalServerError
@@ -342,6 +343,17 @@ def kept_alive_handler():
 
     class KeptAliveHandler(WSGIRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            if self.connection.family in (socket.AF_INET, socket.AF_INET6):
+                # The headers and the body are two writes: without this, the body of a kept
+                # connection waits for the client's delayed acknowledgement of the headers.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_request(self, code="-", size="-"):
+            """No access log (only the app's own output is kept); werkzeug's would also import
+            its colour support in every app on the first request."""
 
         def make_environ(self):
             environ = super().make_environ()
