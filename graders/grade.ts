@@ -6,9 +6,11 @@ import { resolve } from "node:path";
 import { lookAtSubmission } from "./boot/inspect.js";
 import type { ResolvedEntry } from "./boot/entryForm.js";
 import type { BootOutcome, RunnerNote, RunningApp } from "./boot/handshake.js";
-import { prepareSandbox, resolveLimits, takeIsolationNote, type AppLimits, type IsolationMode, type Sandbox } from "./boot/isolation.js";
+import { prepareSandbox, resolveLimits, takeIsolationNote, type AppLimits, type IsolationMode } from "./boot/isolation.js";
 import { launch, type LaunchOptions } from "./boot/launch.js";
 import { SubmissionTooBig } from "./boot/privateCopy.js";
+import { AppState } from "./boot/appState.js";
+import { runnerSetupSteps, type RunnerSetupStep } from "./boot/setupSteps.js";
 import { findPython } from "./boot/python.js";
 import type { AppControl, CheckContext, CheckOutcome } from "./drive/runCheck.js";
 import { GraderError } from "./errors.js";
@@ -70,31 +72,36 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   const dir = resolve(submissionDir);
   const python = options.python ?? findPython();
 
-  const { problem, source, entry } = lookAtSubmission(dir, p.entries);
+  const { problem, entry } = lookAtSubmission(dir, p.entries);
   if (problem) return notStarted(base, p, problem, started);
   if (!entry) throw new Error("the static look found no entry and no problem"); // lookAtSubmission returns one of them
-  const context: CheckContext = { source };
+  const context: CheckContext = {};
 
   // The app runs on a private copy, removed when grading ends, whatever happened.
-  let sandbox: Sandbox;
+  const setup = runnerSetupSteps(p.setup);
+  const makeCopy = () => prepareSandbox({ submission: dir, limits, mode: options.isolation });
+  let state: AppState;
   try {
-    sandbox = await prepareSandbox({ submission: dir, limits, mode: options.isolation });
+    state = new AppState(await makeCopy(), p.state, makeCopy);
   } catch (err) {
     if (err instanceof SubmissionTooBig) return notStarted(base, p, err.problem, started);
     throw err;
   }
   try {
-    return await runApp(p, base, sandbox, python, options, context, entry, started);
+    return await runApp(p, base, state, setup, python, options, context, entry, started);
   } finally {
-    await sandbox.dispose();
+    await state.dispose();
   }
 }
 
-async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, options: GradeOptions, context: CheckContext, entry: ResolvedEntry, started: number): Promise<Result> {
+async function runApp(p: Plan, base: Base, state: AppState, setupSteps: RunnerSetupStep[], python: string, options: GradeOptions, context: CheckContext, entry: ResolvedEntry, started: number): Promise<Result> {
   const launcher = options.launcher ?? launch;
   const losses = options.losses ?? (() => 0);
   const bootOnce = async (cold: boolean) => {
-    const outcome = await launcher({ python, dir: sandbox.dir, entry: entry.target, ...(entry.attribute !== undefined && { attribute: entry.attribute }), packages: p.packages, bootSeconds: p.bootSeconds, sandbox, ...(cold && { cold }) });
+    const setup = await state.stepsForBoot(setupSteps);
+    const sandbox = state.copy;
+    const outcome = await launcher({ python, dir: sandbox.dir, entry: entry.target, ...(entry.attribute !== undefined && { attribute: entry.attribute }), packages: p.packages, bootSeconds: p.bootSeconds, sandbox, ...(cold && { cold }), ...(setup.length > 0 && { setup, setupSeconds: p.setupSeconds }) });
+    if ("app" in outcome) state.booted();
     const note = takeIsolationNote();
     if (note) options.onNote?.(note);
     return outcome;
@@ -120,18 +127,21 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
   let cold = false;
   /** Why a restart within the current attempt gave no app. */
   let restartProblem: Problem | undefined;
+  /** Stops the app and starts it again, on a fresh private copy when `fresh` (per-check state). */
+  const reboot = async (fresh: boolean) => {
+    await app.stop();
+    if (fresh) await state.renew();
+    const again = await boot(cold); // throws on a grader fault: the check is an error, and is retried
+    if ("problem" in again) {
+      restartProblem = again.problem;
+      return again.problem.message;
+    }
+    app = again.app;
+    return undefined;
+  };
   const control: AppControl = {
     current: () => app,
-    async restart() {
-      await app.stop();
-      const again = await boot(cold); // throws on a grader fault: the check is an error, and is retried
-      if ("problem" in again) {
-        restartProblem = again.problem;
-        return again.problem.message;
-      }
-      app = again.app;
-      return undefined;
-    },
+    restart: () => reboot(false),
     taint: () => (tainted = true),
     sessionCookie: p.sessionCookie,
     requestSeconds: p.requestSeconds,
@@ -141,12 +151,14 @@ async function runApp(p: Plan, base: Base, sandbox: Sandbox, python: string, opt
     cold = retry;
     restartProblem = undefined;
     const lossesBefore = losses();
-    if (tainted || retry) {
+    const blocked = blockingNeed(check, new Map(verdicts.map((v) => [v.id, v.status])), new Map());
+    const fresh = blocked === undefined && state.beginCheck();
+    if (tainted || retry || fresh) {
       tainted = false;
       const restarted = Date.now();
       let why: string | undefined;
       try {
-        why = await control.restart();
+        why = await reboot(fresh);
       } catch (err) {
         tainted = true;
         const message = (err as Error).message;

@@ -4,11 +4,11 @@
  * grader).
  */
 import { spawn } from "node:child_process";
-import { symlinkSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { findBlanks, inspectSubmission } from "../graders/boot/inspect.js";
+import { inspectSubmission } from "../graders/boot/inspect.js";
 import { LaunchError, type BootOutcome, type RunningApp } from "../graders/boot/handshake.js";
 import { launch } from "../graders/boot/launch.js";
 import { OutputBuffer } from "../graders/boot/output.js";
@@ -348,48 +348,7 @@ describe("a SIGKILLed grader", () => {
   });
 });
 
-describe("inspect: the static look before anything runs", () => {
-  test("finds blanks with file, line and column", () => {
-    const text = 'from flask import Flask\napp = ___(__name__)\nsession["user"] = ___  # then ___\n';
-    expect(findBlanks("app.py", text)).toEqual([
-      { file: "app.py", line: 2, column: 7 },
-      { file: "app.py", line: 3, column: 19 },
-    ]);
-  });
-
-  test("ignores blanks in Python comments but not after a # inside a string", () => {
-    expect(findBlanks("app.py", "# fill in ___ below\nx = 1  # ___\n")).toEqual([]);
-    expect(findBlanks("app.py", 'x = "#" + ___\n')).toEqual([{ file: "app.py", line: 1, column: 11 }]);
-    // Blanks are Python code only (issue 9 item 7): a template or a text file has none.
-    expect(findBlanks("templates/page.html", "<p># ___</p>")).toEqual([]);
-  });
-
-  test("dunder names and long identifiers are not blanks", () => {
-    expect(findBlanks("app.py", "app = Flask(__name__)\nclass A:\n    def __init__(self): self.__x___y = 1\nmy___var = 2\n")).toEqual([]);
-  });
-
-  test("reports blanks across the submission's files, and none for a finished app", () => {
-    const withBlanks = tempApp({ "app.py": "from flask import Flask\napp = Flask(___)\n", "helpers/keys.py": "KEY = ___\n", "templates/index.html": "<h1>{{ ___ }}</h1>\n" });
-    const problem = inspectSubmission(withBlanks, "app.py");
-    expect(problem?.kind).toBe("blanks");
-    expect(problem?.locations).toEqual(
-      expect.arrayContaining([
-        { file: "app.py", line: 2, column: 13 },
-        { file: "helpers/keys.py", line: 1, column: 7 },
-      ]),
-    );
-    expect(problem?.locations).toHaveLength(2);
-    expect(problem?.message).toContain("2 blanks");
-    expect(inspectSubmission(tempApp("from flask import Flask\napp = Flask(__name__)\n"), "app.py")).toBeUndefined();
-  });
-
-  test("does not follow a symbolic link out of the submission", () => {
-    const outside = tempApp({ "notes.txt": "___\n" });
-    const dir = tempApp("from flask import Flask\napp = Flask(__name__)\n");
-    symlinkSync(join(outside, "notes.txt"), join(dir, "linked.txt"));
-    expect(inspectSubmission(dir, "app.py")).toBeUndefined();
-  });
-
+describe("inspect: the look before anything runs (blanks are the runner's: tests/sourceScan.test.ts)", () => {
   test("a missing entry file is reported with the Python files that are there", () => {
     const dir = tempApp({ "main.py": "print(1)\n" });
     const problem = inspectSubmission(dir, "app.py");

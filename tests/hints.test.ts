@@ -1,11 +1,16 @@
 /**
  * Hints chosen by cause (graders/verdict/hints.ts): each names what the grader saw (the missing
  * route and the routes the app has, the method to allow, the name to import, the student's own
- * key), and the instructor's hint is kept with the diagnosis under it. Pure: no app is started.
+ * key), and the instructor's hint is kept with the diagnosis under it. No app is started; hints
+ * that quote the source get the runner's real scan of it (graders/boot/sourceScan.py).
  */
-import { describe, expect, test } from "@jest/globals";
+import { afterAll, describe, expect, test } from "@jest/globals";
 import { combineHints, diagnose, type Symptom } from "../graders/verdict/hints.js";
-import type { AppException, SourceText } from "../graders/verdict/types.js";
+import type { AppException } from "../graders/verdict/types.js";
+import { scanOf } from "./support/sourceScan.js";
+import { removeTempApps } from "./support/tempApps.js";
+
+afterAll(removeTempApps);
 
 const symptom = (over: Partial<Symptom>): Symptom => ({ method: "GET", path: "/", ...over });
 const raised = (type: string, message: string, line?: number): AppException => ({
@@ -14,7 +19,7 @@ const raised = (type: string, message: string, line?: number): AppException => (
   summary: `${type}: ${message}`,
   location: line ? { file: "app.py", line } : undefined,
 });
-const app = (text: string): SourceText => ({ file: "app.py", text });
+const app = scanOf;
 
 describe("hints by cause", () => {
   test("404 names the missing route and lists the routes the app has", () => {

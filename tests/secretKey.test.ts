@@ -1,22 +1,23 @@
 /**
- * Reading the source for why the secret key is missing (graders/verdict/secretKey.ts), and the
- * source-aware hints built on it (graders/verdict/hints.ts). Pure: no Python.
+ * Reading the source for why the secret key is missing (the runner's scan, graders/boot/sourceScan.py,
+ * with Python's own parser), and the source-aware hints built on it (graders/verdict/hints.ts,
+ * worded in secretKey.ts). The real scan runs on each text; no app is started.
  */
-import { describe, expect, test } from "@jest/globals";
-import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "@jest/globals";
 import { fileURLToPath } from "node:url";
 import { diagnose, SECRET_KEY_HINT, type Symptom } from "../graders/verdict/hints.js";
-import { codeLines, findKeyProblem, secretKeyFinding } from "../graders/verdict/secretKey.js";
+import { secretKeyFinding } from "../graders/verdict/secretKey.js";
 import type { AppException } from "../graders/verdict/types.js";
+import { rawScans, scanOf } from "./support/sourceScan.js";
+import { removeTempApps } from "./support/tempApps.js";
 
-const app = (body: string) => ({ file: "app.py", text: `from flask import Flask, session\n\napp = Flask(__name__)\n${body}` });
-const way = (body: string) => findKeyProblem(app(body));
-const fixture = (path: string) => ({
-  file: "app.py",
-  text: readFileSync(fileURLToPath(new URL(`./fixtures/${path}/app.py`, import.meta.url)), "utf8"),
-});
+afterAll(removeTempApps);
 
-describe("findKeyProblem", () => {
+const app = (body: string) => scanOf(`from flask import Flask, session\n\napp = Flask(__name__)\n${body}`);
+const way = (body: string) => app(body).key;
+const fixtures = (paths: string[]) => rawScans(paths.map((p) => fileURLToPath(new URL(`./fixtures/${p}`, import.meta.url))));
+
+describe("the scan's finding about the key", () => {
   test.each([
     ["app.config['secret_key'] = 'x'", "app.config['secret_key']"],
     ['app.config["SECRECT_KEY"] = "x"', 'app.config["SECRECT_KEY"]'],
@@ -74,16 +75,10 @@ describe("findKeyProblem", () => {
     expect(inView).toMatchObject({ way: "in-request", fn: "index" });
   });
 
-  test("codeLines keeps line numbers and drops comments", () => {
-    expect(codeLines('a = 1  # one\n\n"""doc\nstring"""\nb = "#"\n').map((l) => [l.number, l.code.trim()])).toEqual([
-      [1, "a = 1"],
-      [5, 'b = "#"'],
-    ]);
-  });
 });
 
 describe("the fixtures' sources", () => {
-  test.each([
+  const cases: [string, string][] = [
     ["visit-counter/secret-key-only-under-main", "under-main"],
     ["visit-counter/key-misspelt-secrect", "misspelt"],
     ["visit-counter/key-in-before-request", "in-request"],
@@ -93,8 +88,10 @@ describe("the fixtures' sources", () => {
     ["login-logout/key-set-in-login-view", "in-request"],
     ["protected-page/key-attribute-misspelt", "misspelt"],
     ["visit-counter/random-key", "unknown"],
-  ])("%s: %s", (path, expected) => {
-    expect(findKeyProblem(fixture(path)).way).toBe(expected);
+  ];
+  test("each fixture's way, in one run of the scan", () => {
+    const found = fixtures(cases.map(([path]) => path)).map((scan) => (scan.key as { way: string }).way);
+    expect(found).toEqual(cases.map(([, expected]) => expected));
   });
 });
 
@@ -113,7 +110,7 @@ describe("diagnose with the source", () => {
     expect(hint).toContain(`app.py line 4 sets app.config["secret_key"], but Flask never reads that`);
     expect(diagnose(symptom({ status: 500, exception: noKey }), app(`app.secret_key = "fine"\n`))).toBe(SECRET_KEY_HINT);
     expect(diagnose(symptom({ status: 500, exception: noKey }))).toBe(SECRET_KEY_HINT);
-    expect(secretKeyFinding(app(""))).toMatch(/never sets a secret key/);
+    expect(secretKeyFinding("app.py", app("").key)).toMatch(/never sets a secret key/);
   });
 
   test("a cookie value that is not text: the line, when it calls set_cookie", () => {

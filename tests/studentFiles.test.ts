@@ -1,15 +1,13 @@
 /**
  * Issue 9 item 7: the grader reads a student's files through one reader (graders/studentFile.ts)
- * that never follows a link, reads only regular files and only so much; and blanks are looked for
- * in Python code tokens only (graders/boot/pythonBlanks.ts).
+ * that never follows a link, reads only regular files and only so much. (Blanks are read by the
+ * runner's scan, with Python's tokenizer: tests/sourceScan.test.ts.)
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
-import { findPythonBlanks } from "../graders/boot/pythonBlanks.js";
-import { inspectSubmission } from "../graders/boot/inspect.js";
 import { grade } from "../graders/grade.js";
 import { packageFile } from "../graders/paths.js";
 import { readAnswers } from "../graders/quiz/gradeQuiz.js";
@@ -66,54 +64,5 @@ describe("quiz answers", () => {
     expect(result.score).toBe(0);
     expect(JSON.stringify(result)).not.toContain("teacher_only_key");
     expect(JSON.stringify(result)).not.toContain("zebra-7");
-  });
-});
-
-describe("blanks are Python code tokens", () => {
-  test("a name of three or more underscores, with its line and column", () => {
-    expect(findPythonBlanks("app.py", "app.secret_key = ___\nx = f(____, 1)\n")).toEqual([
-      { file: "app.py", line: 1, column: 18 },
-      { file: "app.py", line: 2, column: 7 },
-    ]);
-  });
-
-  test("not in comments, strings of any kind, nor part of a longer name", () => {
-    const text = [
-      "# fill in ___",
-      'a = "___"  # a string that is exactly a blank is a value, not a blank',
-      "b = '___' + r'\\'___' + b\"___\" + f'{x} ___'",
-      'c = """',
-      "Name: ________",
-      '"""',
-      "d = '''it''s ___'''",
-      "e = my___var + __init__ + _ + __",
-      "g = 'unterminated ___",
-      "h = ___",
-    ].join("\n");
-    expect(findPythonBlanks("app.py", text)).toEqual([{ file: "app.py", line: 10, column: 5 }]);
-  });
-
-  test("a pathological file is read in one pass", () => {
-    // Unbalanced quotes and long runs: a backtracking scan would take minutes (the grader's CPU is
-    // measured by npm run bench, not here).
-    const text = `${'"'.repeat(200_000)}\n${"_".repeat(200_000)}\n${"'''".repeat(50_001)}`;
-    expect(findPythonBlanks("app.py", text)).toEqual([{ file: "app.py", line: 2, column: 1 }]);
-  });
-
-  test("the starters' blanks are all found; text files and templates have none", () => {
-    for (const exercise of ["visit-counter", "login-logout", "protected-page", "theme-cookie"]) {
-      expect(inspectSubmission(packageFile(`starter/${exercise}`), "app.py")?.kind).toBe("blanks");
-    }
-    const dir = folder("notes", { "app.py": "from flask import Flask\napp = Flask(__name__)\n", "notes.txt": "Name: ________\n", "page.html": "<p>___</p>" });
-    expect(inspectSubmission(dir, "app.py")).toBeUndefined();
-  });
-
-  test("the reference solution with a notes.txt saying \"Name: ________\" gets full marks", async () => {
-    const dir = join(root, "visit-counter");
-    cpSync(packageFile("solutions/visit-counter"), dir, { recursive: true });
-    writeFileSync(join(dir, "notes.txt"), "Name: ________\nStudent number: ______\n");
-    const result = await grade(await loadSpec(packageFile("specs/visit-counter.yaml")), dir);
-    expect(result.problem).toBeUndefined();
-    expect([result.status, result.score]).toEqual(["graded", result.maxScore]);
   });
 });

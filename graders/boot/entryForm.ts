@@ -50,6 +50,17 @@ export interface ResolvedEntry extends EntryName {
 export class EntryNotPackage extends UsageError {}
 
 /**
+ * Throws EntryNotPackage when the entry a submission would be graded by is a folder without
+ * __init__.py. The commands that grade one submission (autograde, the jest suite) ask before
+ * grading, so it ends them as a usage error (exit 2) rather than as a result nobody can fix by
+ * grading again; a batch does not ask, so one such folder is that student's `error` row and the
+ * class is still graded.
+ */
+export function checkEntryUsable(dir: string, spec: { kind?: string; entry?: string | readonly string[] }): void {
+  if (spec.kind !== "quiz") resolveEntry(dir, entryNames(spec.entry));
+}
+
+/**
  * The first accepted entry present in `dir`, or undefined when none is. Never follows a symbolic
  * link (the static look reports those). Throws EntryNotPackage for a module name that is a folder
  * without __init__.py.
@@ -68,7 +79,10 @@ export function resolveEntry(dir: string, names: readonly string[]): ResolvedEnt
     if (!folder?.isDirectory()) continue;
     const init = join(name.target, "__init__.py");
     if (!lstatSync(join(dir, init), { throwIfNoEntry: false })) {
-      throw new EntryNotPackage(`entry "${text}" names the folder ${name.target}, which has no __init__.py: it cannot be imported as a package.`);
+      throw new EntryNotPackage(
+        `entry "${text}" names the folder ${name.target}, which has no __init__.py: it cannot be imported as a package. ` +
+          `Add ${name.target}/__init__.py (where the package creates its app), or name the app's file instead (the spec's entry:, or --entry).`,
+      );
     }
     return { ...name, sourceFile: init };
   }

@@ -7,12 +7,15 @@ import { StringDecoder } from "node:string_decoder";
 import { GraderError } from "../errors.js";
 import { startDeadline } from "../deadline.js";
 import type { AppEnding } from "../verdict/fault.js";
-import type { AnsweringView, AppException, AppRoute, Problem, SourceLocation } from "../verdict/types.js";
+import type { AnsweringView, AppException, AppRoute, Problem, SourceLocation, SourceScan } from "../verdict/types.js";
 import type { Target } from "../drive/browser.js";
 import { limitPhrase, settleIsolation, type AppLimits, type Sandbox } from "./isolation.js";
 import type { OutputBuffer } from "./output.js";
 import { requireAllowedPackage } from "./allowedPackages.js";
 import { nameText, plainText } from "../verdict/studentText.js";
+import { bootBudget, DEFAULT_SETUP_SECONDS, setupProblem, type RunnerSetupStep } from "./setupSteps.js";
+import { blanksProblem, scanFrom, writesFrom } from "./sourceFindings.js";
+import { appPathRewriter } from "./appPaths.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
 export interface RunningApp {
@@ -24,6 +27,8 @@ export interface RunningApp {
   exceptionFor(requestId: string, waitMs: number): Promise<AppException | undefined>;
   /** The app's routes (Flask's url_map, the static route left out), when the runner reported them. */
   readonly routes?: AppRoute[];
+  /** What the runner's scan read in the source before any student code ran (sourceScan.py). */
+  readonly scan?: SourceScan;
   /** The view function that answered a request, if the runner reported one for that request id. */
   viewFor(requestId: string, waitMs: number): Promise<AnsweringView | undefined>;
   /** Why the process ended, if it has (naming the limit when one stopped it). */
@@ -60,7 +65,7 @@ export function runnerNotes(events: readonly ChannelEvent[]): RunnerNote[] {
 }
 
 export interface ChannelEvent {
-  event: "ready" | "problem" | "exception" | "routes" | "endpoint" | "note" | "fatal" | "sandbox" | "limit";
+  event: "ready" | "problem" | "scan" | "exception" | "routes" | "endpoint" | "note" | "fatal" | "sandbox" | "limit";
   [field: string]: unknown;
 }
 
@@ -86,6 +91,11 @@ export interface HandshakeOptions {
   sandbox?: Sandbox;
   /** Python packages the exercise allows (see allowedPackages.ts). */
   packages?: readonly string[];
+  /** Setup steps this boot runs before the app starts (see setupSteps.ts), and each one's time limit. */
+  setup?: readonly RunnerSetupStep[];
+  setupSeconds?: number;
+  /** The app's folder: its absolute path is taken out of what the app says (appPaths.ts). */
+  dir?: string;
 }
 
 export async function handshake(proc: AppProcess, options: HandshakeOptions): Promise<BootOutcome> {
@@ -100,7 +110,8 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     const reported = proc.events.all.findIndex((x) => x.event === "sandbox");
     return !options.sandbox || reported < 0 || proc.events.all.indexOf(e) < reported;
   };
-  const first = await proc.events.next((e) => isReady(e) || e.event === "problem" || isFatal(e), options.bootSeconds * 1000);
+  const budget = bootBudget(options.bootSeconds, options.setup, options.setupSeconds ?? DEFAULT_SETUP_SECONDS);
+  const first = await proc.events.next((e) => isReady(e) || e.event === "problem" || isFatal(e), budget * 1000);
   const sandboxed = proc.events.all.find((e) => e.event === "sandbox");
   if (sandboxed && options.sandbox) {
     const fault = await settleIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox, options.python);
@@ -135,20 +146,25 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     });
   }
   if (!first || first.event === "problem") {
-    const problem = first ? problemFrom(first, options.entry, limits) : await noHandshake(proc, options, exitReason);
+    const found = first ? problemFrom(first, options.entry, limits, options.setupSeconds) : await noHandshake(proc, options, exitReason);
+    const problem = { ...found, message: appPathRewriter(options.dir)(found.message) };
     await proc.kill();
     return { problem };
   }
 
+  const relative = appPathRewriter(options.dir);
   const app: RunningApp = {
     target: typeof first.socket === "string" ? { baseUrl: "http://student.localhost", socketPath: first.socket } : { baseUrl: `http://127.0.0.1:${first.port as number}` },
     notes: runnerNotes(proc.events.all),
     output: proc.output,
     async exceptionFor(requestId, waitMs) {
       const e = await proc.events.next((ev) => ev.event === "exception" && ev.request === requestId, waitMs);
-      return e ? exceptionFrom(e, limits) : undefined;
+      if (!e) return undefined;
+      const exception = exceptionFrom(e, limits);
+      return { ...exception, message: relative(exception.message), summary: relative(exception.summary) };
     },
     routes: routesFrom(proc.events.all.find((e) => e.event === "routes")),
+    scan: scanFrom(proc.events.all),
     async viewFor(requestId, waitMs) {
       const e = await proc.events.next((ev) => ev.event === "endpoint" && ev.request === requestId, waitMs);
       return e ? viewFrom(e) : undefined;
@@ -246,10 +262,14 @@ function locationOf(e: ChannelEvent): SourceLocation | undefined {
   return typeof e.file === "string" && typeof e.line === "number" ? { file: nameText(e.file), line: e.line } : undefined;
 }
 
-function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits): Problem {
+function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits, setupSeconds = DEFAULT_SETUP_SECONDS): Problem {
   const location = locationOf(e);
   const at: SourceLocation[] = location ? [location] : [];
   switch (e.kind) {
+    case "setup":
+      return setupProblem(e, entry, setupSeconds);
+    case "blanks":
+      return blanksProblem(e.locations);
     case "syntax":
       return {
         kind: "syntax",
@@ -311,6 +331,7 @@ function viewFrom(e: ChannelEvent): AnsweringView {
     endpoint: nameText(field(e.endpoint).slice(0, 200)),
     function: nameText(field(e.function ?? "").slice(0, 200)),
     location: locationOf(e),
+    ...(Array.isArray(e.writes) && { writes: writesFrom(e.writes) }),
   };
 }
 

@@ -1,31 +1,24 @@
 /**
- * A static look at a submission before anything runs: is the entry file there, and are any
- * `___` blanks left from the starter? Blanks are reported with every location and no traceback:
- * Python would only say "NameError: name '___' is not defined", which tells a beginner nothing.
+ * A look at a submission before anything runs: is the entry file there? Everything read inside
+ * the files (the starter's `___` blanks, the secret key, what hints quote) is read by the runner
+ * in the booted process, with Python's own parser, before the student's module is imported
+ * (sourceScan.py): a blank then stops grading with every location and no traceback.
  */
-import { existsSync, lstatSync, opendirSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
 import { readStudentFile } from "../studentFile.js";
-import type { Problem, SourceLocation, SourceText } from "../verdict/types.js";
+import type { Problem } from "../verdict/types.js";
 import { nameText } from "../verdict/studentText.js";
-import { findPythonBlanks } from "./pythonBlanks.js";
 import { entryNames, parseEntry, resolveEntry, type ResolvedEntry } from "./entryForm.js";
 
-/** Blanks are Python code (see pythonBlanks.ts): notes.txt saying "Name: ____" is no blank. */
-const SCANNED = /\.py$/;
-const SKIPPED_DIRS = new Set(["node_modules", ".git", "__pycache__", ".venv", "venv", "env"]);
-const MAX_FILES = 200;
 const MAX_FILE_BYTES = 512 * 1024;
 
 export function inspectSubmission(dir: string, entry: string | readonly string[]): Problem | undefined {
   return lookAtSubmission(dir, entry).problem;
 }
 
-/** What the static look found: a Problem that stops grading, and the entry file's text for diagnosis. */
+/** What the look found: a Problem that stops grading, or the entry. */
 export interface SubmissionLook {
   problem?: Problem;
-  /** The entry file, read once here: hints about the app's errors quote what it shows. */
-  source?: SourceText;
   /** The accepted entry this submission has (absent with a problem). */
   entry?: ResolvedEntry;
 }
@@ -63,26 +56,7 @@ export function lookAtSubmission(dir: string, accepted: string | readonly string
       },
     };
   }
-  const source: SourceText | undefined = entryFile.kind === "file" ? { file: entry, text: entryFile.text } : undefined;
-  const entryPath = join(dir, entry);
-  const blanks = sourceFiles(dir).flatMap((path) => {
-    const file = relative(dir, path);
-    const text = path === entryPath ? source?.text : readText(dir, file);
-    // File names are student text: they are quoted in the Problem and its locations.
-    return text === undefined ? [] : findPythonBlanks(nameText(file), text);
-  });
-  if (blanks.length === 0) return { source, entry: resolved };
-  const where = blanks.map((b) => `${b.file} line ${b.line}`);
-  return {
-    source,
-    entry: resolved,
-    problem: {
-      kind: "blanks",
-      message: `Your app still has ${blanks.length} blank${blanks.length > 1 ? "s" : ""} (___) to fill in: ${where.join(", ")}.`,
-      hint: "Replace each ___ with your own code, then run the grader again. Nothing is tested until every blank is filled in.",
-      locations: blanks,
-    },
-  };
+  return { entry: resolved };
 }
 
 /** The file or module an accepted name imports, as a student reads it (`flaskr:create_app()` is `flaskr`). */
@@ -99,46 +73,4 @@ function placeOf(name: string): string {
 function parseEntryTarget(name: string): string {
   const target = targetOf(name);
   return target.endsWith(".py") ? target : `${target}.py`;
-}
-
-function readText(dir: string, file: string): string | undefined {
-  const read = readStudentFile(dir, file, MAX_FILE_BYTES);
-  return read.kind === "file" ? read.text : undefined;
-}
-
-/** Blanks in one file's text: Python code only (see pythonBlanks.ts); other files have none. */
-export function findBlanks(file: string, text: string): SourceLocation[] {
-  return SCANNED.test(file) ? findPythonBlanks(file, text) : [];
-}
-
-/** Entries looked at, and folder depth, at most: this walk is synchronous, a huge or deep tree must not stall the grader. */
-const MAX_VISITED = 5_000;
-const MAX_DEPTH = 32;
-
-function sourceFiles(dir: string): string[] {
-  const files: string[] = [];
-  let visited = 0;
-  const walk = (d: string, depth: number) => {
-    const listing = opendirSync(d); // a few entries at a time: a folder of 60,000 files is not read whole
-    try {
-      for (let entry = listing.readSync(); entry !== null; entry = listing.readSync()) {
-        if (files.length >= MAX_FILES || ++visited > MAX_VISITED) return;
-        look(d, entry.name, depth);
-      }
-    } finally {
-      listing.closeSync();
-    }
-  };
-  const look = (d: string, name: string, depth: number) => {
-    const path = join(d, name);
-    // Never follow links: a directory loop would never end, and a linked file may be anything
-    // (outside the submission, or a device such as /dev/zero that never ends either).
-    const stat = lstatSync(path, { throwIfNoEntry: false });
-    if (!stat) return;
-    if (stat.isDirectory()) {
-      if (!SKIPPED_DIRS.has(name) && !name.startsWith(".") && depth < MAX_DEPTH) walk(path, depth + 1);
-    } else if (stat.isFile() && SCANNED.test(name) && stat.size <= MAX_FILE_BYTES) files.push(path);
-  };
-  walk(dir, 0);
-  return files;
 }

@@ -8,6 +8,7 @@ import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./h
 import type { Sandbox } from "./isolation.js";
 import { OutputBuffer } from "./output.js";
 import { track, untrack } from "./reaper.js";
+import { DEFAULT_SETUP_SECONDS, setupArgs, type RunnerSetupStep } from "./setupSteps.js";
 
 const RUNNER = packageFile("graders/boot/runner.py");
 
@@ -32,11 +33,15 @@ export interface LaunchOptions {
    * have been the grader's (see verdict/fault.ts) runs on an app that shares nothing with it.
    */
   cold?: boolean;
+  /** Setup steps to run in the private copy before the app boots (see setupSteps.ts). */
+  setup?: readonly RunnerSetupStep[];
+  /** Seconds each setup step may take. */
+  setupSeconds?: number;
 }
 
 /** The runner's command-line arguments (after runner.py) for an app: the same on every launcher. */
 export function runnerArgs(options: LaunchOptions): string[] {
-  return [`${options.dir}/${options.entry}`, ...(options.attribute !== undefined ? ["--app", options.attribute] : []), ...(options.sandbox ? ["--listen", `unix:${options.sandbox.socketPath}`] : [])];
+  return [`${options.dir}/${options.entry}`, ...(options.attribute !== undefined ? ["--app", options.attribute] : []), ...(options.sandbox ? ["--listen", `unix:${options.sandbox.socketPath}`] : []), ...setupArgs(options.setup, options.setupSeconds ?? DEFAULT_SETUP_SECONDS)];
 }
 
 /** Settings of the interpreter itself, which a Python with Flask may need to find Flask. */

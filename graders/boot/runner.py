@@ -7,7 +7,7 @@ Talks to the grader over a private channel: the stdout it was started with. With
 config (AUTOGRADER_SANDBOX, see sandbox.py) the app is isolated before any student code runs. Before any student
 code runs, that descriptor is duplicated and fd 1 is pointed at stderr, so a student's print()
 lands in the captured output and can never look like a message from this runner. Each message
-is one line of JSON with an "event": ready, problem, exception, routes, endpoint, note, or fatal (the grader's
+is one line of JSON with an "event": ready, problem, scan, exception, routes, endpoint, note, or fatal (the grader's
 environment cannot run any app, e.g. Flask is not installed: not the student's fault).
 """
 
@@ -222,7 +222,7 @@ def report_routes_and_endpoints(app, root):
         except Exception:
             return
         send("endpoint", request=request.headers.get("X-Autograder-Request", ""), endpoint=str(endpoint),
-             function=name, **where)
+             function=name, **where, **state_writes(request.environ))
 
     request_finished.connect(on_finished, app, weak=False)
 
@@ -237,6 +237,67 @@ def load_sandbox():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def use_channel(fd):
+    """In a setup step's own process (setupSteps.py): report on `fd`, never on the grader's channel."""
+    global CHANNEL
+    previous, CHANNEL = CHANNEL, os.fdopen(fd, "w", buffering=1, encoding="utf-8")
+    try:
+        previous.close()
+    except (OSError, ValueError):
+        pass
+
+
+def load_setup_steps():
+    """graders/boot/setupSteps.py, loaded like sandbox.py (before isolation hides this folder)."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "setupSteps.py")
+    spec = importlib.util.spec_from_file_location("_autograder_setup_steps", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+HELPERS = {}
+
+
+def load_helper(filename):
+    """A helper module of the grader's (sourceScan.py, stateWrites.py) under a private name, as
+    load_sandbox does; loaded once per process (the zygote loads them before it forks). None
+    when it cannot be loaded: the app is still graded, with plainer hints."""
+    if filename not in HELPERS:
+        import importlib.util
+
+        try:
+            path = os.path.join(HERE, filename)
+            spec = importlib.util.spec_from_file_location("_autograder_" + filename[:-3], path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        except Exception:
+            module = None
+        HELPERS[filename] = module
+    return HELPERS[filename]
+
+
+def scan_source(entry, root):
+    """The source scan (sourceScan.py), before any student code runs: its event is the first of
+    its kind, the only one the grader believes. Exits when blanks are left to fill in."""
+    scanner = load_helper("sourceScan.py")
+    if scanner is None:
+        send("scan")
+    elif scanner.report(entry, root, send):
+        sys.exit(0)
+    writes = load_helper("stateWrites.py")
+    if writes is not None:
+        writes.watch(root)
+
+
+def state_writes(environ):
+    """The student's session and cookie writes during one request (stateWrites.py)."""
+    writes = HELPERS.get("stateWrites.py")
+    return {"writes": writes.of(environ)} if writes is not None else {}
 
 
 def sandbox_from_environment():
@@ -482,11 +543,13 @@ def kept_alive_handler():
     return KeptAliveHandler
 
 
-def serve(entry, listen, sandbox=None, attribute=None, guard=None):
+def serve(entry, listen, sandbox=None, attribute=None, setup=None, guard=None):
     """Import the student's app and serve it; every outcome is reported on the channel.
     `listen` is "tcp" (a loopback port the OS picks) or "unix:/abs/path" (a socket file).
     `sandbox` is the isolation config (see sandbox.py; default: AUTOGRADER_SANDBOX, else none).
     `entry` is a .py file or a package folder; `attribute` what to take from it (`create_app()`).
+    `setup`: the spec's setup steps ({"steps": [...], "seconds": N}, see setupSteps.py), run
+    after isolation and before the app is imported.
     `guard(close_fds)` forks the watchdog (guard_group) when the app will run without namespaces.
 
     The order is the defence: (1) the grader's modules are imported while neither the submission
@@ -497,6 +560,9 @@ def serve(entry, listen, sandbox=None, attribute=None, guard=None):
     sys.path[:] = grader_path(sys.path, root, os.getcwd())
     config = sandbox if sandbox is not None else sandbox_from_environment()
     sandbox_module = import_grader_modules(isolating=config is not None)
+    load_helper("sourceScan.py")
+    load_helper("stateWrites.py")
+    setup_steps = load_setup_steps() if setup else None
     notes = set()
     neutralise_run(notes)
     listener = bind_listener(listen)
@@ -514,6 +580,9 @@ def serve(entry, listen, sandbox=None, attribute=None, guard=None):
 
     from werkzeug.serving import make_server
 
+    scan_source(entry, root)
+    if setup_steps is not None:
+        setup_steps.run(setup, root, lambda: find_app(import_entry(entry, root), attribute), send, use_channel, describe)
     module = import_entry(entry, root)
     app = find_app(module, attribute)
     report_routes_and_endpoints(app, root)
@@ -556,9 +625,10 @@ def main():
     parser.add_argument("entry")
     parser.add_argument("--listen", default="tcp")
     parser.add_argument("--app", default=None)
+    parser.add_argument("--setup", default=None, help="setup steps as JSON (see setupSteps.py)")
     args = parser.parse_args()
     die_with_parent()
-    serve(args.entry, args.listen, attribute=args.app, guard=guard_group)
+    serve(args.entry, args.listen, attribute=args.app, setup=json.loads(args.setup) if args.setup else None, guard=guard_group)
 
 
 if __name__ == "__main__":

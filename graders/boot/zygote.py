@@ -99,6 +99,15 @@ def warm_up():
         else:
             runner.load_sandbox = lambda: module
 
+    # The source scan and the write watcher (runner.load_helper), loaded and run once here: a
+    # child's scan then costs only its own files.
+    load_helper = getattr(runner, "load_helper", None)
+    if load_helper is not None:
+        load_helper("stateWrites.py")
+        scanner = load_helper("sourceScan.py")
+        if scanner is not None:
+            scanner.warm_up()
+
 
 def send(message):
     """Control messages go out with os.write, never through sys.stdout: a buffered sys.stdout would

@@ -40,6 +40,8 @@ export interface Response {
   text: string;
   /** Cookie names sent with the (last hop of the) request. */
   sentCookies: string[];
+  /** Path and query of the (last hop of the) request: the page's address, for its relative links. */
+  path: string;
 }
 
 /** The request did not get an answer. `kind` tells a hang from a dead app. */
@@ -108,6 +110,7 @@ export class Browser {
       location: received.location,
       text: plainText(visibleText(raw.body, raw.headers["content-type"])),
       sentCookies: cookieHeader ? cookieHeader.split("; ").map((c) => plainText(c.split("=")[0]!)) : [],
+      path: spec.path,
     };
   }
 

@@ -2,16 +2,19 @@
  * Driving one check: fresh browsers, each step in order, stop at the first step that fails.
  * Evaluation is delegated to the pure verdict/ functions; this module owns the I/O.
  */
+import type { FieldFill } from "../spec/types.js";
 import type { Action, PlannedCheck, PlannedRequest, PlannedStep } from "../plan/plan.js";
 import { capture, captureWords, evaluate, type Observation } from "../verdict/evaluate.js";
-import { combineHints, diagnose, STUCK_VIEW_HINT } from "../verdict/hints.js";
-import type { AppException, Exchange, JarEntry, SourceLocation, SourceText, StepAction } from "../verdict/types.js";
+import { combineHints, diagnose, STUCK_VIEW_HINT, type Symptom } from "../verdict/hints.js";
+import { stateConcern, stateWriteFinding, type RequestWrites } from "../verdict/stateWrites.js";
+import type { AppException, Exchange, JarEntry, SourceLocation, StepAction } from "../verdict/types.js";
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse, type JarCookie } from "./browser.js";
 import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
 import { describeKey, secretKeyOf } from "../spec/bytesKey.js";
 import { basename } from "node:path";
 import { plainData, plainText } from "../verdict/studentText.js";
+import { resolveNavigation, type Page } from "./navigate.js";
 
 /** What a check needs from the app's owner: the live app, and a way to start it again. */
 export interface AppControl {
@@ -38,21 +41,22 @@ export interface CheckOutcome {
 
 let requestCounter = 0;
 
-/** What the grader knows about the submission besides the running app. */
-export interface CheckContext {
-  /** The entry file's source, for hints that quote it. */
-  source?: SourceText;
-}
+/**
+ * What the grader knows about the submission besides the running app (nothing at present: what
+ * the source shows comes with the app, RunningApp.scan, read before its code ran).
+ */
+export interface CheckContext {}
 
 export async function runCheck(check: PlannedCheck, control: AppControl, context: CheckContext = {}): Promise<CheckOutcome> {
   const browsers = new Map<string, Browser>();
   const browser = (name: string) => browsers.get(name) ?? browsers.set(name, new Browser(name)).get(name)!;
-  const record: CheckRecord = { exchanges: [], actions: [], captures: new Map(), origins: new Map() };
+  const record: CheckRecord = { exchanges: [], actions: [], captures: new Map(), origins: new Map(), pages: new Map(), sent: [] };
   const { exchanges, actions } = record;
 
   for (const [index, step] of check.steps.entries()) {
+    // A request, a followed link and a submitted form are told by their exchange.
     const action: StepAction | undefined =
-      step.action.kind !== "request" ? { step: index + 1, browser: step.browser, text: describeAction(step.action) } : undefined;
+      !ANSWERED.has(step.action.kind) ? { step: index + 1, browser: step.browser, text: describeAction(step.action) } : undefined;
     if (action) actions.push(action);
     const failure = await runStep(step, index + 1, browser, control, record, context);
     if (action) action.jar = jarRecord(await browser(step.browser).cookies());
@@ -71,7 +75,13 @@ interface CheckRecord {
   captures: Map<string, unknown>;
   /** Capture name → where it was taken, in words. */
   origins: Map<string, string>;
+  /** Browser name → the page it has open (its last response), for follow and submit steps. */
+  pages: Map<string, Page>;
+  /** The requests sent so far, to the app that got each: what their views wrote is asked for when a check fails. */
+  sent: { id: string; app: RunningApp; what: string }[];
 }
+
+const ANSWERED = new Set<Action["kind"]>(["request", "follow", "submit"]);
 
 interface StepFailure {
   message: string;
@@ -129,6 +139,16 @@ async function runStep(
       const { runScript } = await import("./scriptCheck.js");
       return runScript(a.file, browser, control);
     }
+    case "follow":
+    case "submit": {
+      const resolved = resolveNavigation(record.pages.get(step.browser), a, record.captures);
+      if ("problem" in resolved) {
+        // Nothing was sent: the steps list still shows what the grader tried.
+        record.actions.push({ step: number, browser: step.browser, text: describeAction(a), jar: jarRecord(await me.cookies()) });
+        return { message: resolved.problem, hint: resolved.hint };
+      }
+      return request(me, { kind: "request", request: resolved.request, expect: a.expect, capture: a.capture }, number, control, record, context, resolved.via, a.kind === "follow" ? "link" : "form");
+    }
     case "restart": {
       const problem = await control.restart();
       return problem ? { message: `after a restart the app did not start again: ${problem}` } : undefined;
@@ -143,17 +163,21 @@ async function request(
   control: AppControl,
   record: CheckRecord,
   context: CheckContext,
+  via?: string,
+  fromPage?: Symptom["fromPage"],
 ): Promise<StepFailure | undefined> {
   const { captures } = record;
   const app = control.current();
   const requestId = `r${++requestCounter}`;
   const exchange: Exchange = {
     browser: me.name,
-    request: { method: a.request.method, path: a.request.path, form: a.request.form, cookies: (await me.cookies()).map((c) => c.name) },
+    request: { method: a.request.method, path: a.request.path, form: via ? pageForm(a.request.form) : a.request.form, cookies: (await me.cookies()).map((c) => c.name) },
     step,
+    ...(via !== undefined && { via }),
   };
   record.exchanges.push(exchange);
-  const symptom = { method: a.request.method, path: a.request.path, form: a.request.form, routes: app.routes };
+  record.sent.push({ id: requestId, app, what: `${a.request.method} ${a.request.path}` });
+  const symptom: Symptom = { method: a.request.method, path: a.request.path, form: exchange.request.form, routes: app.routes, fromPage: via === undefined ? undefined : fromPage };
 
   let response;
   try {
@@ -175,6 +199,7 @@ async function request(
   }
 
   const exception = response.status >= 500 ? await app.exceptionFor(requestId, 300) : undefined;
+  record.pages.set(me.name, { path: response.path, body: response.body, contentType: response.headers["content-type"] });
   const jar = await me.cookies();
   const cookieValue = jar.find((c) => c.name === control.sessionCookie)?.value;
   // What the app stored is student text: evaluated and quoted as plain text.
@@ -212,11 +237,25 @@ async function request(
   }
   const failures = [...evaluate(a.expect, obs), ...captured.failures];
   if (failures.length === 0) return undefined;
+  const hint = diagnose({ ...symptom, status: response.status, exception }, app.scan);
+  // A request that went as expected but stored the wrong thing: point at the line that wrote it.
+  const concern = exception || hint ? undefined : stateConcern(a.expect, obs);
+  const state = concern ? stateWriteFinding(concern, await writesOf(record.sent.slice(-3), requestId), app.scan) : undefined;
   return {
     message: failures.join("; ") + "." + crashLine(exception),
-    hint: diagnose({ ...symptom, status: response.status, exception }, context.source),
-    location: exception?.location ?? (await answeringView(app, requestId, response.status)),
+    hint: hint ?? state?.hint,
+    location: exception?.location ?? state?.location ?? (await answeringView(app, requestId, response.status)),
   };
+}
+
+/** Characters of a form value kept in the record when the page chose it (a hidden field may hold anything). */
+const FORM_VALUE_CHARS = 100;
+
+/** A submitted form as recorded: the page's values are student text, made plain and cut. */
+function pageForm(form: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!form) return undefined;
+  const cut = (v: string) => (v.length > FORM_VALUE_CHARS ? `${v.slice(0, FORM_VALUE_CHARS)}…` : v);
+  return plainData(Object.fromEntries(Object.entries(form).slice(0, JAR_COOKIES).map(([k, v]) => [cut(k), cut(v)])));
 }
 
 /** Cookies and characters of a value kept per step: a trace shows the jar, a flood of cookies must not bloat every result. */
@@ -239,6 +278,11 @@ async function answeringView(app: RunningApp, requestId: string, status: number)
   if (status === 404 || status === 405) return undefined;
   const view = await app.viewFor(requestId, 200);
   return view?.location ? { ...view.location, label: `the view ${view.function || view.endpoint}` } : undefined;
+}
+
+/** What each of these requests' views wrote (the last one's report may still be on its way). */
+function writesOf(sent: CheckRecord["sent"], last: string): Promise<RequestWrites[]> {
+  return Promise.all(sent.map(async (r) => ({ what: r.what, writes: (await r.app.viewFor(r.id, r.id === last ? 200 : 0))?.writes })));
 }
 
 function crashLine(exception: AppException | undefined): string {
@@ -287,7 +331,21 @@ export function describeAction(a: Action): string {
       return "restart the app (the browsers keep their cookies)";
     case "script":
       return `run the custom check ${basename(a.file)}`;
+    case "follow":
+      return a.link !== undefined ? `follow the link "${a.link}"` : `follow the link at "${a.selector}"`;
+    case "submit": {
+      const form = typeof a.form === "string" ? ` "${a.form}"` : typeof a.form === "number" ? ` number ${a.form}` : "";
+      return `submit the form${form}${a.fields.length ? ` (${a.fields.map(fillWords).join(", ")})` : ""}`;
+    }
   }
+}
+
+/** One field a submit step fills, in words: `label "Username" = alice`. */
+function fillWords(f: FieldFill): string {
+  const value = typeof f.value === "string" ? f.value : f.value.f;
+  const where =
+    f.name !== undefined ? f.name : f.label !== undefined ? `label "${f.label}"` : f.type !== undefined ? `the ${f.type} field` : f.placeholder !== undefined ? `placeholder "${f.placeholder}"` : `field ${f.position}`;
+  return `${where} = ${value}`;
 }
 
 export function describeRequest(r: PlannedRequest): string {

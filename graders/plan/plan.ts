@@ -3,8 +3,10 @@
  * shorthand expanded, so that driving never has to guess. Also decides which checks are skipped
  * because a check they need did not pass (check50's dependency rule).
  */
-import type { Capture, Check, Expectations, Request, Spec, Step } from "../spec/types.js";
+import type { Capture, Check, Expectations, FieldFill, Request, SetupStep, Spec, StateScope, Step } from "../spec/types.js";
 import { entryNames } from "../boot/entryForm.js";
+import { DEFAULT_STATE_SCOPE } from "../boot/appState.js";
+import { DEFAULT_SETUP_SECONDS } from "../boot/setupSteps.js";
 
 export const DEFAULT_BROWSER = "browser";
 export const DEFAULT_LIMITS = { bootSeconds: 10, requestSeconds: 5 } as const;
@@ -26,7 +28,13 @@ export type Action =
   | { kind: "tamperSession"; set?: Record<string, unknown>; replace?: Record<string, unknown> }
   | { kind: "forgeSession"; key?: string; keyHex?: string; from?: string; data?: Record<string, unknown> }
   | { kind: "restart" }
-  | { kind: "script"; file: string };
+  | { kind: "script"; file: string }
+  | Navigation;
+
+/** A step that acts on the browser's current page: it becomes a request the page decides (drive/navigate.ts). */
+export type Navigation =
+  | { kind: "follow"; link?: string; selector?: string; followRedirects: boolean; expect?: Expectations; capture?: Record<string, Capture> }
+  | { kind: "submit"; form?: string | number; fields: FieldFill[]; button?: string; followRedirects: boolean; expect?: Expectations; capture?: Record<string, Capture> };
 
 export interface PlannedStep {
   browser: string;
@@ -54,6 +62,11 @@ export interface Plan {
   sessionCookie: string;
   bootSeconds: number;
   requestSeconds: number;
+  /** Setup steps run before the app boots (see boot/setupSteps.ts), and each one's time limit. */
+  setup: SetupStep[];
+  setupSeconds: number;
+  /** When the app's files start afresh (see boot/appState.ts). */
+  state: StateScope;
   checks: PlannedCheck[];
 }
 
@@ -66,6 +79,9 @@ export function plan(spec: Spec): Plan {
     sessionCookie: spec.sessionCookie ?? "session",
     bootSeconds: spec.limits?.bootSeconds ?? DEFAULT_LIMITS.bootSeconds,
     requestSeconds: spec.limits?.requestSeconds ?? DEFAULT_LIMITS.requestSeconds,
+    setup: spec.setup ?? [],
+    setupSeconds: spec.limits?.setupSeconds ?? DEFAULT_SETUP_SECONDS,
+    state: spec.state ?? DEFAULT_STATE_SCOPE,
     checks: (spec.checks ?? []).map(planCheck),
   };
 }
@@ -111,6 +127,14 @@ function actionOf(step: Step): Action {
   if (step.forgeSession) return { kind: "forgeSession", ...step.forgeSession };
   if (step.restart) return { kind: "restart" };
   if (step.script !== undefined) return { kind: "script", file: step.script };
+  if (step.follow) {
+    const { link, selector, followRedirects } = step.follow;
+    return { kind: "follow", link, selector, followRedirects: followRedirects ?? false, expect: step.expect, capture: step.capture };
+  }
+  if (step.submit) {
+    const { form, fields, button, followRedirects } = step.submit;
+    return { kind: "submit", form, fields: fields ?? [], button, followRedirects: followRedirects ?? false, expect: step.expect, capture: step.capture };
+  }
   // The loader's rules reject such a step; reaching here is a grader bug.
   throw new Error(`a step without an action: ${JSON.stringify(step)}`);
 }

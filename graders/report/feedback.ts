@@ -27,6 +27,8 @@ const PROBLEM_LABELS: Record<Problem["kind"], string> = {
   "boot-timeout": "it did not start in time",
   "boot-failed": "it failed to start",
   "too-big": "the submission folder is too big",
+  setup: "a setup step failed before it started",
+  "setup-timeout": "a setup step did not finish in time",
 };
 
 /** True when a check's details must stay private: students only learn whether it passed. */
@@ -155,7 +157,8 @@ function requestLine(exchange: Exchange, manyBrowsers: boolean): string {
   const { method, path, form } = exchange.request;
   const who = manyBrowsers ? `[${exchange.browser}] ` : "";
   const fields = form ? Object.entries(form).map(([name, value]) => `${name}=${value}`) : [];
-  return `${who}${method} ${path}${fields.length > 0 ? ` with ${fields.join(", ")}` : ""}`;
+  const via = exchange.via ? `${exchange.via}: ` : "";
+  return `${who}${via}${method} ${path}${fields.length > 0 ? ` with ${fields.join(", ")}` : ""}`;
 }
 
 function responseLines(exchange: Exchange, last: boolean): string[] {

@@ -22,6 +22,7 @@ import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../sp
 import { checkFeedback, formatPoints, graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
 import { findPython } from "../boot/python.js";
+import { checkEntryUsable } from "../boot/entryForm.js";
 import { mayBeSubmission } from "./ignored.js";
 import { actionsSafe, nameText } from "../verdict/studentText.js";
 
@@ -101,7 +102,9 @@ export async function planSubmission(options: SubmissionTestsOptions = {}): Prom
   const hidden = hiddenChecksFromEnv({ [HIDDEN_SPECS_ENV]: takeVariable(HIDDEN_SPECS_ENV).value });
   const exercises: PlannedExercise[] = [];
   for (const target of discovery.targets) {
-    exercises.push({ target, spec: await loadSpecWithHidden(specFile(specsDir, target.exercise), hidden) });
+    const spec = await loadSpecWithHidden(specFile(specsDir, target.exercise), hidden);
+    checkEntryUsable(resolve(target.dir), spec); // a folder without __init__.py: a UsageError, as in the CLI
+    exercises.push({ target, spec });
   }
   return { exercises, ignored: discovery.ignored };
 }

@@ -115,7 +115,8 @@ function stepCard(entry: Entry, jarBefore: readonly JarEntry[], stopped: boolean
   }
   const exchange = entry.exchange!;
   const { method, path, form, cookies } = exchange.request;
-  const parts = [`<div class="request"><span class="method">${text(method)}</span> <code>${text(path)}</code></div>`];
+  const parts = exchange.via ? [`<div class="action">${text(exchange.via)}</div>`] : [];
+  parts.push(`<div class="request"><span class="method">${text(method)}</span> <code>${text(path)}</code></div>`);
   if (form && Object.keys(form).length > 0) parts.push(`<div class="form">form: ${Object.entries(form).map(([k, v]) => `<code>${text(k)}=${text(v)}</code>`).join(" ")}</div>`);
   if (cookies.length > 0) parts.push(`<div class="sent">sent cookies: ${cookies.map((c) => `<code>${text(c)}</code>`).join(" ")}</div>`);
   const response = exchange.response;

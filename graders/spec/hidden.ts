@@ -20,7 +20,7 @@
 import { readFile } from "node:fs/promises";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { SpecError } from "../errors.js";
-import { loadSpecText, validateSpec } from "./load.js";
+import { loadSpecText, validateSpec, withScriptPaths } from "./load.js";
 import { keepWarnings } from "./warnings.js";
 import { SpecSource, type Anchor, type Path } from "./position.js";
 import type { Check, Spec } from "./types.js";
@@ -97,7 +97,8 @@ export async function loadSpecWithHidden(file: string, hidden?: HiddenChecks): P
 export function mergeHiddenChecks(spec: Spec, specText: string, specFile: string, hidden: HiddenChecks): Spec {
   const added = hidden.exercises.get(spec.id);
   if (!added || added.length === 0) return spec;
-  const checks = added.map((check) =>
+  // Copies: their script paths are resolved below, the parsed hidden text stays as written.
+  const checks = added.map((check) => structuredClone(check)).map((check) =>
     check !== null && typeof check === "object" && !Array.isArray(check) && !("visibility" in check)
       ? { ...(check as object), visibility: "hidden" }
       : check,
@@ -105,7 +106,9 @@ export function mergeHiddenChecks(spec: Spec, specText: string, specFile: string
   const merged = { ...spec, checks: [...spec.checks, ...checks] as Check[] };
   const lines = new LineCounter();
   const publicSrc = new SpecSource(specFile, parseDocument(specText, { lineCounter: lines, merge: true }), lines);
-  return validateSpec(merged, new MergedSource(publicSrc, hidden.src, spec.id, spec.checks.length));
+  // A hidden check's script is found beside the spec it joins, as if it had been written there
+  // (the export moves checks from the spec into the hidden text; on Gradescope specs/ is staff-only).
+  return withScriptPaths(validateSpec(merged, new MergedSource(publicSrc, hidden.src, spec.id, spec.checks.length)), specFile);
 }
 
 /**

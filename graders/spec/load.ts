@@ -50,11 +50,17 @@ export function loadSpecText(text: string, file: string): Spec {
 const UNQUOTED_COLON =
   'this text contains ": ", which YAML reads as a key and its value: put this text in quotes, e.g. title: "Log in: then out"';
 
-/** A step's `script` is written relative to the spec; the driver gets it absolute. */
-function withScriptPaths(spec: Spec, file: string): Spec {
+/**
+ * A step's `script` and a setup step's `pythonFile` are written relative to the spec; the grader
+ * gets them absolute. Hidden checks (spec/hidden.ts) have no file of their own: theirs are
+ * relative to the spec they join. An absolute path stays as it is, so applying this twice
+ * changes nothing.
+ */
+export function withScriptPaths(spec: Spec, file: string): Spec {
   for (const check of spec.checks ?? []) {
     for (const step of check.steps ?? []) if (step.script !== undefined) step.script = resolvePath(dirname(resolvePath(file)), step.script);
   }
+  for (const step of spec.setup ?? []) if (step.pythonFile !== undefined) step.pythonFile = resolvePath(dirname(resolvePath(file)), step.pythonFile);
   return spec;
 }
 

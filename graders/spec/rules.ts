@@ -4,14 +4,14 @@
  * validation, so the data has the shape of `Spec`; each problem is a SpecError pointing at the
  * offending node. The first problem found (in file order) is thrown.
  */
-import type { AnyValue, Capture, CaptureRef, Expectations, Request, Spec, Step, StructureExpectation, TextMatch, TextPattern } from "./types.js";
+import type { AnyValue, Capture, CaptureRef, Expectations, FieldFill, Request, SetupStep, Spec, Step, StructureExpectation, TextMatch, TextPattern } from "./types.js";
 import type { Path, SpecSource } from "./position.js";
 import { secretKeyOf } from "./bytesKey.js";
 import { selectorProblem } from "./selector.js";
 import { parseTemplate, templateCaptures } from "./template.js";
 
 /** Every action a step can do; a step does exactly one. */
-const ACTIONS = ["request", "dropCookie", "setCookie", "tamperSession", "forgeSession", "restart", "script"] as const satisfies readonly (keyof Step)[];
+const ACTIONS = ["request", "dropCookie", "setCookie", "tamperSession", "forgeSession", "restart", "script", "follow", "submit"] as const satisfies readonly (keyof Step)[];
 
 /** A Record so that the compiler notices when types.ts adds or removes a method. */
 const METHODS: Record<NonNullable<Request["method"]>, true> = {
@@ -54,7 +54,26 @@ export function checkRules(spec: Spec, src: SpecSource): void {
     seen.set(check.id, c);
     checkSteps(check.steps, [...at, "steps"], src);
   });
+  checkSetup(spec, src);
 }
+
+/** Each setup step does exactly one thing; a Flask command is at least one word. */
+function checkSetup(spec: Spec, src: SpecSource): void {
+  (spec.setup ?? []).forEach((step, s) => {
+    const here: Path = ["setup", s];
+    const kinds = SETUP_KINDS.filter((k) => step[k] !== undefined);
+    if (kinds.length !== 1) {
+      const found = kinds.length ? `it has ${kinds.join(" and ")}` : "it has none";
+      throw src.error(here, `a setup step needs exactly one of ${SETUP_KINDS.join(", ")} (${found})`);
+    }
+    const words = typeof step.flask === "string" ? step.flask.trim().split(/\s+/).filter(Boolean) : step.flask;
+    if (words !== undefined && words.length === 0) throw src.error([...here, "flask"], "name the Flask command to run, e.g. flask: init-db");
+    if (words?.[0] === "run") throw src.error([...here, "flask"], "`flask run` starts a server that never ends: the grader starts the app itself after setup");
+    if (step.pythonFile !== undefined && !step.pythonFile.endsWith(".py")) throw src.error([...here, "pythonFile"], `pythonFile "${step.pythonFile}" must be a Python file (.py)`);
+  });
+}
+
+const SETUP_KINDS = ["flask", "python", "pythonFile"] as const satisfies readonly (keyof SetupStep)[];
 
 function checkQuiz(spec: Spec, src: SpecSource): void {
   if (!spec.questions?.length) throw src.error(["kind"], `kind: quiz needs "questions"`);
@@ -80,9 +99,9 @@ function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
       const [a, b] = actions;
       throw src.error([...here, b], `a step does one thing, but this one has both "${a}" and "${b}": split it into two steps`, "key");
     }
-    if (actions[0] !== "request") {
+    if (!ANSWERED.includes(actions[0]!)) {
       for (const key of ["expect", "capture"] as const) {
-        if (step[key] !== undefined) throw src.error([...here, key], `"${key}" only works on a request step`, "key");
+        if (step[key] !== undefined) throw src.error([...here, key], `"${key}" only works on a request, follow or submit step`, "key");
       }
     }
     if (typeof step.request === "string" && !SHORTHAND.test(step.request)) {
@@ -114,6 +133,7 @@ function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
       }
       throw src.error(where, `no earlier step of this check captures "${name}"${didYouMean(name, [...made.keys()])}`);
     };
+    checkNavigation(steps, s, here, use, src);
     if (step.expect) checkExpectations(step.expect, [...here, "expect"], use, src);
     for (const [name, capture] of Object.entries(step.capture ?? {})) {
       const where: Path = [...here, "capture", name];
@@ -127,6 +147,49 @@ function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
     }
     for (const name of Object.keys(step.capture ?? {})) if (!made.has(name)) made.set(name, s);
   });
+}
+
+/** Actions that send a request and get a response to check and capture from. */
+const ANSWERED: readonly string[] = ["request", "follow", "submit"] satisfies (typeof ACTIONS)[number][];
+
+const LOCATORS = ["label", "type", "placeholder", "position", "name"] as const satisfies readonly (keyof FieldFill)[];
+
+/** A follow or submit step: one way to find the link or each field, selectors that parse, a page to act on. */
+function checkNavigation(steps: Step[], s: number, here: Path, use: Use, src: SpecSource): void {
+  const step = steps[s]!;
+  const action = step.follow ? "follow" : step.submit ? "submit" : undefined;
+  if (!action) return;
+  const browser = step.browser ?? "browser";
+  const loaded = steps.slice(0, s).some((earlier) => (earlier.browser ?? "browser") === browser && ANSWERED.some((a) => earlier[a as keyof Step] !== undefined));
+  if (!loaded) {
+    const who = browser === "browser" ? "the browser" : `the browser "${browser}"`;
+    throw src.error([...here, action], `"${action}" acts on the page ${who} has open, but no earlier step of this check loads one: add a request step first (e.g. "GET /")`, "key");
+  }
+  const selector = (value: string, where: Path): void => {
+    const problem = selectorProblem(value);
+    if (problem) throw src.error(where, `"${value}" is not a CSS selector the grader understands: ${problem}`);
+  };
+  if (step.follow) {
+    const given = (["link", "selector"] as const).filter((k) => step.follow![k] !== undefined);
+    if (given.length !== 1) {
+      const where = given.length ? [...here, "follow", given[1]!] : [...here, "follow"];
+      throw src.error(where, `follow needs exactly one of "link" (the link's text) and "selector"`, given.length ? "key" : "value");
+    }
+    if (step.follow.selector !== undefined) selector(step.follow.selector, [...here, "follow", "selector"]);
+    if (step.follow.link?.trim() === "") throw src.error([...here, "follow", "link"], `"link" needs the text of the link to follow`);
+  }
+  if (step.submit) {
+    if (typeof step.submit.form === "string") selector(step.submit.form, [...here, "submit", "form"]);
+    step.submit.fields?.forEach((fill, f) => {
+      const where: Path = [...here, "submit", "fields", f];
+      const given = LOCATORS.filter((k) => fill[k] !== undefined);
+      if (given.length !== 1) {
+        const found = given.length === 0 ? "none" : given.map((x) => `"${x}"`).join(" and ");
+        throw src.error(given.length > 1 ? [...where, given[1]!] : where, `a field to fill needs exactly one way to find it (${LOCATORS.join(", ")}), found ${found}`, given.length > 1 ? "key" : "value");
+      }
+      checkPatterns(fill.value, [...where, "value"], use, src);
+    });
+  }
 }
 
 /** Captures made in step `s` or after it, for a better message than "unknown capture". */

@@ -55,6 +55,15 @@ export interface Spec {
   sessionCookie?: string;
   /** Limits for this exercise; each has a default. */
   limits?: Limits;
+  /** Commands run in the app's private copy before it boots, e.g. `[{ flask: init-db }]` (see SetupStep). */
+  setup?: SetupStep[];
+  /**
+   * How long the app's files (its SQLite database, say) live: `per-exercise` (default), one
+   * private copy for the whole exercise, set up once, shared by every check and restart;
+   * `per-check`, a fresh copy set up again before each check.
+   * @default "per-exercise"
+   */
+  state?: StateScope;
   /**
    * The checks, run in order. Each gets fresh browsers; the app is shared unless a step
    * restarts it. A quiz has none: write `checks: []`.
@@ -124,6 +133,14 @@ export interface Limits {
    * @maximum 4096
    */
   openFiles?: number;
+  /**
+   * Seconds each `setup` step may take (wall-clock time). Over it, the step is stopped and the
+   * app does not start.
+   * @default 10
+   * @minimum 1
+   * @maximum 120
+   */
+  setupSeconds?: number;
 }
 
 /** A small named unit of grading, with its own points, hint and steps. */
@@ -165,7 +182,8 @@ export interface Check {
 
 /**
  * One step: exactly one action (`request`, `dropCookie`, `setCookie`, `tamperSession`,
- * `forgeSession`, `restart` or `script`), done by a browser, and for a request what must come back.
+ * `forgeSession`, `restart`, `script`, `follow` or `submit`), done by a browser, and for a
+ * request (or a followed link, a submitted form) what must come back.
  */
 export interface Step {
   /**
@@ -196,7 +214,21 @@ export interface Step {
    * e.g. from supertest's `.expect(...)`, to fail). One self-contained file: it may import packages.
    */
   script?: string;
-  /** What the response must look like (request steps only). */
+  // --- navigation like a user (issue 11 item 8): graders/drive/navigate.ts ---
+  /**
+   * Follow a link on this browser's current page (its last response), as a user clicking it:
+   * `{ link: "Log out" }` or `{ selector: "nav a.logout" }`. The app's own href is requested,
+   * so the spec need not know the route's name.
+   */
+  follow?: FollowLink;
+  /**
+   * Fill and submit a form on this browser's current page, as a user would: the form's own
+   * action and method, its hidden fields and default values kept, the spec's values put into
+   * fields found by label, type, placeholder, position or name.
+   */
+  submit?: FormSubmission;
+  // --- end of navigation ---
+  /** What the response must look like (request, follow and submit steps). */
   expect?: Expectations;
   /**
    * Remember values from the response under a name, to compare in later steps of this check
@@ -204,6 +236,74 @@ export interface Step {
    */
   capture?: { [name: string]: Capture };
 }
+
+// --- navigation like a user (issue 11 item 8) ---
+
+/** Which link to follow: give exactly one of `link` and `selector`. */
+export interface FollowLink {
+  /**
+   * The link's visible text, e.g. `Log out` (case, punctuation and spaces ignored). A link whose
+   * text is exactly this is preferred; otherwise the first link whose text contains it.
+   */
+  link?: string;
+  /** A CSS selector for the link, e.g. `nav a.logout`: the first element it finds, which must have an `href`. */
+  selector?: string;
+  /**
+   * Follow redirects like a browser would.
+   * @default false
+   */
+  followRedirects?: boolean;
+}
+
+/** Which form to submit, and what to type into it. */
+export interface FormSubmission {
+  /**
+   * A CSS selector for the form (`#login`, `form.signin`), or its position on the page (1 is the
+   * first form). Without it: the first form that has every field given in `fields`.
+   */
+  form?: string | FormPosition;
+  /** What to type, in order. Fields not listed keep the value the page gave them (hidden fields too). */
+  fields?: FieldFill[];
+  /**
+   * The text of the submit button to press, when the form has several (case and spaces ignored).
+   * Without it, the first one. A pressed button with a `name` sends its name and value.
+   */
+  button?: string;
+  /**
+   * Follow redirects like a browser would.
+   * @default false
+   */
+  followRedirects?: boolean;
+}
+
+/**
+ * A position on the page or in a form, counted from 1.
+ * @minimum 1
+ * @asType integer
+ */
+export type FormPosition = number;
+
+/**
+ * One field to fill, found without knowing the name the student chose: give exactly one of
+ * `label`, `type`, `placeholder`, `position` and `name`. A field already filled by an earlier
+ * entry is not found again, so two `type: password` entries fill the first and the second.
+ */
+export interface FieldFill {
+  /** The text of the field's `<label>` (or its `aria-label`), e.g. `Username` (case and punctuation ignored; an exact match is preferred, else one containing it). */
+  label?: string;
+  /** The input's type, e.g. `password` or `email` (`text` also finds inputs without a type). */
+  type?: string;
+  /** The field's placeholder text (matched like a label). */
+  placeholder?: string;
+  /** The field's position among the form's fields a user can type into (1 is the first; hidden fields and buttons do not count). */
+  position?: FormPosition;
+  /** The field's `name`, when the spec knows it. */
+  name?: string;
+  /** What to type. May be filled from captures: `{ f: "{user}-2" }`. */
+  value: TextPattern;
+}
+
+// --- end of navigation ---
 
 /** An HTTP request. */
 export interface Request {
@@ -522,4 +622,34 @@ export interface QuizQuestion {
    * @minimum 0
    */
   points?: number;
+}
+
+// ---- Setup and state (issue 11 item 2) ----
+
+/**
+ * When the app's private copy (its files, e.g. a SQLite database) starts afresh:
+ * `per-exercise` once for all checks, `per-check` before each check.
+ */
+export type StateScope = "per-exercise" | "per-check";
+
+/**
+ * One setup step, run in the app's sandbox, in its private copy, before the app boots (with the
+ * app's limits and no network). Exactly one of `flask`, `python` or `pythonFile`. A step that
+ * fails (an exception, a non-zero exit, over `limits.setupSeconds`) keeps the app from starting:
+ * the student is shown which step, what it raised and its output.
+ */
+export interface SetupStep {
+  /**
+   * A command of the student's app's own Flask CLI, as after `flask --app <entry>`: `init-db`
+   * runs what `flask --app flaskr init-db` runs (the app's `app.cli` commands, in an app context).
+   * A list gives the words one by one: `[seed, --users, "2"]`.
+   */
+  flask?: string | string[];
+  /**
+   * Python code run as a script in the app's folder (the app's modules are importable), e.g.
+   * `"import sqlite3; sqlite3.connect('instance/app.db').executescript(open('schema.sql').read())"`.
+   */
+  python?: string;
+  /** A Python script run the same way, relative to the spec, e.g. `setup/seed.py`. */
+  pythonFile?: string;
 }

@@ -16,7 +16,7 @@
 import type { Problem } from "./types.js";
 
 /** Outcomes that may be the student's or the machine's: one retry tells them apart. */
-export type Doubt = "request-timeout" | "app-vanished" | "boot-timeout" | "boot-ended";
+export type Doubt = "request-timeout" | "app-vanished" | "boot-timeout" | "boot-ended" | "setup-timeout";
 
 export type Blame =
   /** Final: a pass, or the student's failure with evidence. */
@@ -69,11 +69,13 @@ export function blameProblem(problem: Problem): Blame {
   switch (problem.kind) {
     case "boot-timeout":
       return { kind: "doubt", doubt: "boot-timeout", cause: problem.message };
+    case "setup-timeout": // a setup step that ran out of time on a busy machine: once more, like a boot
+      return { kind: "doubt", doubt: "setup-timeout", cause: problem.message };
     case "boot-failed":
       // An app stopped for going over a named limit did so by itself; any other end may be the machine's.
       return problem.limit ? { kind: "final" } : { kind: "doubt", doubt: "boot-ended", cause: problem.message };
     default:
-      return { kind: "final" }; // blanks, syntax, a missing module, no app, a crash at import: in the files
+      return { kind: "final" }; // blanks, syntax, a missing module, no app, a crash at import, a setup step that raised: in the files
   }
 }
 

@@ -3,12 +3,12 @@
  * can act on. The lesson's common errors and the mistakes in shared/notes/flask-behaviour.md
  * come first. The first rule that matches wins; a check's own hint is the fallback.
  *
- * A pure function of the symptom and, when the static look read it, the entry file's source:
- * some errors say only what went wrong, and the source shows why (where the secret key went
- * missing, which line gave set_cookie a number).
+ * A pure function of the symptom and, when the runner's source scan read it (boot/sourceScan.py),
+ * what the entry file shows: some errors say only what went wrong, and the source shows why
+ * (where the secret key went missing, which line gave set_cookie a number).
  */
 import { secretKeyFinding } from "./secretKey.js";
-import type { AppException, AppRoute, SourceText } from "./types.js";
+import type { AppException, SourceScan, AppRoute } from "./types.js";
 
 export interface Symptom {
   method: string;
@@ -19,11 +19,13 @@ export interface Symptom {
   form?: Record<string, string>;
   /** The app's routes, when the runner reported them. */
   routes?: AppRoute[];
+  /** The student's page chose the path: a link followed or a form submitted (drive/navigate.ts). */
+  fromPage?: "link" | "form";
 }
 
 interface Rule {
   matches(s: Symptom): boolean;
-  hint(s: Symptom, source?: SourceText): string;
+  hint(s: Symptom, scan?: SourceScan): string;
 }
 
 const raised = (type: string, text?: RegExp) => (s: Symptom) =>
@@ -39,27 +41,35 @@ export const STUCK_VIEW_HINT =
 
 const RULES: Rule[] = [
   {
+    // A SQLite table the app uses was never made: the database's set-up (init-db, schema.sql) left it out.
+    matches: raised("OperationalError", /no such table: /),
+    hint: (s) => {
+      const table = s.exception!.summary.split("no such table: ")[1]?.split(/\s/)[0] ?? "";
+      return `The database has no table "${table.slice(0, 60)}": the code that creates your tables (your init-db command, schema.sql) must create it too. Check its CREATE TABLE statements and the table's spelling.`;
+    },
+  },
+  {
     matches: raised("RuntimeError", /secret key/i),
-    hint: (_s, source) => (source && secretKeyFinding(source)) ?? SECRET_KEY_HINT,
+    hint: (_s, scan) => (scan && secretKeyFinding(scan.file, scan.key)) ?? SECRET_KEY_HINT,
   },
   {
     // Before the None rule: set_cookie("theme", None) says "got 'NoneType'" too.
     matches: raised("TypeError", /expected string or bytes-like object/),
-    hint: (s, source) => {
-      const line = sourceLine(s.exception?.location, source);
-      if (line && /\.set_cookie\s*\(/.test(line.text)) {
-        return `${source!.file} line ${line.number} gives set_cookie a value that is not text. A cookie holds text only: convert it first, e.g. response.set_cookie("count", str(count)), and int(...) it back when you read it.`;
+    hint: (s, scan) => {
+      const line = scanLine(s.exception?.location, scan);
+      if (line && scan!.setCookieLines.includes(line)) {
+        return `${scan!.file} line ${line} gives set_cookie a value that is not text. A cookie holds text only: convert it first, e.g. response.set_cookie("count", str(count)), and int(...) it back when you read it.`;
       }
       return 'A function that works on text got something else (a number or None). If it is set_cookie: a cookie value must be text, so write str(value).';
     },
   },
   {
     matches: raised("KeyError"),
-    hint: (s, source) => {
+    hint: (s, scan) => {
       const key = s.exception!.message;
-      const line = sourceLine(s.exception?.location, source);
-      const where = line ? `${source!.file} line ${line.number}` : "Your code";
-      if (line && /\bdel\b|\.pop\s*\(/.test(line.text)) {
+      const line = scanLine(s.exception?.location, scan);
+      const where = line ? `${scan!.file} line ${line}` : "Your code";
+      if (line && scan!.removeLines.includes(line)) {
         return `${where} removes ${key} when it is not there (nobody logged in, or nothing saved yet). Remove it with .pop(${key}, None): the None means "if it is there".`;
       }
       return `${where} reads ${key} with square brackets, where it was not there yet (nothing saved, or a form field or cookie that was not sent). Read it with .get(${key}) instead, with a default where one makes sense (like 0 for a count).`;
@@ -68,10 +78,10 @@ const RULES: Rule[] = [
   {
     // A Flask name used without importing it: the most common NameError in this lesson.
     matches: (s) => raised("NameError")(s) && flaskNameOf(s.exception!) !== undefined,
-    hint: (s, source) => {
+    hint: (s, scan) => {
       const name = flaskNameOf(s.exception!)!;
       const module = FLASK_NAMES.get(name)!;
-      const current = source?.text.match(new RegExp(`^from ${module.replace(".", "\\.")} import ([^\\n#()]+)$`, "m"))?.[1]?.trim();
+      const current = scan?.imports[module];
       const line = current ? `from ${module} import ${current}, ${name}` : `from ${module} import ${name}`;
       return `Python does not know the name ${name}: it comes from ${module} and must be imported before it is used. Write ${line} at the top of the file.`;
     },
@@ -103,11 +113,22 @@ const RULES: Rule[] = [
   },
   {
     matches: raised("AttributeError", /has_key/),
-    hint: (s, source) => {
+    hint: (s, scan) => {
       // Name the student's own key and dictionary, read from the line that failed.
-      const found = /([A-Za-z_][\w.]*)\.has_key\(\s*([^()]*?)\s*\)/.exec(sourceLine(s.exception?.location, source)?.text ?? "");
-      const test = found ? `${found[2]!.slice(0, 60)} in ${found[1]!.slice(0, 60)}` : "key in session";
+      const line = scanLine(s.exception?.location, scan);
+      const found = line ? scan!.hasKey.find((h) => h.line === line) : undefined;
+      const test = found ? `${found.key} in ${found.object}` : "key in session";
       return `.has_key() is from Python 2 and no longer exists. Test whether a key is there with the in operator: ${test}.`;
+    },
+  },
+  {
+    // The path came from the student's own page: the page and the routes disagree, not the spec.
+    matches: (s) => s.status === 404 && s.fromPage !== undefined,
+    hint: (s) => {
+      const routes = s.routes?.map((r) => r.rule);
+      const listed = routes === undefined ? "" : routes.length ? ` (the routes your app has: ${routes.join(", ")})` : " (your app has no routes at all)";
+      const what = s.fromPage === "form" ? `form sends to ${s.path.split("?")[0]} (its action=)` : `link goes to ${s.path.split("?")[0]} (its href=)`;
+      return `Your page's ${what}, but no route of your app answers there${listed}. Make the page and the route agree: url_for("view_name") writes the right address for you.`;
     },
   },
   {
@@ -138,9 +159,9 @@ const RULES: Rule[] = [
   },
 ];
 
-/** The hint for what the app did, knowing the entry file's source when it was read. */
-export function diagnose(symptom: Symptom, source?: SourceText): string | undefined {
-  return RULES.find((r) => r.matches(symptom))?.hint(symptom, source);
+/** The hint for what the app did, knowing what the runner's scan read in the entry file, when it did. */
+export function diagnose(symptom: Symptom, scan?: SourceScan): string | undefined {
+  return RULES.find((r) => r.matches(symptom))?.hint(symptom, scan);
 }
 
 /**
@@ -166,9 +187,7 @@ function flaskNameOf(exception: AppException): string | undefined {
   return name !== undefined && FLASK_NAMES.has(name) ? name : undefined;
 }
 
-/** The line of the source where the exception happened, when it happened in that file. */
-function sourceLine(location: AppException["location"], source?: SourceText): { number: number; text: string } | undefined {
-  if (!location || !source || location.file !== source.file) return undefined;
-  const text = source.text.split(/\r?\n/)[location.line - 1];
-  return text === undefined ? undefined : { number: location.line, text };
+/** The line where the exception happened, when it happened in the scanned entry file. */
+function scanLine(location: AppException["location"], scan?: SourceScan): number | undefined {
+  return location && scan && location.file === scan.file ? location.line : undefined;
 }

@@ -156,7 +156,8 @@ export function formFields(container: Element): Map<string, string | undefined> 
   return fields;
 }
 
-function fieldValue(field: Element): string | undefined {
+/** The value a browser would send for one field (undefined: nothing, e.g. an unchecked box). */
+export function fieldValue(field: Element): string | undefined {
   if (field.name === "textarea") return collectText(field);
   if (field.name === "select") {
     const options = selectAll<AnyNode, Element>("option", field);

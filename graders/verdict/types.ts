@@ -1,6 +1,7 @@
 /**
  * What grading produces. Reporters render these and nothing else; they never compute grades.
  */
+import type { KeyFinding } from "./secretKey.js";
 
 /** One HTTP request and its response, as the grader saw them: the raw material of feedback. */
 export interface Exchange {
@@ -25,6 +26,8 @@ export interface Exchange {
   jar?: JarEntry[];
   /** The spec's number of the step that sent this request (1 for the first step). */
   step?: number;
+  /** How the page led to this request, in words, when a step followed a link or submitted a form. */
+  via?: string;
   /** Values the grader noted from this response, to compare with in later steps. */
   noted?: { what: string; value: unknown }[];
 }
@@ -74,6 +77,33 @@ export interface AnsweringView {
   function: string;
   /** Its first line in the student's files. */
   location?: SourceLocation;
+  /** The student's lines that wrote the session or a cookie while it answered (runner's stateWrites.py). */
+  writes?: StateWrite[];
+}
+
+/** The entry file's findings, from the runner's source scan before any student code ran (graders/boot/sourceScan.py, read by sourceFindings.ts). */
+export interface SourceScan {
+  /** The entry's source file, relative to the submission (`app.py`, `flaskr/__init__.py`). */
+  file: string;
+  key: KeyFinding;
+  /** Lines of a call to `.set_cookie(`. */
+  setCookieLines: number[];
+  /** Lines that remove a key: `del ...`, `.pop(`. */
+  removeLines: number[];
+  /** `d.has_key(k)` calls: the student's own dictionary and key, as written. */
+  hasKey: { line: number; object: string; key: string }[];
+  /** A method named on a line of its own and never called (`session.clear`): it does nothing. */
+  uncalled: { line: number; text: string }[];
+  /** Module → the names the file's first top-level `from module import ...` imports, as written. */
+  imports: Record<string, string>;
+}
+
+/** One write of the session or a cookie, made by the student's line while answering a request. */
+export interface StateWrite {
+  kind: "session-set" | "session-delete" | "session-clear" | "session-update" | "set-cookie" | "delete-cookie";
+  /** The key or cookie name as Python writes it (`'visits'`), when there was one. */
+  key?: string;
+  location: SourceLocation;
 }
 
 export interface SourceLocation {
@@ -83,13 +113,6 @@ export interface SourceLocation {
   column?: number;
   /** What is there, when saying it helps the student, e.g. `the view dashboard`. */
   label?: string;
-}
-
-/** A file of the submission as the static look read it (the entry file), for source-aware hints. */
-export interface SourceText {
-  /** Path relative to the submission folder, e.g. `app.py`. */
-  file: string;
-  text: string;
 }
 
 export type CheckStatus = "pass" | "fail" | "error" | "skip";
@@ -118,7 +141,7 @@ export interface Verdict {
 
 /** Why a submission could not be run at all: found before any check. */
 export interface Problem {
-  kind: "blanks" | "syntax" | "missing-module" | "no-app" | "import-crash" | "missing-file" | "boot-timeout" | "boot-failed" | "too-big";
+  kind: "blanks" | "syntax" | "missing-module" | "no-app" | "import-crash" | "missing-file" | "boot-timeout" | "boot-failed" | "too-big" | "setup" | "setup-timeout";
   /** One paragraph for the student. */
   message: string;
   hint?: string;

@@ -146,6 +146,8 @@ function ref(check: { id: string; title: string }): CheckRef {
 /** Does the check send a request to the code the mutant changed? (A quiz question: is it the one changed?) */
 function visits(check: PlannedCheck, mutant: Mutant): boolean {
   if (check.id === mutant.where) return true;
+  // A followed link or a submitted form goes wherever the app's page points: it may visit any route.
+  if (check.steps.some((s) => s.action.kind === "follow" || s.action.kind === "submit")) return true;
   const paths = check.steps.flatMap((s) => (s.action.kind === "request" ? [s.action.request] : []));
   if (mutant.routes === null) return paths.length > 0;
   return paths.some((r) => mutant.routes!.some((route) => matches(route, r.method, r.path)));

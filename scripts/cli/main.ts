@@ -130,6 +130,10 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     }
     if (hidden) noteHidden(io, hidden.exercises, [...specs.keys()], HIDDEN_SPECS_ENV);
 
+    // An entry folder without __init__.py is a usage error: said before anything is graded.
+    const { checkEntryUsable } = await import("../../graders/boot/entryForm.js");
+    for (const target of discovery.targets) checkEntryUsable(resolve(target.dir), specs.get(target.exercise)!);
+
     // Pretty wherever it goes (coloured only on a terminal): JSON only when asked for, as jest and eslint do.
     const outputs = openOutputs(args.formats ?? [{ format: "pretty" }], io, args.reveal);
     const reporter = outputs.reporter;
