@@ -144,14 +144,14 @@ async function classCase(): Promise<void> {
     const cold = await timedBatch(work, small, "cold", "--cold");
 
     // Scale: the same mix of submissions, other class sizes; a fresh floor between them.
-    const scale: { size: number; ms: number; floor: number }[] = [{ size: n, ms: batchMs, floor: floorBefore }];
+    const scale: ScalePoint[] = [{ size: n, ms: batchMs, floor: floorBefore, cpuMs: main.treeCpuMs }];
     for (const size of sizes) {
       const dir = join(work, `scale-${size}`);
       const marks = makeClass(dir, size);
       const floorNow = floorMs(python, 3);
       const one = await timedBatch(work, dir, `scale-${size}`);
       checkGradebook(join(one.out, "gradebook.csv"), marks);
-      scale.push({ size, ms: one.ms, floor: floorNow });
+      scale.push({ size, ms: one.ms, floor: floorNow, cpuMs: one.treeCpuMs });
     }
     scale.sort((a, b) => a.size - b.size);
 
@@ -216,11 +216,25 @@ function printBounds(batch: BatchRun, n: number, cores: number): void {
   );
 }
 
-/** Grading time against class size (should be linear), and what that means per hour and for a sharded course. */
-function printScale(scale: { size: number; ms: number; floor: number }[], cores: number): void {
+/** One class size of the scale measurement: wall time, the floor just before, CPU time of the whole run. */
+interface ScalePoint {
+  size: number;
+  ms: number;
+  floor: number;
+  cpuMs: number;
+}
+
+/**
+ * Grading time against class size (should be linear), and what that means per hour and for a
+ * sharded course. CPU time per submission is printed too: on a shared machine it says whether
+ * the work per submission grows, when wall times move with the other load.
+ */
+function printScale(scale: ScalePoint[], cores: number): void {
   console.log(`  scale (same mix of submissions, default --jobs):`);
-  for (const { size, ms, floor } of scale) {
-    console.log(`    ${String(size).padStart(5)} submissions  ${(ms / 1000).toFixed(1).padStart(6)} s  ${(ms / size).toFixed(0)} ms per submission = ${(ms / size / floor).toFixed(2)} x the floor measured just before`);
+  for (const { size, ms, floor, cpuMs } of scale) {
+    console.log(
+      `    ${String(size).padStart(5)} submissions  ${(ms / 1000).toFixed(1).padStart(6)} s  ${(ms / size).toFixed(0)} ms per submission = ${(ms / size / floor).toFixed(2)} x the floor measured just before; CPU ${(cpuMs / size).toFixed(0)} ms per submission`,
+    );
   }
   // Least squares: ms = fixed + perSubmission * size.
   const xs = scale.map((s) => s.size);
@@ -231,7 +245,9 @@ function printScale(scale: { size: number; ms: number; floor: number }[], cores:
   const fixed = my - slope * mx;
   const first = scale[0]!;
   const last = scale[scale.length - 1]!;
-  console.log(`    fit: ${(fixed / 1000).toFixed(1)} s once + ${slope.toFixed(0)} ms per submission; per submission at ${last.size} against ${first.size}: ${(last.ms / last.size / (first.ms / first.size)).toFixed(2)}x (1.00 is linear)`);
+  console.log(
+    `    fit: ${(fixed / 1000).toFixed(1)} s once + ${slope.toFixed(0)} ms per submission; per submission at ${last.size} against ${first.size}: wall ${(last.ms / last.size / (first.ms / first.size)).toFixed(2)}x, CPU ${(last.cpuMs / last.size / (first.cpuMs / first.size)).toFixed(2)}x (1.00 is linear)`,
+  );
   const perHour = 3_600_000 / slope;
   console.log(`    computed from the fit: ${Math.round(perHour).toLocaleString("en")} submissions per hour on this machine (${cores} cores); 10,000 submissions: ${((fixed + slope * 10_000) / 60_000).toFixed(1)} min on one machine like it, ${((fixed + (slope * 10_000) / 4) / 60_000).toFixed(1)} min of grading per shard with --shard i/4`);
 }
