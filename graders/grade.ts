@@ -78,7 +78,7 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   const context: CheckContext = {};
 
   // The app runs on a private copy, removed when grading ends, whatever happened.
-  const setup = runnerSetupSteps(p.setup);
+  const setup = { exercise: runnerSetupSteps(p.setup), checks: new Map(p.checks.map((c) => [c.id, runnerSetupSteps(c.setup)])) };
   const makeCopy = () => prepareSandbox({ submission: dir, limits, mode: options.isolation });
   let state: AppState;
   try {
@@ -94,7 +94,7 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   }
 }
 
-async function runApp(p: Plan, base: Base, state: AppState, setupSteps: RunnerSetupStep[], python: string, options: GradeOptions, context: CheckContext, entry: ResolvedEntry, started: number): Promise<Result> {
+async function runApp(p: Plan, base: Base, state: AppState, { exercise: setupSteps, checks: checkSteps }: { exercise: RunnerSetupStep[]; checks: Map<string, RunnerSetupStep[]> }, python: string, options: GradeOptions, context: CheckContext, entry: ResolvedEntry, started: number): Promise<Result> {
   const launcher = options.launcher ?? launch;
   const losses = options.losses ?? (() => 0);
   const bootOnce = async (cold: boolean) => {
@@ -152,8 +152,8 @@ async function runApp(p: Plan, base: Base, state: AppState, setupSteps: RunnerSe
     restartProblem = undefined;
     const lossesBefore = losses();
     const blocked = blockingNeed(check, new Map(verdicts.map((v) => [v.id, v.status])), new Map());
-    const fresh = blocked === undefined && state.beginCheck();
-    if (tainted || retry || fresh) {
+    const { restart, fresh } = state.beginCheck(checkSteps.get(check.id) ?? [], blocked === undefined);
+    if (tainted || retry || restart) {
       tainted = false;
       const restarted = Date.now();
       let why: string | undefined;

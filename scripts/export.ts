@@ -20,10 +20,11 @@ import { parseFlags } from "./cli/flags.js";
 import { packageRoot } from "../graders/paths.js";
 import { entryNames } from "../graders/boot/entryForm.js";
 import { loadSpecText } from "../graders/spec/load.js";
+import { isHiddenCheck } from "../graders/spec/hidden.js";
 import type { Check, Spec } from "../graders/spec/types.js";
 import { checkKnown, EXERCISE_RECORD, listExercises, specFile } from "../graders/targets.js";
 import { graderManifest, listFiles, packGrader, tarballName } from "./exportPack.js";
-import { hiddenSpecsText, splitSpec } from "./exportSpecs.js";
+import { hiddenSpecsText, scriptFiles, splitSpec } from "./exportSpecs.js";
 
 export interface ExportOptions {
   /** The folder to write; must not exist yet, or be empty. */
@@ -101,7 +102,13 @@ export async function exportAssignment(options: ExportOptions): Promise<ExportRe
 
   mkdirSync(out, { recursive: true });
   const files = new Files(out);
-  for (const exercise of exercises) files.text(`specs/${exercise.id}.yaml`, exercise.publicText);
+  for (const exercise of exercises) {
+    files.text(`specs/${exercise.id}.yaml`, exercise.publicText);
+    // Custom checks' files go beside the spec, where its script: paths point; a hidden check's
+    // only into a folder students never see (Gradescope with --include-hidden).
+    const shipped = exercise.spec.checks.filter((check) => !isHiddenCheck(check) || (gradescope && options.includeHidden));
+    for (const rel of scriptFiles(shipped, specFile(specsDir, exercise.id))) files.copy(join(specsDir, rel), `specs/${rel}`);
+  }
   files.copy(join(specsDir, "schema.json"), "specs/schema.json", true);
   files.text("requirements.txt", "flask>=3.0,<4\n");
 

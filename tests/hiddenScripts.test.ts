@@ -4,12 +4,14 @@
  * that spec (which is where the export takes hidden checks from). An absolute path stays as it is.
  */
 import { afterAll, describe, expect, test } from "@jest/globals";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { grade } from "../graders/grade.js";
 import { loadSpecWithHidden, parseHiddenChecks } from "../graders/spec/hidden.js";
 import { main as autograde } from "../scripts/cli/main.js";
+import { exportAssignment } from "../scripts/export.js";
+import { UsageError } from "../graders/errors.js";
 
 const work = mkdtempSync(join(tmpdir(), "hidden-scripts-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -63,5 +65,59 @@ describe("a hidden check's script", () => {
     expect(stderr.text).not.toMatch(/cannot read the custom check/);
     expect(status).toBe(0);
     expect(JSON.parse(stdout.text).results[0].checks.map((c: { status: string }) => c.status)).toEqual(["pass", "pass"]);
+  });
+});
+
+describe("the export keeps script paths as written and ships the visible checks' files", () => {
+  const SPEC = `id: probe
+title: Probe
+checks:
+  - id: home
+    title: Home
+    hint: h
+    steps:
+      - script: ./checks/answer.mjs
+  - id: secret
+    title: Secret
+    hint: h
+    visibility: hidden
+    steps:
+      - script: checks/secret.mjs
+`;
+  write({
+    "exp/specs/probe.yaml": SPEC,
+    "exp/specs/checks/answer.mjs": "export default async function () {}\n",
+    "exp/specs/checks/secret.mjs": "export default async function () {}\n",
+    "exp/starter/probe/app.py": "x = 1\n",
+  });
+  const specs = join(work, "exp", "specs");
+  const starter = join(work, "exp", "starter");
+
+  test("student repository: the public spec and the hidden checks name the files relative to the spec; only the visible one ships", async () => {
+    const out = join(work, "exp", "repo");
+    const report = await exportAssignment({ out, specs, starter, grader: "file:../grader.tgz" });
+    const publicText = readFileSync(join(out, "specs", "probe.yaml"), "utf8");
+    expect(publicText).toMatch(/script: checks\/answer\.mjs/);
+    expect(publicText).not.toContain(work);
+    expect(existsSync(join(out, "specs", "checks", "answer.mjs"))).toBe(true);
+    expect(existsSync(join(out, "specs", "checks", "secret.mjs"))).toBe(false);
+    const hiddenText = readFileSync(report.hiddenFile!, "utf8");
+    expect(hiddenText).toMatch(/script: checks\/secret\.mjs/);
+    expect(hiddenText).not.toContain(work);
+  });
+
+  test("Gradescope with --include-hidden: the hidden check's file ships too, where the hidden checks will look for it", async () => {
+    const out = join(work, "exp", "gs");
+    await exportAssignment({ out, specs, starter, grader: "file:../grader.tgz", gradescope: true, includeHidden: true });
+    expect(existsSync(join(out, "specs", "checks", "secret.mjs"))).toBe(true);
+    const spec = await loadSpecWithHidden(join(out, "specs", "probe.yaml"), parseHiddenChecks(readFileSync(join(out, "hidden-checks.yaml"), "utf8")));
+    expect(spec.checks.map((c) => c.steps[0]!.script)).toEqual([join(out, "specs", "checks", "answer.mjs"), join(out, "specs", "checks", "secret.mjs")]);
+  });
+
+  test("a script outside the spec's folder cannot be exported", async () => {
+    write({ "exp2/specs/probe.yaml": SPEC.replace("./checks/answer.mjs", "../answer.mjs"), "exp2/answer.mjs": "", "exp2/starter/probe/app.py": "x = 1\n" });
+    const attempt = exportAssignment({ out: join(work, "exp2", "repo"), specs: join(work, "exp2", "specs"), starter: join(work, "exp2", "starter"), grader: "file:../grader.tgz" });
+    await expect(attempt).rejects.toThrow(UsageError);
+    await expect(exportAssignment({ out: join(work, "exp2", "repo2"), specs: join(work, "exp2", "specs"), starter: join(work, "exp2", "starter"), grader: "file:../grader.tgz" })).rejects.toThrow(/custom check \S*exp2\/answer\.mjs of "home" is outside the spec's folder/);
   });
 });

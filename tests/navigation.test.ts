@@ -165,6 +165,17 @@ describe("two students' apps with their own names pass the same spec", () => {
   });
 });
 
+test("a hidden field reaches the app unchanged, and is recorded plain and cut", async () => {
+  const hostile = APP_A.replace('value="t0k3n"', 'value="{TOKEN}"')
+    .replace('return """<form method="post">', 'return f"""<form method="post">')
+    .replace('request.form.get("token") != "t0k3n"', 'request.form.get("token") != TOKEN')
+    .replace('app.secret_key = "student-a"', 'app.secret_key = "student-a"\n  TOKEN = "\\x1b[31m" + "x" * 5000');
+  const result = await grade(spec, app(hostile));
+  expect(statuses(result)).toEqual({ "login-page": "pass", "logs-in": "pass", "logs-out": "pass" });
+  const token = result.checks[1]!.exchanges[2]!.request.form!.token!;
+  expect(token).toBe(`[31m${"x".repeat(96)}…`);
+});
+
 describe("known-wrong apps fail the intended check with words a student can act on", () => {
   test("no password field: logs-in fails naming what the form has", async () => {
     const result = await grade(spec, app(APP_A.replace('type="password" name="secret"', 'type="text" name="secret"')));
@@ -240,6 +251,8 @@ describe("the loader", () => {
     expect(load("      - restart: true\n        expect: { status: 200 }\n")).toThrow(/only works on a request, follow or submit step/);
     expect(load("      - request: GET /\n      - folow: { link: Home }\n")).toThrow(/did you mean "follow"/);
     expect(load("      - request: GET /\n      - submit: { feilds: [] }\n")).toThrow(/did you mean "fields"/);
+    expect(load("      - request: GET /\n      - submit: { fields: [{ lable: A, value: x }] }\n")).toThrow(/nav\.yaml:8:30: unknown key "lable" in a field to fill \(did you mean "label"\?\)/);
+    expect(load("      - request: GET /\n      - submit: { fields: [{ label: A }] }\n")).toThrow(/a field to fill needs "value"/);
   });
 });
 
@@ -297,6 +310,28 @@ describe("what a page leads to (navigate.ts, on pages written here)", () => {
       problem: expect.stringMatching(/has no form matching "#login"\. Its forms: form 1 \(GET "this page"\) with "q" \(text\); form 2 \(POST "this page"\) with "p1" \(password, label "New password"\), "p2" \(password\), "bio" \(textarea\)\./),
     });
     expect(resolve(page("<p>none</p>"), submit({}))).toMatchObject({ problem: 'the page "/" has no form. It has no <form> at all.' });
+    expect(resolve(page('<form method="post" action="https://evil.example/steal"><input name="a"></form>'), submit({}))).toMatchObject({ problem: expect.stringMatching(/sends to "https:\/\/evil\.example\/steal", which is not a page of the app/) });
+    expect(resolve(page('<form action="../find"><input name="q"></form>', "/a/b/c?x=1"), submit({ fields: [{ position: 1, value: "é &" }] }))).toMatchObject({ request: { method: "GET", path: "/a/find?q=%C3%A9+%26" } });
+  });
+
+  test("lists, boxes and radio buttons are chosen as a user sees them", () => {
+    const body = `<form method="post">
+      <label for="t">Theme</label><select id="t" name="th"><option value="l">Light</option><option value="d">Dark</option></select>
+      <label><input type="checkbox" name="remember" value="1" checked> Remember me</label>
+      <label><input type="checkbox" name="news"> News</label>
+      <label><input type="radio" name="size" value="s" checked> Small</label>
+      <label><input type="radio" name="size" value="b"> Big</label></form>`;
+    const fields = [
+      { label: "Theme", value: "dark" },
+      { label: "Remember me", value: "off" },
+      { label: "News", value: "yes" },
+      { name: "size", value: "Big" },
+    ];
+    expect(resolve(page(body), submit({ fields }))).toMatchObject({ request: { form: { th: "d", news: "on", size: "b" } } });
+    expect((resolve(page(body), submit({ fields })) as { request: { form: object } }).request.form).not.toHaveProperty("remember");
+    expect(resolve(page(body), submit({ fields: [{ label: "Big", value: "on" }] }))).toMatchObject({ request: { form: { th: "l", remember: "1", size: "b" } } });
+    expect(resolve(page(body), submit({ fields: [{ label: "Theme", value: "Blue" }] }))).toMatchObject({ problem: 'the field labelled "Theme": it has no option "Blue". Its options: "Light", "Dark".' });
+    expect(resolve(page(body), submit({ fields: [{ name: "size", value: "huge" }] }))).toMatchObject({ problem: 'the field named "size": its choices are "Small", "Big", not "huge".' });
   });
 
   test("a field without a name, a page that is not HTML, a page not yet loaded", () => {

@@ -317,6 +317,14 @@ describe("a setup step that fails is shown as such, with a message the student c
     expect(result.problem?.message).not.toMatch(/[\u001b\u0007]/);
   });
 
+  test("a step that floods its output and never ends: stopped at its limit, only the end of its output shown", async () => {
+    const step = `[{ python: "while True: print('x' * 1000)" }]`;
+    const yaml = blogSpec("per-exercise", step).replace("setupSeconds: 20", "setupSeconds: 1");
+    const result = await grade(spec(yaml), blog());
+    expect(result.problem?.kind).toBe("setup-timeout");
+    expect(result.problem!.message.length).toBeLessThan(1500);
+  });
+
   test("a step that never ends is stopped at limits.setupSeconds, and tried once more on a fresh copy before it counts", async () => {
     // open(..., "x") fails if the file exists: the retry would fail differently on the same copy.
     const step = `[{ python: "open('started', 'x').close()\\nimport time\\nwhile True: time.sleep(1)" }]`;
@@ -357,6 +365,44 @@ describe("python setup steps", () => {
           steps: [${LOGIN_ADA}]
     `;
     expect(statuses(await grade(spec(yaml), blog(), { launcher: warm.launch }))).toEqual(["pass", "pass"]);
+  });
+
+  test("a check's own setup runs before that check only, on the shared files; its failure costs that check alone", async () => {
+    const seed = "import sqlite3\ndb = sqlite3.connect('instance/blog.sqlite')\ndb.execute(\"INSERT INTO entry (author_id, heading) VALUES (1, 'Seeded')\")\ndb.commit()";
+    const yaml = `
+      id: blog
+      title: A blog with a post seeded for one check
+      entry: blog
+      setup: [{ flask: init-db }]
+      limits: { bootSeconds: 20, requestSeconds: 10 }
+      checks:
+        - id: register
+          title: A new user can register
+          hint: Look at the register view.
+          steps: [${REGISTER_ADA}]
+        - id: seeded
+          title: A post put in the database is listed
+          hint: List the user's posts from the database.
+          setup: [{ python: ${JSON.stringify(seed)} }]
+          steps:
+            - ${LOGIN_ADA}
+            - { request: GET /, expect: { text: { contains: "Your posts: Seeded" } } }
+        - id: broken
+          title: A check whose own setup fails
+          hint: h
+          setup: [{ python: "raise OSError('no disk')" }]
+          steps: [{ request: GET / }]
+        - id: after
+          title: The next check runs as usual
+          hint: h
+          steps:
+            - ${LOGIN_ADA}
+            - { request: GET /, expect: { text: { contains: "Your posts: Seeded" } } }
+    `;
+    const result = await grade(spec(yaml), blog(), { launcher: warm.launch });
+    expect(result.problem).toBeUndefined();
+    expect(statuses(result)).toEqual(["pass", "pass", "fail", "pass"]);
+    expect(result.checks[2]!.message).toMatch(/The setup step `python: raise OSError\('no disk'\)` failed: OSError: no disk/);
   });
 
   test("a pythonFile is read relative to the spec; an exception in it names the step", async () => {
@@ -491,6 +537,8 @@ describe("the loader", () => {
     expect(specError(withSetup("[{ flsk: init-db }]"))).toMatch(/^3:\d+ .*flsk.*did you mean "flask"/);
     expect(specError(withSetup("[{ flask: init-db, python: 'x' }]"))).toMatch(/^3:\d+ a setup step needs exactly one of flask, python, pythonFile \(it has flask and python\)/);
     expect(specError(withSetup("[{ flask: run }]"))).toMatch(/^3:\d+ `flask run` starts a server/);
+    expect(specError(withSetup("[]").replace("hint: h,", "hint: h, setup: [{}],"))).toMatch(/^6:\d+ a setup step needs exactly one of flask, python, pythonFile \(it has none\)/);
+    expect(specError(withSetup("[{ pythonFile: setup/nowhere.py }]"))).toMatch(/^3:\d+ there is no setup script setup\/nowhere\.py next to the spec/);
     expect(specError(withSetup("[{ flask: init-db }]", "per-test"))).toMatch(/^4:\d+ .*per-exercise.*per-check|^4:\d+ .*per-check.*per-exercise/);
   });
 });

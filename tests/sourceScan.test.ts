@@ -10,6 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { warmLauncher } from "../graders/boot/warm.js";
+import { appPathRewriter } from "../graders/boot/appPaths.js";
+import { launch } from "../graders/boot/launch.js";
+import { findPython } from "../graders/boot/python.js";
 import { runBatch } from "../graders/batch/run.js";
 import { grade, type GradeOptions } from "../graders/grade.js";
 import { packageFile } from "../graders/paths.js";
@@ -154,6 +157,55 @@ describe("the scan comes from the booted runner, before the student's code", () 
   });
 });
 
+describe("the runner's write records", () => {
+  test("each write at the student's own line (through a helper function too), a deleted cookie once, at most 20 per request", async () => {
+    const dir = tempApp(`
+      from flask import Flask, make_response, session
+
+      app = Flask(__name__)
+      app.secret_key = "a long random text for the tests"
+
+
+      def remember(key):
+          session[key] = 1
+
+
+      @app.route("/some")
+      def some():
+          remember("a")
+          session.pop("a", None)
+          response = make_response("ok")
+          response.delete_cookie("theme")
+          return response
+
+
+      @app.route("/many")
+      def many():
+          for i in range(1000):
+              session[f"k{i}"] = i
+          return "ok"
+    `);
+    const booted = await launch({ python: findPython(), dir, entry: "app.py", bootSeconds: 20 });
+    if (!("app" in booted)) throw new Error(booted.problem.message);
+    try {
+      const ask = async (path: string, id: string) => {
+        await fetch(`${booted.app.target.baseUrl}${path}`, { headers: { "X-Autograder-Request": id } });
+        return (await booted.app.viewFor(id, 5000))?.writes;
+      };
+      expect(await ask("/some", "w1")).toEqual([
+        { kind: "session-set", key: "'a'", location: { file: "app.py", line: 8 } },
+        { kind: "session-delete", key: "'a'", location: { file: "app.py", line: 14 } },
+        { kind: "delete-cookie", key: "'theme'", location: { file: "app.py", line: 16 } },
+      ]);
+      const many = await ask("/many", "w2");
+      expect(many).toHaveLength(20);
+      expect(many?.every((w) => w.location.line === 23)).toBe(true);
+    } finally {
+      await booted.app.stop();
+    }
+  });
+});
+
 describe("a failed expectation about the session points at the line that wrote it", () => {
   test("logout that stores None: the write is named and pointed at", async () => {
     const [check] = failed(await graded("login-logout", fixture("login-logout/logout-sets-none")));
@@ -163,7 +215,7 @@ describe("a failed expectation about the session points at the line that wrote i
 
   test("logout that writes nothing: said so, request by request, and no write is pointed at", async () => {
     const [check] = failed(await graded("login-logout", fixture("login-logout/logout-does-nothing")));
-    expect(check?.hint).toMatch(/No line of yours wrote to the session in these requests \(.*GET \/logout/);
+    expect(check?.hint).toMatch(/No line of yours wrote to the session \(.*\) in these requests: .*GET \/logout/);
     expect(check?.location?.label ?? "").not.toMatch(/^it /);
   });
 
@@ -199,12 +251,30 @@ describe("a failed expectation about the session points at the line that wrote i
     expect(check?.location).toMatchObject({ line: 23 });
   });
 
+  test("a cookie of its own where the session was expected, and the reverse: the line that stored it elsewhere", async () => {
+    const [plain] = failed(await graded("login-logout", fixture("login-logout/login-in-plain-cookie")));
+    expect(plain?.hint).toMatch(/No line of yours wrote to the session .* Instead, app\.py line \d+ sets the cookie 'username', and a cookie of your own is not Flask's session/);
+    expect(plain?.location?.label).toBe("it sets the cookie 'username'");
+    const [session] = failed(await graded("theme-cookie", fixture("theme-cookie/theme-in-session")));
+    expect(session?.hint).toMatch(/No line of yours wrote to the cookie "theme" .* Instead, app\.py line \d+ writes session\['theme'\]/);
+    // A login kept in a global stores nothing anywhere: nothing else is named.
+    const [global] = failed(await graded("login-logout", fixture("login-logout/login-in-global")));
+    expect(global?.hint).toContain("No line of yours wrote to the session");
+    expect(global?.hint).not.toContain("Instead");
+  });
+
   test("a crash keeps its own line and hint; the solution gets no such hint", async () => {
     const [crash] = failed(await graded("login-logout", fixture("login-logout/logout-del-crashes")));
     expect(crash?.hint ?? "").not.toMatch(/request by request|No line of yours/);
     const solution = await graded("login-logout", packageFile("solutions/login-logout"));
     expect(solution.checks.every((c) => c.status === "pass")).toBe(true);
   });
+});
+
+test("the app's folder is taken out of what it says, and only that folder", () => {
+  const relative = appPathRewriter("/tmp/ag-1/app");
+  expect(relative("No such file: '/tmp/ag-1/app/data/visits.txt' (in /tmp/ag-1/app.)")).toBe("No such file: 'data/visits.txt' (in ..)");
+  expect(relative("/tmp/ag-1/app2/x and /tmp/ag-1/app.d/y")).toBe("/tmp/ag-1/app2/x and /tmp/ag-1/app.d/y");
 });
 
 test("no absolute path of the app's folder in anything a batch writes for students (crash at import, crash in a view)", async () => {

@@ -17,12 +17,11 @@ export function appPathRewriter(dir: string | undefined): (text: string) => stri
     // gone already: its own name is all there is to hide
   }
   const roots = [...new Set([dir, real])].map((d) => d.replace(/[\\/]+$/, "")).filter((d) => d.length > 1).sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const root of roots) {
-      // `root/file` → `file`; the folder itself → `.` (split/join: no pattern built from a path).
-      out = out.split(root + sep).join("").split(root).join(".");
-    }
-    return out;
-  };
+  // `root/file` → `file`; the folder itself → `.`; `root2/...` (another folder) is left alone.
+  const patterns = roots.map((root) => new RegExp(`${escapeRegExp(root)}(?:${escapeRegExp(sep)}|(?![\\w-]|\\.\\w))`, "g"));
+  return (text) => patterns.reduce((out, pattern) => out.replace(pattern, (m) => (m.endsWith(sep) ? "" : ".")), text);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }

@@ -15,6 +15,8 @@ export class AppState {
   /** A boot on this copy began its setup steps (they may have written half of what they write). */
   private setupTried = false;
   private checksBegun = 0;
+  /** The current check's own setup steps, for the boot that begins it. */
+  private checkSteps: readonly unknown[] = [];
 
   constructor(
     private sandbox: Sandbox,
@@ -34,20 +36,29 @@ export class AppState {
    * machine lost the boot) is run again on a fresh copy: a retry shares nothing with its attempt.
    */
   async stepsForBoot<T>(steps: readonly T[]): Promise<readonly T[]> {
-    if (this.setUp || steps.length === 0) return this.setUp ? [] : steps;
+    const own = this.checkSteps as readonly T[];
+    if (this.setUp || steps.length === 0) return this.setUp ? own : [...steps, ...own];
     if (this.setupTried) await this.renew();
     this.setupTried = true;
-    return steps;
+    return [...steps, ...own];
   }
 
-  /** A boot on this copy gave an app: its setup is done, later boots on it skip it. */
+  /** A boot on this copy gave an app: its setup (and the check's own) is done, later boots on it skip it. */
   booted(): void {
     this.setUp = true;
+    this.checkSteps = [];
   }
 
-  /** A check (or its retry) is about to run: true when it needs a fresh copy, so the app must start again. */
-  beginCheck(): boolean {
-    return this.scope === "per-check" && this.checksBegun++ > 0;
+  /**
+   * A check (or its retry) is about to run with its own setup steps (`runs`: false for a check
+   * that will be skipped): whether the app must start again first, on a fresh copy (per-check
+   * state) or to run the check's own steps.
+   */
+  beginCheck(ownSteps: readonly unknown[], runs: boolean): { restart: boolean; fresh: boolean } {
+    this.checkSteps = runs ? ownSteps : [];
+    if (!runs) return { restart: false, fresh: false };
+    const fresh = this.scope === "per-check" && this.checksBegun++ > 0;
+    return { restart: fresh || ownSteps.length > 0, fresh };
   }
 
   /** Replaces the copy with a fresh one (the app must be stopped first); its setup runs again. */

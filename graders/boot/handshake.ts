@@ -14,7 +14,7 @@ import type { OutputBuffer } from "./output.js";
 import { requireAllowedPackage } from "./allowedPackages.js";
 import { nameText, plainText } from "../verdict/studentText.js";
 import { bootBudget, DEFAULT_SETUP_SECONDS, setupProblem, type RunnerSetupStep } from "./setupSteps.js";
-import { blanksProblem, scanFrom, writesFrom } from "./sourceFindings.js";
+import { blankLocations, scanFrom, writesFrom } from "./sourceFindings.js";
 import { appPathRewriter } from "./appPaths.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
@@ -268,8 +268,17 @@ function problemFrom(e: ChannelEvent, entry: string, limits?: AppLimits, setupSe
   switch (e.kind) {
     case "setup":
       return setupProblem(e, entry, setupSeconds);
-    case "blanks":
-      return blanksProblem(e.locations);
+    case "blanks": {
+      // Found by the runner's scan before the import (sourceScan.py): every location, and no
+      // traceback (Python would only say "name '___' is not defined").
+      const blanks = blankLocations(e.locations);
+      return {
+        kind: "blanks",
+        message: `Your app still has ${blanks.length} blank${blanks.length === 1 ? "" : "s"} (___) to fill in: ${blanks.map((b) => `${b.file} line ${b.line}`).join(", ")}.`,
+        hint: "Replace each ___ with your own code, then run the grader again. Nothing is tested until every blank is filled in.",
+        locations: blanks,
+      };
+    }
     case "syntax":
       return {
         kind: "syntax",

@@ -22,26 +22,40 @@ export interface RunnerSetupStep {
   python?: string;
 }
 
+/**
+ * Bytes the steps may take in all: they travel as one command-line argument of the runner, which
+ * Linux caps at 128 KiB. A longer setup script belongs with the app's files.
+ */
+export const MAX_SETUP_BYTES = 64 * 1024;
+
 /** Each of the spec's setup steps as the runner takes it; a `pythonFile` is read here, once. */
 export function runnerSetupSteps(steps: readonly SetupStep[] | undefined): RunnerSetupStep[] {
-  return (steps ?? []).map((step) => {
-    if (step.flask !== undefined) {
-      const words = typeof step.flask === "string" ? step.flask.trim().split(/\s+/) : step.flask;
-      return { name: `flask ${words.join(" ")}`, flask: words };
+  const planned = (steps ?? []).map(runnerStep);
+  const bytes = Buffer.byteLength(JSON.stringify(planned));
+  if (bytes > MAX_SETUP_BYTES) {
+    const why = `the setup steps take ${bytes} bytes, more than ${MAX_SETUP_BYTES}: put a long script in the starter's files and run it with a short python: step`;
+    throw new SpecError("the spec", 0, 0, why);
+  }
+  return planned;
+}
+
+function runnerStep(step: SetupStep): RunnerSetupStep {
+  if (step.flask !== undefined) {
+    const words = typeof step.flask === "string" ? step.flask.trim().split(/\s+/) : step.flask;
+    return { name: `flask ${words.join(" ")}`, flask: words };
+  }
+  if (step.pythonFile !== undefined) {
+    let code: string;
+    try {
+      code = readFileSync(step.pythonFile, "utf8");
+    } catch (error) {
+      throw new SpecError(step.pythonFile, 0, 0, `cannot read the setup script (${(error as NodeJS.ErrnoException).code ?? error})`);
     }
-    if (step.pythonFile !== undefined) {
-      let code: string;
-      try {
-        code = readFileSync(step.pythonFile, "utf8");
-      } catch (error) {
-        throw new SpecError(step.pythonFile, 0, 0, `cannot read the setup script (${(error as NodeJS.ErrnoException).code ?? error})`);
-      }
-      return { name: `python ${basename(step.pythonFile)}`, python: code };
-    }
-    const code = step.python ?? "";
-    const firstLine = code.trim().split("\n")[0] ?? "";
-    return { name: `python: ${firstLine.length > 40 ? `${firstLine.slice(0, 40)}…` : firstLine}`, python: code };
-  });
+    return { name: `python ${basename(step.pythonFile)}`, python: code };
+  }
+  const code = step.python ?? "";
+  const firstLine = code.trim().split("\n")[0] ?? "";
+  return { name: `python: ${firstLine.length > 40 ? `${firstLine.slice(0, 40)}…` : firstLine}`, python: code };
 }
 
 /** The runner's arguments for a boot that runs setup steps (none for a boot that does not). */

@@ -5,7 +5,7 @@
  * and made plain here, where it enters: the channel is shared with the student's code.
  */
 import type { KeyFinding } from "../verdict/secretKey.js";
-import type { Problem, SourceLocation, SourceScan, StateWrite } from "../verdict/types.js";
+import type { SourceLocation, SourceScan, StateWrite } from "../verdict/types.js";
 import { nameText, plainText } from "../verdict/studentText.js";
 
 const WRITE_KINDS: readonly string[] = ["session-set", "session-delete", "session-clear", "session-update", "set-cookie", "delete-cookie"];
@@ -87,21 +87,13 @@ export function writesFrom(value: unknown): StateWrite[] | undefined {
   });
 }
 
-/** The blanks the runner's scan found (a "problem" event of kind "blanks"), as the Problem that stops grading. */
-export function blanksProblem(locations: unknown): Problem {
-  const blanks: SourceLocation[] = Array.isArray(locations)
-    ? locations.slice(0, MAX_RECORDS).flatMap((l) => {
-        const { file, line, column } = (l ?? {}) as Record<string, unknown>;
-        const n = lineNumber(line);
-        // File names are student text: they are quoted in the Problem and its locations.
-        return typeof file === "string" && n ? [{ file: nameText(file.slice(0, 200)), line: n, ...(lineNumber(column) && { column: column as number }) }] : [];
-      })
-    : [];
-  const where = blanks.map((b) => `${b.file} line ${b.line}`);
-  return {
-    kind: "blanks",
-    message: `Your app still has ${blanks.length} blank${blanks.length === 1 ? "" : "s"} (___) to fill in: ${where.join(", ")}.`,
-    hint: "Replace each ___ with your own code, then run the grader again. Nothing is tested until every blank is filled in.",
-    locations: blanks,
-  };
+/** The blanks the runner's scan found (a "problem" event of kind "blanks"), checked and bounded. */
+export function blankLocations(locations: unknown): SourceLocation[] {
+  if (!Array.isArray(locations)) return [];
+  return locations.slice(0, MAX_RECORDS).flatMap((l) => {
+    const { file, line, column } = (l ?? {}) as Record<string, unknown>;
+    const n = lineNumber(line);
+    // File names are student text: they are quoted in the Problem and its locations.
+    return typeof file === "string" && n ? [{ file: nameText(file.slice(0, 200)), line: n, ...(lineNumber(column) && { column: column as number }) }] : [];
+  });
 }

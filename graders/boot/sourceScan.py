@@ -10,11 +10,13 @@ the runner's own: the grader believes only the first "scan" event (the contract 
 SourceScan in graders/boot/sourceFindings.ts). Run as a script it prints the same findings as
 JSON, one line per entry, for the grader's tests: `python sourceScan.py ENTRY...`.
 
-Bounded like the rest of the runner: at most MAX_FILES files of MAX_FILE_BYTES each, a walk of
-MAX_VISITED entries, MAX_RECORDS records of each kind, MAX_TEXT characters of quoted source.
+Bounded like the rest of the runner: at most MAX_FILES files of MAX_FILE_BYTES each (and
+MAX_TOKENIZED_BYTES read as tokens in all), a walk of MAX_VISITED entries, MAX_RECORDS records of
+each kind, MAX_TEXT characters of quoted source.
 """
 
 import ast
+import functools
 import io
 import os
 import re
@@ -22,12 +24,15 @@ import tokenize
 
 MAX_FILES = 200
 MAX_FILE_BYTES = 512 * 1024
+MAX_TOKENIZED_BYTES = 4 * 1024 * 1024  # over all files: a folder of huge files must not stall the boot
+MAX_PARSED_BYTES = 128 * 1024  # an entry file bigger than any beginner's is not analysed: hints stay general
 MAX_VISITED = 5000
 MAX_DEPTH = 32
 MAX_RECORDS = 50
 MAX_TEXT = 60
 SKIPPED_DIRS = {"node_modules", ".git", "__pycache__", ".venv", "venv", "env"}
 BLANK = re.compile(r"_{3,}\Z")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Decorators whose function Flask calls while answering a request.
 REQUEST_HOOKS = {
@@ -38,6 +43,8 @@ REQUEST_HOOKS = {
 CONFIG_LOADERS = re.compile(r"from_\w+\Z")
 CONFIG_UPDATERS = {"update", "from_mapping", "setdefault"}
 FACTORIES = {"create_app", "make_app"}
+# Nodes with nothing below them that the key's reading looks at.
+LEAVES = (ast.expr_context, ast.Constant, ast.Name, ast.operator, ast.cmpop, ast.boolop, ast.unaryop, ast.alias)
 
 
 # ---- reading files ----
@@ -119,6 +126,7 @@ def edit_distance(a, b):
     return d[len(a)][len(b)]
 
 
+@functools.lru_cache(maxsize=256)
 def looks_like_secret(name):
     """Is this name an attempt at "secret key" (secret, SECRECT_KEY, secretKey, ...)?"""
     letters = re.sub(r"[^a-z]", "", name.lower())
@@ -130,9 +138,26 @@ def looks_like_secret(name):
     return any(edit_distance(letters, option) <= allowed for option in ("secretkey", "secret"))
 
 
+@functools.lru_cache(maxsize=2)
+def source_lines(text):
+    """The text's lines as Python numbers them (ast.get_source_segment splits the whole text anew
+    on every call, in Python: the key's reading would spend most of its time there)."""
+    return LINE_BREAK.split(text)
+
+
 def segment(text, node):
-    """The source text of a node, on one line and bounded (it is quoted to the student)."""
-    found = ast.get_source_segment(text, node) or ""
+    """The source text of a node, on one line and bounded (it is quoted to the student). Column
+    offsets count UTF-8 bytes, as in ast.get_source_segment."""
+    lines = source_lines(text)
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    if not 0 <= first <= last < len(lines) or node.end_col_offset is None:
+        return ""
+    if first == last:
+        found = lines[first].encode()[node.col_offset:node.end_col_offset].decode("utf-8", "replace")
+    else:
+        middle = lines[first + 1:min(last, first + 20)]  # enough for MAX_TEXT characters
+        found = " ".join([lines[first].encode()[node.col_offset:].decode("utf-8", "replace"), *middle,
+                          lines[last].encode()[:node.end_col_offset].decode("utf-8", "replace")])
     return " ".join(found.split())[:MAX_TEXT]
 
 
@@ -243,15 +268,21 @@ def key_finding(tree, text):
 
     def visit(node, context):
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, LEAVES):
+                continue
             inner = context
+            setting = isinstance(child, (ast.Assign, ast.AnnAssign, ast.AugAssign))
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 inner = ("function", child.name, request_hook(child))
             elif isinstance(child, ast.If) and is_main_guard(child) and context[0] == "top":
                 visit_if_main(child, context)
                 continue
-            if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and CONFIG_LOADERS.match(child.func.attr) and config_of(child.func.value) is not None:
-                loaders[0] = True
-            if isinstance(child, (ast.stmt, ast.Call)):
+            elif isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute):
+                attr = child.func.attr
+                if CONFIG_LOADERS.match(attr) and config_of(child.func.value) is not None:
+                    loaders[0] = True
+                setting = attr in CONFIG_UPDATERS
+            if setting:
                 for correct, value, written in key_settings(text, child):
                     line = child.lineno
                     if correct:
@@ -368,16 +399,20 @@ def scan(entry, root):
     """The findings: {"blanks": [...]} when blanks are left, else the entry file's findings."""
     entry_file = entry_source(entry)
     blanks = []
+    budget = MAX_TOKENIZED_BYTES
     for file in python_files(root):
         text = read_source(os.path.join(root, file))
-        if text is not None:
+        if text is not None and "___" in text:
+            budget -= len(text)
+            if budget < 0:
+                break
             blanks += blanks_in(file, text)
         if len(blanks) >= MAX_RECORDS:
             break
     if blanks:
         return {"blanks": blanks[:MAX_RECORDS]}
     text = read_source(entry_file)
-    if text is None:
+    if text is None or len(text) > MAX_PARSED_BYTES:
         return {}
     try:
         tree = ast.parse(text, filename=entry_file)

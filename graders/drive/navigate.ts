@@ -165,6 +165,7 @@ const NOT_TYPED = new Set(["hidden", "submit", "button", "reset", "image", "file
 // Compiled once: a hostile page may hold thousands of forms, each searched.
 const FIELDS = compile<AnyNode, Element>("input, select, textarea");
 const BUTTONS = compile<AnyNode, Element>("input, button");
+const OPTIONS = compile<AnyNode, Element>("option");
 
 
 function fieldsOf(form: Element, labels: Map<string, string>): Field[] {
@@ -194,12 +195,13 @@ function wrappingLabel(element: Element, form: Element): string | undefined {
 }
 
 /** A problem is worded only for the form it is told about: a page may hold thousands of forms. */
-type Filled = { fields: Field[]; values: Map<Field, string> } | { problem: () => string };
+type Filled = { fields: Field[]; values: Map<Field, string | undefined> } | { problem: () => string };
 
 function fill(form: Element, a: Submit, labels: Map<string, string>, captures: ReadonlyMap<string, unknown>): Filled {
   const fields = fieldsOf(form, labels);
   const typed = fields.filter((f) => !NOT_TYPED.has(f.type));
-  const values = new Map<Field, string>();
+  /** What the spec put in; undefined: a box or button it unticked. */
+  const values = new Map<Field, string | undefined>();
   for (const wanted of a.fields) {
     const free = typed.filter((f) => !values.has(f));
     const field = locate(wanted, typed, free, fields);
@@ -209,9 +211,42 @@ function fill(form: Element, a: Submit, labels: Map<string, string>, captures: R
     }
     const value = valueOf(wanted.value, captures);
     if ("problem" in value) return { problem: () => value.problem };
-    values.set(field, value.text);
+    const problem = choose(field, value.text, fields, values);
+    if (problem) return { problem: () => `the field ${locatorWords(wanted)}: ${problem()}` };
   }
   return { fields, values };
+}
+
+const OFF = new Set(["", "false", "off", "no", "unchecked"]);
+const ON = new Set(["true", "on", "yes", "checked"]);
+
+/**
+ * Puts `text` into `field` as a user would: typed into a text field; a list's option chosen by its
+ * value or its visible text; a checkbox ticked unless the text says off; a radio button of the
+ * group chosen by its value or label ("on" chooses the one found). Returns a problem otherwise.
+ */
+function choose(field: Field, text: string, fields: Field[], values: Map<Field, string | undefined>): (() => string) | undefined {
+  if (field.type === "select") {
+    const options = selectAll<AnyNode, Element>(OPTIONS, field.element);
+    const optionValue = (o: Element) => o.attribs.value ?? elementText(o);
+    const option = options.find((o) => optionValue(o) === text) ?? options.find((o) => loosen(elementText(o)) === loosen(text));
+    if (!option) return () => `it has no option ${quote(text)}. Its options: ${options.slice(0, LISTED).map((o) => quote(elementText(o))).join(", ") || "none"}${more(options.length)}.`;
+    values.set(field, optionValue(option));
+    return undefined;
+  }
+  if (field.type === "checkbox") {
+    values.set(field, OFF.has(text.trim().toLowerCase()) ? undefined : (field.element.attribs.value ?? "on"));
+    return undefined;
+  }
+  if (field.type === "radio") {
+    const group = fields.filter((f) => f.type === "radio" && f.name === field.name);
+    const chosen = ON.has(text.trim().toLowerCase()) ? field : (group.find((f) => f.element.attribs.value === text) ?? group.find((f) => loosen(f.label) === loosen(text)));
+    if (!chosen) return () => `its choices are ${group.slice(0, LISTED).map((f) => quote(f.label || (f.element.attribs.value ?? "on"))).join(", ")}${more(group.length)}, not ${quote(text)}.`;
+    for (const member of group) values.set(member, member === chosen ? (member.element.attribs.value ?? "on") : undefined);
+    return undefined;
+  }
+  values.set(field, text);
+  return undefined;
 }
 
 function locate(wanted: FieldFill, typed: Field[], free: Field[], all: Field[]): Field | undefined {
@@ -281,7 +316,7 @@ function buttonText(button: Element): string {
   return button.name === "button" ? elementText(button) : (button.attribs.value ?? button.attribs.alt ?? "Submit");
 }
 
-function formRequest(form: Element, filled: { fields: Field[]; values: Map<Field, string> }, page: Page, a: Submit): Resolved {
+function formRequest(form: Element, filled: { fields: Field[]; values: Map<Field, string | undefined> }, page: Page, a: Submit): Resolved {
   const buttons = submitButtons(filled.fields, form);
   let button: Element | undefined = buttons[0];
   if (a.button !== undefined) {
@@ -296,7 +331,7 @@ function formRequest(form: Element, filled: { fields: Field[]; values: Map<Field
   const sent = new Map<string, string>();
   for (const field of filled.fields) {
     if (field.name === undefined || NOT_SENT.has(field.type) || sent.has(field.name)) continue;
-    const value = filled.values.get(field) ?? field.value;
+    const value = filled.values.has(field) ? filled.values.get(field) : field.value;
     if (value !== undefined) sent.set(field.name, value);
   }
   const pressed = button?.attribs.name;

@@ -248,14 +248,19 @@ async function request(
   };
 }
 
-/** Characters of a form value kept in the record when the page chose it (a hidden field may hold anything). */
+/** Fields, and characters of a name or value, kept in the record when the page chose them (a hidden field may hold anything). */
+const FORM_FIELDS = 20;
 const FORM_VALUE_CHARS = 100;
 
 /** A submitted form as recorded: the page's values are student text, made plain and cut. */
 function pageForm(form: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!form) return undefined;
-  const cut = (v: string) => (v.length > FORM_VALUE_CHARS ? `${v.slice(0, FORM_VALUE_CHARS)}…` : v);
-  return plainData(Object.fromEntries(Object.entries(form).slice(0, JAR_COOKIES).map(([k, v]) => [cut(k), cut(v)])));
+  const shown = (text: string) => {
+    const plain = plainText(text);
+    return plain.length > FORM_VALUE_CHARS ? `${plain.slice(0, FORM_VALUE_CHARS)}…` : plain;
+  };
+  // fromEntries defines keys: a field named __proto__ stays a field.
+  return Object.fromEntries(Object.entries(form).slice(0, FORM_FIELDS).map(([k, v]) => [shown(k), shown(v)]));
 }
 
 /** Cookies and characters of a value kept per step: a trace shows the jar, a flood of cookies must not bloat every result. */

@@ -49,6 +49,8 @@ export interface PlannedCheck {
   visibility: "visible" | "hidden" | "after-due-date" | "after-published";
   needs: string[];
   hint?: string;
+  /** This check's own setup steps (see boot/setupSteps.ts): the app starts again for it. */
+  setup: SetupStep[];
   steps: PlannedStep[];
 }
 
@@ -96,6 +98,7 @@ function planCheck(check: Check): PlannedCheck {
     visibility: check.visibility ?? "visible",
     needs: check.needs ?? [],
     hint: check.hint,
+    setup: check.setup ?? [],
     steps: check.steps.map(planStep),
   };
 }

@@ -15,7 +15,7 @@ import { pointerToPath, SpecSource, type Path } from "./position.js";
 import { checkRules, closest, didYouMean, idProblem } from "./rules.js";
 import { knownValid, rememberValid, validationKey } from "./validated.js";
 import { noteWarnings } from "./warnings.js";
-import type { Spec } from "./types.js";
+import type { SetupStep, Spec } from "./types.js";
 
 export async function loadSpec(file: string): Promise<Spec> {
   let text: string;
@@ -41,7 +41,7 @@ export function loadSpecText(text: string, file: string): Spec {
     throw new SpecError(file, at?.line ?? 0, at?.col ?? 0, `invalid YAML: ${syntax.message.split(" at line ")[0]}`);
   }
   const src = new SpecSource(file, doc, lines);
-  const spec = withScriptPaths(validateSpec(doc.toJS(), src), file);
+  const spec = withScriptPaths(validateSpec(doc.toJS(), src), file, src);
   noteWarnings(spec, src);
   return spec;
 }
@@ -51,16 +51,24 @@ const UNQUOTED_COLON =
   'this text contains ": ", which YAML reads as a key and its value: put this text in quotes, e.g. title: "Log in: then out"';
 
 /**
- * A step's `script` and a setup step's `pythonFile` are written relative to the spec; the grader
- * gets them absolute. Hidden checks (spec/hidden.ts) have no file of their own: theirs are
- * relative to the spec they join. An absolute path stays as it is, so applying this twice
- * changes nothing.
+ * A step's `script` and a setup step's `pythonFile` (the spec's or a check's) are written relative
+ * to the spec; the grader gets them absolute. Hidden checks (spec/hidden.ts) have no file of their
+ * own: theirs are relative to the spec they join. An absolute path stays as it is, so applying
+ * this twice changes nothing. With `src`, a `pythonFile` that is not there is a SpecError at it.
  */
-export function withScriptPaths(spec: Spec, file: string): Spec {
+export function withScriptPaths(spec: Spec, file: string, src?: SpecSource): Spec {
   for (const check of spec.checks ?? []) {
     for (const step of check.steps ?? []) if (step.script !== undefined) step.script = resolvePath(dirname(resolvePath(file)), step.script);
   }
-  for (const step of spec.setup ?? []) if (step.pythonFile !== undefined) step.pythonFile = resolvePath(dirname(resolvePath(file)), step.pythonFile);
+  const setupLists: Array<[SetupStep[] | undefined, Path]> = [[spec.setup, ["setup"]], ...(spec.checks ?? []).map((c, i): [SetupStep[] | undefined, Path] => [c.setup, ["checks", i, "setup"]])];
+  for (const [steps, at] of setupLists) {
+    (steps ?? []).forEach((step, s) => {
+      if (step.pythonFile === undefined) return;
+      const written = step.pythonFile;
+      step.pythonFile = resolvePath(dirname(resolvePath(file)), written);
+      if (src && !existsSync(step.pythonFile)) throw src.error([...at, s, "pythonFile"], `there is no setup script ${written} next to the spec (${step.pythonFile})`);
+    });
+  }
   return spec;
 }
 
@@ -121,6 +129,7 @@ const NOUNS: Record<string, string> = {
   JarExpectation: "a jar entry", SessionExpectation: "session", CapturedExpectation: "a captured entry",
   Capture: "a capture", QuizQuestion: "a question", HtmlExpectation: "an html entry", BodyExpectation: "body",
   StructureExpectation: "json", FilledText: "filled text ({ f: ... })",
+  FollowLink: "follow", FormSubmission: "submit", FieldFill: "a field to fill",
 };
 
 const TYPES: Record<string, string> = {

@@ -57,10 +57,15 @@ export function checkRules(spec: Spec, src: SpecSource): void {
   checkSetup(spec, src);
 }
 
-/** Each setup step does exactly one thing; a Flask command is at least one word. */
+/** Each setup step (the spec's and each check's) does exactly one thing; a Flask command is at least one word. */
 function checkSetup(spec: Spec, src: SpecSource): void {
-  (spec.setup ?? []).forEach((step, s) => {
-    const here: Path = ["setup", s];
+  checkSetupSteps(spec.setup ?? [], ["setup"], src);
+  spec.checks.forEach((check, c) => checkSetupSteps(check.setup ?? [], ["checks", c, "setup"], src));
+}
+
+function checkSetupSteps(steps: SetupStep[], at: Path, src: SpecSource): void {
+  steps.forEach((step, s) => {
+    const here: Path = [...at, s];
     const kinds = SETUP_KINDS.filter((k) => step[k] !== undefined);
     if (kinds.length !== 1) {
       const found = kinds.length ? `it has ${kinds.join(" and ")}` : "it has none";

@@ -176,6 +176,11 @@ export interface Check {
   visibility?: "visible" | "hidden" | "after-due-date" | "after-published";
   /** A help line for a student whose app fails this check: what to look at, in plain words. */
   hint?: string;
+  /**
+   * Setup steps for this check only (see SetupStep): the app is started again before the check,
+   * running them after the spec's own `setup` (with `state: per-exercise`, on the shared files).
+   */
+  setup?: SetupStep[];
   /** What the grader does, in order. The check fails at the first step whose expectations fail. */
   steps: Step[];
 }
@@ -299,7 +304,12 @@ export interface FieldFill {
   position?: FormPosition;
   /** The field's `name`, when the spec knows it. */
   name?: string;
-  /** What to type. May be filled from captures: `{ f: "{user}-2" }`. */
+  /**
+   * What to type, or to choose: a list (`<select>`) takes the option with this value or visible
+   * text; a checkbox is ticked unless this is `off`, `false`, `no` or empty; a radio button picks
+   * the one of its group with this value or label (`on`: the one found). May be filled from
+   * captures: `{ f: "{user}-2" }`.
+   */
   value: TextPattern;
 }
 

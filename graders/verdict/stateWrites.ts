@@ -66,7 +66,9 @@ export interface RequestWrites {
  * code wrote during the check's last requests (the failing one last): request by request, what
  * each wrote of that state, or "nothing" (a logout that writes nothing shows as such); the line
  * to look at is the last write. With no write at all, a method the scan saw named but never
- * called (`session.clear`) is the likely cause. Undefined when the runner recorded no writes.
+ * called (`session.clear`) is the likely cause, else a write to the other store (a cookie of
+ * its own where the session was expected, or the reverse). Undefined when the runner recorded
+ * no writes.
  */
 export function stateWriteFinding(
   concern: StateConcern,
@@ -95,5 +97,18 @@ export function stateWriteFinding(
       location: { file: scan!.file, line: uncalled.line, label: `${uncalled.text} is never called` },
     };
   }
-  return { hint: `No line of yours wrote to ${what} in these requests (${known.map((r) => r.what).join(", ")}).` };
+  const how = concern.session ? "session[key] = ..., session.pop(...), session.clear()" : "response.set_cookie(...), response.delete_cookie(...)";
+  const none = `No line of yours wrote to ${what} (${how}) in these requests: ${known.map((r) => r.what).join(", ")}.`;
+  // Stored, but elsewhere: a cookie of its own where the session was expected, or the reverse.
+  const elsewhere = known.flatMap((r) => r.writes.filter((w) => isSession(w) !== concern.session)).at(-1);
+  if (elsewhere) {
+    const instead = concern.session
+      ? "and a cookie of your own is not Flask's session: store the value with session[key] = value."
+      : "and Flask's session is not a cookie of your own: set the cookie with response.set_cookie(name, value) on the response the view returns.";
+    return {
+      hint: `${none} Instead, ${writeWords(elsewhere)}, ${instead}`,
+      location: { ...elsewhere.location, label: writeWords(elsewhere).replace(/^.* line \d+ /, "it ") },
+    };
+  }
+  return { hint: none };
 }
