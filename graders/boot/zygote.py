@@ -104,6 +104,7 @@ def warm_up():
     load_helper = getattr(runner, "load_helper", None)
     if load_helper is not None:
         load_helper("stateWrites.py")
+        load_helper("keptAlive.py")
         scanner = load_helper("sourceScan.py")
         if scanner is not None:
             scanner.warm_up()

@@ -164,7 +164,7 @@ interface RawResponse {
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * One pool of kept-alive connections per running app (runner.py keeps them open): a submission's
+ * One pool of kept-alive connections per running app (boot/keptAlive.py keeps them open): a submission's
  * requests go one after the other, and a new connection per request (and a thread in the app to
  * serve it) cost more than the request itself. Cookies travel in the headers, so browsers can
  * share a connection as they would share a server.
