@@ -248,6 +248,10 @@ function printScale(scale: ScalePoint[], cores: number): void {
   console.log(
     `    fit: ${(fixed / 1000).toFixed(1)} s once + ${slope.toFixed(0)} ms per submission; per submission at ${last.size} against ${first.size}: wall ${(last.ms / last.size / (first.ms / first.size)).toFixed(2)}x, CPU ${(last.cpuMs / last.size / (first.cpuMs / first.size)).toFixed(2)}x (1.00 is linear)`,
   );
+  const floors = scale.map((p) => p.floor);
+  if (fixed < 0 || Math.max(...floors) > 1.5 * Math.min(...floors)) {
+    console.log(`    (the load changed between these runs, the floor from ${Math.min(...floors).toFixed(0)} to ${Math.max(...floors).toFixed(0)} ms: the wall times are not comparable, CPU per submission is)`);
+  }
   const perHour = 3_600_000 / slope;
   console.log(`    computed from the fit: ${Math.round(perHour).toLocaleString("en")} submissions per hour on this machine (${cores} cores); 10,000 submissions: ${((fixed + slope * 10_000) / 60_000).toFixed(1)} min on one machine like it, ${((fixed + (slope * 10_000) / 4) / 60_000).toFixed(1)} min of grading per shard with --shard i/4`);
 }
