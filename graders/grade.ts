@@ -14,6 +14,7 @@ import { runnerSetupSteps, type RunnerSetupStep } from "./boot/setupSteps.js";
 import { findPython } from "./boot/python.js";
 import type { AppControl, CheckContext, CheckOutcome } from "./drive/runCheck.js";
 import { GraderError } from "./errors.js";
+import { mark } from "./timing.js";
 import { blockingNeed, plan, type Plan, type PlannedCheck } from "./plan/plan.js";
 import type { Spec } from "./spec/types.js";
 import { blameCheck, blameProblem, bootNotSettled, checksNotGraded, couldNotGrade, firstDecision, settle, type Blame, type CheckEvidence, type Doubt } from "./verdict/fault.js";
@@ -83,6 +84,7 @@ async function run(p: Plan, base: Base, submissionDir: string, options: GradeOpt
   let state: AppState;
   try {
     state = new AppState(await makeCopy(), p.state, makeCopy);
+    mark("sandbox prepared");
   } catch (err) {
     if (err instanceof SubmissionTooBig) return notStarted(base, p, err.problem, started);
     throw err;
@@ -115,10 +117,17 @@ async function runApp(p: Plan, base: Base, state: AppState, { exercise: setupSte
       return bootOnce(true);
     }
   };
+  mark("booting");
   const booting = boot();
   // The browsers' modules (tough-cookie and friends) load while Python starts, not before.
-  const [first, { runCheck }] = await Promise.all([booting, import("./drive/runCheck.js")]);
+  // And run once on made-up input meanwhile (drive/warmUp.ts), imported one after the other.
+  const drive = import("./drive/runCheck.js").then(async (module) => {
+    await (await import("./drive/warmUp.js")).warmUpBrowsers();
+    return module;
+  });
+  const [first, { runCheck }] = await Promise.all([booting, drive]);
   const settled = await settleBoot(first, boot);
+  mark("app ready");
   if ("problem" in settled) return notStarted(base, p, settled.problem, started);
   let app = settled.app;
 
@@ -201,9 +210,11 @@ async function runApp(p: Plan, base: Base, state: AppState, { exercise: setupSte
         }
       }
       verdicts.push(v);
+      mark(`check ${check.id}: ${v.status}`);
     }
   } finally {
     await app.stop();
+    mark("app stopped");
   }
 
   const notes = app.notes.map((n) => NOTES[n]);

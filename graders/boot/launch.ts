@@ -2,13 +2,15 @@
  * The cold path of booting: one fresh Python process per app (started with execa), in its own
  * process group, running runner.py. What it reports is read by handshake.ts.
  */
-import { delimiter, dirname, resolve } from "node:path";
 import { packageFile } from "../paths.js";
 import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
 import type { Sandbox } from "./isolation.js";
 import { OutputBuffer } from "./output.js";
 import { track, untrack } from "./reaper.js";
 import { DEFAULT_SETUP_SECONDS, setupArgs, type RunnerSetupStep } from "./setupSteps.js";
+import { baseRunnerEnv, PYTHON_CWD, PYTHON_FLAGS } from "./pythonCommand.js";
+
+export { baseRunnerEnv, PYTHON_CWD, PYTHON_FLAGS };
 
 const RUNNER = packageFile("graders/boot/runner.py");
 
@@ -44,9 +46,6 @@ export function runnerArgs(options: LaunchOptions): string[] {
   return [`${options.dir}/${options.entry}`, ...(options.attribute !== undefined ? ["--app", options.attribute] : []), ...(options.sandbox ? ["--listen", `unix:${options.sandbox.socketPath}`] : []), ...setupArgs(options.setup, options.setupSeconds ?? DEFAULT_SETUP_SECONDS)];
 }
 
-/** Settings of the interpreter itself, which a Python with Flask may need to find Flask. */
-const PASSED_THROUGH = ["PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH"];
-
 /**
  * The environment a runner starts with: nothing of the grader's (no tokens, no secrets) but what
  * the interpreter needs, and the sandbox's settings (which the runner reads and removes).
@@ -56,45 +55,6 @@ export function runnerEnv(options: LaunchOptions): Record<string, string> {
   if (options.sandbox) env.AUTOGRADER_SANDBOX = JSON.stringify(options.sandbox.config());
   return env;
 }
-
-/** The environment of any Python the grader starts for apps (a runner, a warm fork server). */
-export function baseRunnerEnv(): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: "/usr/local/bin:/usr/bin:/bin",
-    LANG: "C.UTF-8",
-    PYTHONDONTWRITEBYTECODE: "1",
-    PYTHONUNBUFFERED: "1",
-  };
-  for (const name of PASSED_THROUGH) {
-    const value = process.env[name];
-    if (value) env[name] = name === "PYTHONPATH" ? absoluteSearchPath(value) : value;
-  }
-  if (!env.PYTHONPATH) delete env.PYTHONPATH;
-  return env;
-}
-
-/**
- * PYTHONPATH with its empty and relative entries resolved against the grader's working folder,
- * as the user meant them: Python would resolve them against its own working folder, which must
- * never let a submission's sitecustomize.py or flask.py in before the sandbox.
- */
-function absoluteSearchPath(value: string): string {
-  return value
-    .split(delimiter)
-    .filter((entry) => entry !== "")
-    .map((entry) => resolve(entry))
-    .join(delimiter);
-}
-
-/** The working folder every Python the grader starts begins in: the grader's own, never a submission. */
-export const PYTHON_CWD = dirname(RUNNER);
-
-/**
- * Interpreter flags of every Python the grader starts: unbuffered, and no user site folder (a
- * `.pth` file there runs at start-up, before any sandbox; without isolation an app running as the
- * grader's user could leave one for the next student's runner).
- */
-export const PYTHON_FLAGS = ["-u", "-s"];
 
 /**
  * execa, loaded on first use: runs that boot through the warm zygote never pay its import

@@ -22,13 +22,29 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { addCost } from "../costMeter.js";
 import { startDeadline } from "../deadline.js";
+import { mark } from "../timing.js";
 import { packageFile } from "../paths.js";
-import { ChannelReader, handshake, type AppProcess, type BootOutcome } from "./handshake.js";
-import { baseRunnerEnv, launch, PYTHON_CWD, PYTHON_FLAGS, runnerArgs, runnerEnv, type LaunchOptions } from "./launch.js";
-import { OutputBuffer } from "./output.js";
+import type { AppProcess, BootOutcome, ChannelReader } from "./handshake.js";
+import type { LaunchOptions } from "./launch.js";
+import type { OutputBuffer } from "./output.js";
+import { baseRunnerEnv, PYTHON_CWD, PYTHON_FLAGS } from "./pythonCommand.js";
 import { track, untrack } from "./reaper.js";
 
 const ZYGOTE = packageFile("graders/boot/zygote.py");
+
+/**
+ * The rest of the boot path (the handshake, the cold launcher), loaded on first use: a CLI run
+ * starts the zygote before they load, and they load while it imports Flask. One promise, imports
+ * one after another (concurrent dynamic imports of shared modules trip jest's ESM loader).
+ */
+let bootModules: Promise<typeof import("./handshake.js") & typeof import("./launch.js") & typeof import("./output.js")> | undefined;
+const bootPath = () =>
+  (bootModules ??= (async () => {
+    const handshakeModule = await import("./handshake.js");
+    const launchModule = await import("./launch.js");
+    const outputModule = await import("./output.js");
+    return { ...handshakeModule, ...launchModule, ...outputModule };
+  })());
 
 /** Starts an app: the cold `launch` and the warm launcher share this shape. */
 export type Launcher = (options: LaunchOptions) => Promise<BootOutcome>;
@@ -105,21 +121,21 @@ export class WarmServer {
 
   /** Starts a zygote for `python` and waits until it is warm. Rejects when it cannot start. */
   static async start(python: string, options: WarmOptions = {}): Promise<WarmServer> {
+    const warm = await WarmServer.spawn(python, options);
+    await warm.started;
+    return warm;
+  }
+
+  /**
+   * Starts a zygote for `python` without waiting for it to be warm (`started` says when it is),
+   * so that a caller that no longer needs it can stop it while Python is still importing Flask.
+   */
+  static async spawn(python: string, options: WarmOptions = {}): Promise<WarmServer> {
     const dir = mkdtempSync(join(tmpdir(), "autograde-warm-")); // mode 0700: only this user
     const socketPath = join(dir, "z.sock");
-    const server = createServer();
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(socketPath, () => resolve());
-      });
-    } catch (err) {
-      rmSync(dir, { recursive: true, force: true });
-      throw err;
-    }
-    server.unref();
-    // node:child_process rather than execa here: the zygote is started first thing in a CLI
-    // run, and importing execa (~150 ms) would delay the one Python start a run pays for.
+    // Spawned before the socket listens (the zygote connects only when asked to fork, once it is
+    // ready), so that nothing delays the one Python start a run pays for. node:child_process
+    // rather than execa for the same reason: importing execa takes ~150 ms.
     const proc = zygoteProcess(
       spawn(python, [...PYTHON_FLAGS, ZYGOTE, socketPath], {
         detached: true, // own process group
@@ -128,12 +144,35 @@ export class WarmServer {
         env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) }, // never the grader's environment
       }),
     );
+    mark("zygote spawned");
     track(proc);
+    const server = createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(socketPath, () => resolve());
+      });
+    } catch (err) {
+      try {
+        if (proc.pid) process.kill(-proc.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      await proc.ended;
+      untrack(proc);
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    server.unref();
     const warm = new WarmServer(proc, server, dir, python, options.spawnTimeoutMs ?? SPAWN_TIMEOUT_MS);
     server.on("connection", (socket) => warm.accept(socket));
-    await warm.ready();
+    warm.started = warm.ready();
+    warm.started.catch(() => undefined);
     return warm;
   }
+
+  /** Settles when the zygote is warm; rejects (WarmUnavailable) when it could not start. */
+  started: Promise<void> = Promise.resolve();
 
   /** The zygote's process id. */
   get pid(): number | undefined {
@@ -178,6 +217,7 @@ export class WarmServer {
           }
           if (message.event === "zygote-ready" && !started) {
             started = true;
+            mark("zygote ready");
             timer.cancel();
             resolve();
           } else {
@@ -248,6 +288,7 @@ export class WarmServer {
       case "spawned":
         child.forkedAt = performance.now();
         child.pid = Number(message.pid);
+        mark(`app ${child.id} forked`);
         child.spawned.resolve(child.pid);
         break;
       case "spawn-failed":
@@ -298,6 +339,7 @@ export class WarmServer {
    * boot it cold); otherwise the outcome is what a cold boot of the same app gives.
    */
   async launch(options: LaunchOptions): Promise<BootOutcome> {
+    const { ChannelReader, OutputBuffer, handshake, runnerArgs, runnerEnv } = await bootPath();
     if (this.dead !== undefined) throw new WarmUnavailable(this.dead);
     const id = ++this.nextId;
     const child: Child = {
@@ -410,6 +452,8 @@ export interface WarmLauncher {
 export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
   let server: Promise<WarmServer | undefined> | undefined;
   let current: WarmServer | undefined;
+  /** The zygote being started, before it is warm. */
+  let starting: WarmServer | undefined;
   let python: string | undefined;
   let lost = 0;
   const stats: WarmLauncher["stats"] = { warm: 0, cold: 0 };
@@ -422,18 +466,22 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
         void current.close();
         current = undefined;
       }
-      server = WarmServer.start(wanted, options).then(
-        (warm) => (current = warm),
-        (err: Error) => {
+      server = WarmServer.spawn(wanted, options)
+        .then(async (warm) => {
+          starting = warm;
+          await warm.started;
+          return (current = warm);
+        })
+        .catch((err: Error) => {
           stats.fallbackReason = err.message;
           return undefined;
-        },
-      );
+        });
     }
     return server;
   };
 
   const launchWarm: Launcher = async (options) => {
+    const { launch } = await bootPath();
     if (options.cold) {
       stats.cold++;
       return launch(options);
@@ -464,7 +512,10 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
     losses: () => lost + (current?.losses ?? 0),
     current: () => current,
     async close() {
+      // A zygote still importing Flask is stopped now, not waited for.
+      if (starting && starting !== current) await starting.close();
       await server;
+      starting = undefined;
       server = undefined;
       const warm = current;
       current = undefined;

@@ -25,7 +25,7 @@ import { keepWarnings } from "./warnings.js";
 import { SpecSource, type Anchor, type Path } from "./position.js";
 import type { Check, Spec } from "./types.js";
 
-import { HIDDEN_SPECS_ENV } from "./hiddenEnv.js";
+import { HIDDEN_SPECS_ENV, hiddenChecksText } from "./hiddenEnv.js";
 
 export { HIDDEN_SPECS_ENV };
 
@@ -74,8 +74,8 @@ export function parseHiddenChecks(text: string, source: string = HIDDEN_SPECS_EN
 
 /** The hidden checks from the environment, or undefined when the variable is unset or empty. */
 export function hiddenChecksFromEnv(env: NodeJS.ProcessEnv): HiddenChecks | undefined {
-  const text = env[HIDDEN_SPECS_ENV];
-  return text !== undefined && text.trim() !== "" ? parseHiddenChecks(text) : undefined;
+  const text = hiddenChecksText(env);
+  return text !== undefined ? parseHiddenChecks(text) : undefined;
 }
 
 /** Loads a spec file and appends the hidden checks of its exercise, if any. */
@@ -86,6 +86,11 @@ export async function loadSpecWithHidden(file: string, hidden?: HiddenChecks): P
   } catch (error) {
     throw new SpecError(file, 0, 0, `cannot read the spec (${(error as NodeJS.ErrnoException).code ?? error})`);
   }
+  return specWithHidden(text, file, hidden);
+}
+
+/** A spec file's text loaded, with the hidden checks of its exercise appended, if any. */
+export function specWithHidden(text: string, file: string, hidden?: HiddenChecks): Spec {
   const spec = loadSpecText(text, file);
   return hidden ? keepWarnings(spec, mergeHiddenChecks(spec, text, file, hidden)) : spec;
 }

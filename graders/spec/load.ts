@@ -78,12 +78,13 @@ export function withScriptPaths(spec: Spec, file: string, src?: SpecSource): Spe
  */
 export function validateSpec(data: unknown, src: SpecSource): Spec {
   const key = validationKey(schemaText(), data);
-  if (!knownValid(key)) {
+  const known = knownValid(key);
+  if (!known) {
     const validate = validator();
     if (!validate(data)) throw schemaError(validate.errors ?? [], data, src);
   }
   checkRules(data as Spec, src);
-  rememberValid(key);
+  if (!known) rememberValid(key); // a memo rewritten at every load costs a file write and rename
   return data as Spec;
 }
 

@@ -26,6 +26,12 @@ export function noteWarnings(spec: Spec, src: SpecSource): void {
   if (warnings.length > 0) found.set(spec, warnings);
 }
 
+/** Records warnings found when `spec` was loaded before (see loadedSpecs.ts); returns the spec. */
+export function recordWarnings(spec: Spec, warnings: readonly string[]): Spec {
+  if (warnings.length > 0) found.set(spec, warnings);
+  return spec;
+}
+
 /** A spec built from another (hidden checks appended) keeps the warnings of the one it came from. */
 export function keepWarnings(from: Spec, to: Spec): Spec {
   const warnings = found.get(from);

@@ -18,7 +18,10 @@ import type { WarmLauncher } from "../../graders/boot/warm.js";
 import type { Spec } from "../../graders/spec/types.js";
 import type { Result } from "../../graders/verdict/types.js";
 import { parseCliArgs, USAGE, type FormatRequest } from "./args.js";
+import { startWarm } from "./warmStart.js";
 import { actionsSafe, nameText } from "../../graders/verdict/studentText.js";
+import { HIDDEN_SPECS_ENV, hiddenChecksText } from "../../graders/spec/hiddenEnv.js";
+import { mark } from "../../graders/timing.js";
 
 export interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -28,8 +31,8 @@ export interface Io {
 
 export { EXIT };
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const context: RunContext = {};
+export async function main(argv: readonly string[], io: Io, options: MainOptions = {}): Promise<number> {
+  const context: RunContext = { prestarted: options.warm };
   try {
     return await run(argv, io, context);
   } catch (error) {
@@ -49,6 +52,14 @@ export function explain(error: unknown, io: Io, context: RunContext): number {
   return status;
 }
 
+export interface MainOptions {
+  /**
+   * A warm launcher the caller started before loading this module (scripts/grade.ts), used
+   * instead of starting one; the caller closes it (a run that grades closes it when done).
+   */
+  warm?: WarmLauncher;
+}
+
 /** What a usage message may need from a run that stopped early, and what `--watch` shares between runs. */
 export interface RunContext {
   specsDir?: string;
@@ -56,6 +67,8 @@ export interface RunContext {
   watching?: boolean;
   /** Watch mode: the warm launcher every run uses, left running after each. */
   warm?: WarmLauncher;
+  /** See MainOptions.warm. */
+  prestarted?: WarmLauncher;
   /** Set by a run: the folders it graded, and their results. */
   targets?: Target[];
   results?: Result[];
@@ -85,7 +98,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   }
   if (args.watch && !context.watching) {
     const { watch } = await import("./watch.js");
-    return watch(io, (shared, runIo) => run(argv, runIo, shared));
+    return watch(io, (shared, runIo) => run(argv, runIo, Object.assign(shared, { prestarted: context.prestarted })));
   }
   const root = packageRoot();
   const specsDir = args.specs !== undefined ? resolve(args.specs) : join(root, "specs");
@@ -106,7 +119,8 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   // environment of its own, never this process's (see the hidden checks below).
   // (Imported before the pipeline: concurrent dynamic imports of shared modules trip jest's ESM loader.)
   context.targets = discovery.targets;
-  const warm = context.warm ?? (discovery.targets.length > 0 ? await startWarm() : undefined);
+  mark("targets found");
+  const warm = context.warm ?? (discovery.targets.length > 0 ? (context.prestarted ?? startWarm()) : undefined);
   if (context.watching) context.warm = warm;
   // In watch mode the launcher outlives this run.
   const close = async () => (warm === context.warm ? undefined : warm?.close());
@@ -116,19 +130,23 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     const pipeline = import("../../graders/grade.js");
     pipeline.catch(() => undefined);
     // Every spec is loaded before any app starts, so a broken spec fails in a second, not after a run.
-    const { hiddenChecksFromEnv, loadSpecWithHidden, HIDDEN_SPECS_ENV } = await import("../../graders/spec/hidden.js");
+    // The YAML parser and the rest of the spec loader load only for a spec not loaded before
+    // (graders/spec/loadedSpecs.ts) or for hidden checks.
+    const { loadSpecFile } = await import("../../graders/spec/loadedSpecs.js");
     const { specWarnings } = await import("../../graders/spec/warnings.js");
-    const hidden = hiddenChecksFromEnv(io.env);
+    const hiddenText = hiddenChecksText(io.env);
+    const hidden = hiddenText !== undefined ? (await import("../../graders/spec/hidden.js")).parseHiddenChecks(hiddenText) : undefined;
     // The apps must not be able to read the hidden checks.
     delete process.env[HIDDEN_SPECS_ENV];
     const specs = new Map<string, Spec>();
     for (const { exercise } of discovery.targets) {
       if (specs.has(exercise)) continue;
-      const spec = await loadSpecWithHidden(specFile(specsDir, exercise), hidden);
+      const spec = await loadSpecFile(specFile(specsDir, exercise), hidden);
       specs.set(exercise, withEntry(spec, args.entry));
       for (const warning of specWarnings(spec)) io.stderr.write(`autograde: warning: ${warning}\n`);
     }
     if (hidden) noteHidden(io, hidden.exercises, [...specs.keys()], HIDDEN_SPECS_ENV);
+    mark("specs loaded");
 
     // An entry folder without __init__.py is a usage error: said before anything is graded.
     const { checkEntryUsable } = await import("../../graders/boot/entryForm.js");
@@ -138,6 +156,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
     const outputs = openOutputs(args.formats ?? [{ format: "pretty" }], io, args.reveal);
     const reporter = outputs.reporter;
     const { grade } = await pipeline;
+    mark("pipeline loaded");
     reporter.onBegin?.({ total: discovery.targets.length });
     const results: Result[] = [];
     for (const target of discovery.targets) {
@@ -150,35 +169,25 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
         onNote: (note) => io.stderr.write(`autograde: note: ${note}\n`),
       });
       results.push(result);
+      mark(`graded ${target.exercise}`);
       reporter.onResult(result);
     }
-    await close();
+    // The zygote stops while the report is written; the run ends once it has (below, and finally).
+    const closing = close();
     const { coldBootNote } = await import("../../graders/boot/warm.js");
     const coldNote = warm && coldBootNote(warm.stats);
     if (coldNote) io.stderr.write(`autograde: note: ${coldNote}\n`);
     context.reported = true;
     reporter.onEnd(summarize(results));
     outputs.flush();
+    mark("reported");
+    await closing;
     context.results = results;
     // A submission the grader could not grade has no trustworthy score: say so to CI.
     return results.some((r) => r.status === "error") ? EXIT.crashed : EXIT.graded;
   } finally {
     await close(); // also when a spec is invalid: a live zygote would keep this process running
   }
-}
-
-async function startWarm(): Promise<WarmLauncher | undefined> {
-  const { warmLauncher } = await import("../../graders/boot/warm.js");
-  const { findPython } = await import("../../graders/boot/python.js");
-  let python: string;
-  try {
-    python = findPython();
-  } catch {
-    return undefined; // grade() reports the missing interpreter for each submission
-  }
-  const warm = warmLauncher();
-  void warm.prestart(python);
-  return warm;
 }
 
 interface Outputs {

