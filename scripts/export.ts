@@ -24,7 +24,8 @@ import { isHiddenCheck } from "../graders/spec/hidden.js";
 import type { Check, Spec } from "../graders/spec/types.js";
 import { checkKnown, EXERCISE_RECORD, listExercises, specFile } from "../graders/targets.js";
 import { graderManifest, listFiles, packGrader, tarballName } from "./exportPack.js";
-import { hiddenSpecsText, scriptFiles, splitSpec } from "./exportSpecs.js";
+import { hiddenSpecsText, splitSpec } from "./exportSpecs.js";
+import { specReferences, type SpecReference } from "./exportReferences.js";
 
 export interface ExportOptions {
   /** The folder to write; must not exist yet, or be empty. */
@@ -54,6 +55,8 @@ export interface ExportReport {
   files: string[];
   /** The hidden checks' file, when there were any and they were not put in the folder. */
   hiddenFile?: string;
+  /** The files only hidden checks refer to, when they were not put in the folder (`specs/...` below it). */
+  hiddenFilesDir?: string;
   hiddenChecks: number;
 }
 
@@ -62,6 +65,8 @@ interface Exercise {
   spec: Spec;
   publicText: string;
   hidden: Check[];
+  /** The files its spec refers to (scripts, setup scripts). */
+  references: SpecReference[];
 }
 
 export async function exportAssignment(options: ExportOptions): Promise<ExportReport> {
@@ -96,26 +101,26 @@ export async function exportAssignment(options: ExportOptions): Promise<ExportRe
       left.push({ exercise: id, why });
       continue;
     }
-    exercises.push({ id, spec, ...splitSpec(spec, text, file) });
+    const references = specReferences(spec, file, specsDir);
+    exercises.push({ id, spec, references, ...splitSpec(spec, text, file) });
   }
   if (exercises.length === 0) throw new UsageError("Nothing to export: no exercise left to export.");
 
   mkdirSync(out, { recursive: true });
   const files = new Files(out);
-  for (const exercise of exercises) {
-    files.text(`specs/${exercise.id}.yaml`, exercise.publicText);
-    // Custom checks' files go beside the spec, where its script: paths point; a hidden check's
-    // only into a folder students never see (Gradescope with --include-hidden).
-    const shipped = exercise.spec.checks.filter((check) => !isHiddenCheck(check) || (gradescope && options.includeHidden));
-    for (const rel of scriptFiles(shipped, specFile(specsDir, exercise.id))) files.copy(join(specsDir, rel), `specs/${rel}`);
-  }
+  for (const exercise of exercises) files.text(`specs/${exercise.id}.yaml`, exercise.publicText);
   files.copy(join(specsDir, "schema.json"), "specs/schema.json", true);
+  // Referenced files keep their place below specs/, so the specs' relative paths still resolve.
+  const references = exercises.flatMap((e) => e.references);
+  for (const ref of references) if (!ref.hidden || options.includeHidden) files.copy(ref.file, `specs/${ref.rel}`);
   files.text("requirements.txt", "flask>=3.0,<4\n");
 
   const dependency = options.grader ?? `file:vendor/${files.vendor(packGrader)}`;
   const title = exercises.length === 1 ? exercises[0]!.spec.title : "Sessions & Cookies";
-  if (gradescope) writeGradescope(files, exercises, dependency, title, options, out);
-  else writeStudentRepo(files, exercises, dependency, title, starterDir);
+  // A TypeScript custom check is transpiled where it is graded, by the typescript package.
+  const typescript = references.some((ref) => ref.typescript) ? typescriptVersion() : undefined;
+  if (gradescope) writeGradescope(files, exercises, dependency, title, options, out, typescript);
+  else writeStudentRepo(files, exercises, dependency, title, starterDir, typescript);
 
   const hiddenCount = exercises.reduce((sum, e) => sum + e.hidden.length, 0);
   let hiddenFile: string | undefined;
@@ -128,7 +133,26 @@ export async function exportAssignment(options: ExportOptions): Promise<ExportRe
       writeFileSync(hiddenFile, text);
     }
   }
-  return { out, exercises: exercises.map((e) => e.id), left, files: listFiles(out), ...(hiddenFile && { hiddenFile }), hiddenChecks: hiddenCount };
+  let hiddenFilesDir: string | undefined;
+  const hiddenRefs = references.filter((ref) => ref.hidden);
+  if (hiddenRefs.length > 0 && !options.includeHidden) {
+    hiddenFilesDir = hiddenFilesFolder(hiddenOut);
+    if (hiddenFilesDir === out || hiddenFilesDir.startsWith(`${out}/`)) throw new UsageError(`--hidden-out must be outside ${out}: the hidden checks' files must not ship with the assignment.`);
+    for (const ref of hiddenRefs) {
+      const to = join(hiddenFilesDir, "specs", ref.rel);
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(ref.file, to);
+    }
+  }
+  return {
+    out,
+    exercises: exercises.map((e) => e.id),
+    left,
+    files: listFiles(out),
+    ...(hiddenFile && { hiddenFile }),
+    ...(hiddenFilesDir && { hiddenFilesDir }),
+    hiddenChecks: hiddenCount,
+  };
 }
 
 /** Why an exercise cannot go to a student repository, or undefined when it can. */
@@ -140,7 +164,18 @@ function studentRepoProblem(spec: Spec, starterDir: string): string | undefined 
   return undefined;
 }
 
-function writeStudentRepo(files: Files, exercises: Exercise[], dependency: string, title: string, starterDir: string): void {
+/** Where the files only hidden checks use go: beside the hidden checks' file, named after it. */
+function hiddenFilesFolder(hiddenFile: string): string {
+  return `${hiddenFile.replace(/\.ya?ml$/, "")}-files`;
+}
+
+/** The typescript version range the grader itself is built with. */
+function typescriptVersion(): string {
+  const dev = (graderManifest().devDependencies ?? {}) as Record<string, string>;
+  return dev.typescript ?? "^5.0.0";
+}
+
+function writeStudentRepo(files: Files, exercises: Exercise[], dependency: string, title: string, starterDir: string, typescript?: string): void {
   for (const { id } of exercises) {
     copyStarter(join(starterDir, id), id, files);
     // The folder says which exercise it is, so that it grades as that one whatever it is called.
@@ -164,6 +199,7 @@ function writeStudentRepo(files: Files, exercises: Exercise[], dependency: strin
     devDependencies: {
       "@jest/globals": dev["@jest/globals"] ?? "^30.0.0",
       jest: dev.jest ?? "^30.0.0",
+      ...(typescript && { typescript }),
       [manifest.name]: dependency,
     },
     jest: { testEnvironment: "node", transform: {}, testMatch: ["<rootDir>/tests/**/*.test.js"] },
@@ -176,13 +212,13 @@ function writeStudentRepo(files: Files, exercises: Exercise[], dependency: strin
   files.text("README.md", template("student/README.md", { title, exerciseList: list }));
 }
 
-function writeGradescope(files: Files, exercises: Exercise[], dependency: string, title: string, options: ExportOptions, out: string): void {
+function writeGradescope(files: Files, exercises: Exercise[], dependency: string, title: string, options: ExportOptions, out: string, typescript?: string): void {
   const manifest = graderManifest();
   const pkg = {
     name: "flask-sessions-gradescope-autograder",
     private: true,
     type: "module",
-    dependencies: { [manifest.name]: dependency },
+    dependencies: { ...(typescript && { typescript }), [manifest.name]: dependency },
   };
   files.text("package.json", `${JSON.stringify(pkg, null, 2)}\n`);
   const ids = exercises.map((e) => e.id);
@@ -198,7 +234,11 @@ function writeGradescope(files: Files, exercises: Exercise[], dependency: string
           "passed, and their total score; staff see the details in the autograder output (for `after-due-date` and `after-published` checks, " +
           "also in a 0-point test shown to students after the due date or once grades are published: Gradescope hides their total until then)."
         : `The ${hiddenCount} hidden check(s) are not in this folder. To grade them, copy the file the export wrote beside it ` +
-          `(\`${hiddenFile}\`) into it as \`hidden-checks.yaml\` before zipping. Students then see only whether each passed, and their total; staff see the ` +
+          `(\`${hiddenFile}\`) into it as \`hidden-checks.yaml\` before zipping` +
+          (exercises.some((e) => e.references.some((ref) => ref.hidden))
+            ? `, and the files below \`${hiddenFilesFolder(hiddenFile)}/specs/\` into its \`specs/\` at the same paths. `
+            : ". ") +
+          "Students then see only whether each passed, and their total; staff see the " +
           "details in the autograder output (for `after-due-date` and `after-published` checks, also in a 0-point test shown to students " +
           "after the due date or once grades are published: Gradescope hides their total until then).";
   const layout = ids.length === 1 ? `\`${exercises[0]!.spec.kind === "quiz" ? "answers.yaml" : entryNames(exercises[0]!.spec.entry).join("` or `")}\` at the top, or in a folder \`${ids[0]}/\`` : `one folder per exercise, named ${ids.map((id) => `\`${id}/\``).join(", ")}`;
@@ -307,6 +347,8 @@ Writes an assignment into OUT-DIR (a new or empty folder).
   -h, --help        show this help
 
 Never exported: reference solutions, known-wrong fixtures, tests, and hidden checks.
+Files a spec refers to (script:, pythonFile:) go with it, at their paths below specs/; those
+only hidden checks use go beside the hidden checks' file (in OUT-DIR with --include-hidden).
 `;
 
 export async function exportMain(argv: readonly string[], io: { stdout: { write(t: string): unknown }; stderr: { write(t: string): unknown } }): Promise<number> {
@@ -364,6 +406,15 @@ function describe(report: ExportReport, gradescope: boolean): string {
       gradescope
         ? `To grade them, copy it into ${where}/ as hidden-checks.yaml before zipping.`
         : `To grade them, store it as the secret AUTOGRADER_HIDDEN_SPECS: gh secret set AUTOGRADER_HIDDEN_SPECS --org ORG --visibility private < ${file}`,
+    );
+  }
+  if (report.hiddenFilesDir) {
+    const dir = shown(report.hiddenFilesDir);
+    lines.push(
+      `The files only hidden checks use are in ${dir}/specs/, also kept away from students. ` +
+        (gradescope
+          ? `Copy them into ${where}/specs/ (same paths) before zipping.`
+          : `The grading workflow must put them at the same paths below specs/ at grade time (a secret holds text only).`),
     );
   }
   lines.push(gradescope ? `Next: cd ${where} && zip -r ../autograder.zip . and upload it on Gradescope.` : `Next: push ${where}/ as the assignment's template repository.`);

@@ -4,11 +4,11 @@
  * secret for AUTOGRADER_HIDDEN_SPECS). Nothing of a hidden check may reach the public part: not
  * its id, title, steps or hint, nor a comment written next to it.
  */
-import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { stringify } from "yaml";
 import { UsageError } from "../graders/errors.js";
 import { isHiddenCheck } from "../graders/spec/hidden.js";
 import type { Check, Spec } from "../graders/spec/types.js";
+import { withRelativeReferences } from "./exportReferences.js";
 
 export interface SplitSpec {
   /** The spec file students get. */
@@ -25,7 +25,9 @@ const SCHEMA_LINE = "# yaml-language-server: $schema=./schema.json";
  * describe a hidden check (the total of points in a header, a note above the check).
  */
 export function splitSpec(loaded: Spec, text: string, file: string): SplitSpec {
-  const spec = asWritten(loaded, file);
+  // The loader made referenced files' paths absolute for this machine: neither the students' copy
+  // nor the hidden checks may carry the teacher's paths (scripts/exportReferences.ts).
+  const spec = withRelativeReferences(loaded, file);
   const hidden = spec.checks.filter(isHiddenCheck);
   if (hidden.length === 0) return { publicText: text, hidden: [] };
   const hiddenIds = new Set(hidden.map((check) => check.id));
@@ -48,38 +50,6 @@ export function splitSpec(loaded: Spec, text: string, file: string): SplitSpec {
     "",
   ].join("\n");
   return { publicText: `${header}${stringify(publicSpec, { aliasDuplicateObjects: false, lineWidth: 0 })}`, hidden };
-}
-
-/**
- * The spec with its `script:` paths relative to its folder again, as written: the loader made them
- * absolute for this machine, and neither the students' copy nor the hidden checks may carry the
- * teacher's paths (the hidden checks' scripts are read beside the spec they join, spec/hidden.ts).
- */
-function asWritten(spec: Spec, file: string): Spec {
-  const copy = structuredClone(spec);
-  const folder = dirname(resolve(file));
-  for (const check of copy.checks) for (const step of check.steps) if (step.script !== undefined) step.script = relative(folder, step.script);
-  return copy;
-}
-
-/**
- * The custom checks' files of these checks, relative to the spec's folder, to ship beside the
- * spec where its `script:` paths point. A file outside that folder cannot be shipped with it.
- */
-export function scriptFiles(checks: readonly Check[], file: string): string[] {
-  const folder = dirname(resolve(file));
-  const found = new Set<string>();
-  for (const check of checks) {
-    for (const step of check.steps) {
-      if (step.script === undefined) continue;
-      const rel = relative(folder, resolve(folder, step.script));
-      if (rel.startsWith("..") || isAbsolute(rel)) {
-        throw new UsageError(`${file}: the custom check ${step.script} of "${check.id}" is outside the spec's folder, so it cannot be exported with the spec: move it into ${folder}.`);
-      }
-      found.add(rel);
-    }
-  }
-  return [...found];
 }
 
 /** The text of AUTOGRADER_HIDDEN_SPECS for these exercises' hidden checks. */

@@ -118,6 +118,6 @@ checks:
     write({ "exp2/specs/probe.yaml": SPEC.replace("./checks/answer.mjs", "../answer.mjs"), "exp2/answer.mjs": "", "exp2/starter/probe/app.py": "x = 1\n" });
     const attempt = exportAssignment({ out: join(work, "exp2", "repo"), specs: join(work, "exp2", "specs"), starter: join(work, "exp2", "starter"), grader: "file:../grader.tgz" });
     await expect(attempt).rejects.toThrow(UsageError);
-    await expect(exportAssignment({ out: join(work, "exp2", "repo2"), specs: join(work, "exp2", "specs"), starter: join(work, "exp2", "starter"), grader: "file:../grader.tgz" })).rejects.toThrow(/custom check \S*exp2\/answer\.mjs of "home" is outside the spec's folder/);
+    await expect(exportAssignment({ out: join(work, "exp2", "repo2"), specs: join(work, "exp2", "specs"), starter: join(work, "exp2", "starter"), grader: "file:../grader.tgz" })).rejects.toThrow(/check "home", step 1 \(script\) refers to \.\.\/answer\.mjs, outside the specs folder/);
   });
 });

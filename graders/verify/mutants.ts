@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraderError } from "../errors.js";
-import { entryNames, parseEntry } from "../boot/entryForm.js";
+import { entryNames, parseEntry, resolveEntry } from "../boot/entryForm.js";
 import { packageFile } from "../paths.js";
 import type { Spec } from "../spec/types.js";
 
@@ -34,10 +34,12 @@ export interface Mutant {
   source: string;
   /** Unified diff of the solution's file against the mutant's. */
   diff: string;
+  /** The file this mutant changes, relative to the solution folder (a package entry has several); absent: Mutants.file. */
+  file?: string;
 }
 
 export interface Mutants {
-  /** The file the mutants change, relative to the solution folder. */
+  /** The entry the mutants change, relative to the solution folder: a file, or a package folder (each mutant then names its file). */
   file: string;
   mutants: Mutant[];
 }
@@ -46,7 +48,9 @@ export class MutateError extends GraderError {}
 
 /** Runs mutate.py on the solution. The solution is parsed, never run. */
 export async function makeMutants(python: string, spec: Spec, solutionDir: string): Promise<Mutants> {
-  const args = [MUTATE, solutionDir, "--entry", parseEntry(entryNames(spec.entry)[0]!).target];
+  const names = entryNames(spec.entry);
+  // The entry as grading finds it (`blog` may be blog.py or the package blog/); a package is mutated module by module.
+  const args = [MUTATE, solutionDir, "--entry", spec.kind === "quiz" ? names[0]! : entryTarget(solutionDir, names)];
   if (spec.kind === "quiz") {
     args.push("--quiz", JSON.stringify(Object.fromEntries((spec.questions ?? []).map((q) => [q.id, q.options]))));
   }
@@ -57,6 +61,14 @@ export async function makeMutants(python: string, spec: Spec, solutionDir: strin
     });
   });
   return JSON.parse(stdout) as Mutants;
+}
+
+function entryTarget(solutionDir: string, names: readonly string[]): string {
+  try {
+    return resolveEntry(solutionDir, names)?.target ?? parseEntry(names[0]!).target;
+  } catch {
+    return parseEntry(names[0]!).target; // a folder without __init__.py: mutate.py says it cannot read it
+  }
 }
 
 /** Folders for the mutants, each a copy of the solution with its one file changed. Removed by dispose(). */
@@ -85,7 +97,7 @@ export function writeMutants(solutionDir: string, made: Mutants): MutantFolders 
     const dirs = made.mutants.map((mutant, i) => {
       const dir = join(root, String(i + 1));
       cpSync(solutionDir, dir, { recursive: true, filter: (from) => !/(^|\/)(__pycache__|\.git|node_modules)$/.test(from) });
-      writeFileSync(join(dir, made.file), mutant.source);
+      writeFileSync(join(dir, mutant.file ?? made.file), mutant.source);
       return dir;
     });
     return { dirs, dispose };

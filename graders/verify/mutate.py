@@ -3,7 +3,9 @@
     python3 mutate.py SOLUTION_DIR [--entry app.py] [--quiz QUESTIONS_JSON]
 
 Prints one JSON document: {"file": ..., "mutants": [{id, operator, says, where, routes, source,
-diff}, ...]}. Nothing is run or written: the solution is only parsed with `ast`.
+diff, file}, ...]}. An entry that is a package folder (`--entry blog`) has every .py file below
+it mutated; each mutant names the file it changes, and its id starts with that file
+(`blog/auth.py:pop-removed/logout`), so ids stay distinct per file and stable while its code is. Nothing is run or written: the solution is only parsed with `ast`.
 
 Each operator is one small function registered with @operator(name, says): `says` is the mistake
 in a student's words. It gets the parsed module and yields mutated copies (through Site, which
@@ -16,6 +18,7 @@ import ast
 import copy
 import difflib
 import json
+import os
 import re
 import sys
 import textwrap
@@ -582,9 +585,31 @@ def status_changed(module):
         yield site.replace(node, detail=f"{old}-{new_code}")
 
 
-def routes(module):
-    """Each view function's routes: {function: [{"rule", "methods"}]}."""
+def blueprint_prefixes(module):
+    """{name: url_prefix} of the blueprints this module makes with a literal url_prefix
+    (`bp = Blueprint("auth", __name__, url_prefix="/auth")`)."""
     found = {}
+    for stmt in module.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)):
+            continue
+        func = stmt.value.func
+        if not (is_name(func, "Blueprint") or (isinstance(func, ast.Attribute) and func.attr == "Blueprint")):
+            continue
+        for k in stmt.value.keywords:
+            if k.arg == "url_prefix" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
+                found[stmt.targets[0].id] = k.value.value
+    return found
+
+
+def with_prefix(prefix, rule):
+    """The rule as Flask registers a blueprint's: its url_prefix joined on by one slash."""
+    return "/".join((prefix.rstrip("/"), rule.lstrip("/"))) if rule else prefix
+
+
+def routes(module):
+    """Each view function's routes: {function: [{"rule", "methods"}]}, a blueprint's with its url_prefix."""
+    found = {}
+    prefixes = blueprint_prefixes(module)
     for stmt in module.body:
         if not isinstance(stmt, ast.FunctionDef):
             continue
@@ -594,7 +619,11 @@ def routes(module):
                 for k in d.keywords:
                     if k.arg == "methods" and isinstance(k.value, (ast.List, ast.Tuple)):
                         methods = [e.value.upper() for e in k.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-                found.setdefault(stmt.name, []).append({"rule": d.args[0].value, "methods": methods})
+                rule = d.args[0].value
+                owner = d.func.value.id if isinstance(d.func.value, ast.Name) else None
+                if owner in prefixes:
+                    rule = with_prefix(prefixes[owner], rule)
+                found.setdefault(stmt.name, []).append({"rule": rule, "methods": methods})
     return found
 
 
@@ -813,6 +842,35 @@ def app_mutants(source, file):
     return out
 
 
+def package_files(solution, package):
+    """The package's .py files, relative to the solution, in a fixed order (sorted paths)."""
+    found = []
+    for folder, subfolders, names in os.walk(os.path.join(solution, package)):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__" and not d.startswith("."))
+        found += [os.path.relpath(os.path.join(folder, n), solution).replace(os.sep, "/") for n in names if n.endswith(".py")]
+    return sorted(found)
+
+
+def package_mutants(solution, package):
+    """Every module of the package mutated on its own; ids carry the file, so two modules' alike
+    mistakes (a login view in each) stay apart."""
+    out = []
+    for file in package_files(solution, package):
+        try:
+            with open(os.path.join(solution, file), encoding="utf-8") as f:
+                source = f.read()
+        except OSError as error:
+            sys.exit(f"cannot read the solution's {file}: {error.strerror}")
+        try:
+            made = app_mutants(source, file)
+        except SyntaxError as error:
+            sys.exit(f"the solution's {file} is not valid Python (line {error.lineno}): {error.msg}")
+        out += [dict(m, id=f"{file}:{m['id']}", file=file) for m in made]
+    if not out and not package_files(solution, package):
+        sys.exit(f"the solution's package {package} has no .py file")
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("solution", nargs="?")
@@ -828,6 +886,11 @@ def main():
     if args.solution is None:
         parser.error("the solution folder is required")
     file = "answers.yaml" if args.quiz else args.entry
+    if not args.quiz and os.path.isdir(os.path.join(args.solution, file)):
+        mutants = package_mutants(args.solution, file)
+        json.dump({"file": file, "mutants": mutants}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
     try:
         with open(f"{args.solution}/{file}", encoding="utf-8") as f:
             source = f.read()
@@ -841,7 +904,7 @@ def main():
         ]
     else:
         try:
-            mutants = app_mutants(source, file)
+            mutants = [dict(m, file=file) for m in app_mutants(source, file)]
         except SyntaxError as error:
             sys.exit(f"the solution's {file} is not valid Python (line {error.lineno}): {error.msg}")
     json.dump({"file": file, "mutants": mutants}, sys.stdout, ensure_ascii=False, indent=1)
