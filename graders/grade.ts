@@ -20,6 +20,7 @@ import type { Spec } from "./spec/types.js";
 import { blameCheck, blameProblem, bootNotSettled, checksNotGraded, couldNotGrade, firstDecision, settle, type Blame, type CheckEvidence, type Doubt } from "./verdict/fault.js";
 import type { Problem, Result, Verdict } from "./verdict/types.js";
 import { notTested, RUNNER_NOTE_WORDS } from "./words/startup.js";
+import { notTestedNoRestart, skippedBecause } from "./words/steps.js";
 
 export interface GradeOptions {
   /** Python interpreter to run submissions with (default: discovered once). */
@@ -173,7 +174,7 @@ async function runApp(p: Plan, base: Base, state: AppState, { exercise: setupSte
       }
       if (why) {
         tainted = true;
-        const v = verdict(check, "fail", `Not tested: the app could not be started again (${why}).`, restarted);
+        const v = verdict(check, "fail", notTestedNoRestart(why), restarted);
         return { verdict: v, blame: blameCheck({ passed: false, restartProblem }) };
       }
     }
@@ -261,7 +262,7 @@ async function gradeCheck(
     new Map(done.map((v) => [v.id, v.status])),
     new Map(done.map((v) => [v.id, v.title])),
   );
-  if (blocker) return { verdict: verdict(check, "skip", `Skipped: it builds on "${blocker}", which did not pass.`, started) };
+  if (blocker) return { verdict: verdict(check, "skip", skippedBecause(blocker), started) };
   try {
     const outcome = await runCheck(check, control, context);
     const v = verdict(check, outcome.passed ? "pass" : "fail", outcome.message, started);

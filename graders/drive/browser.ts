@@ -11,6 +11,7 @@ import { startDeadline } from "../deadline.js";
 import type { PlannedRequest } from "../plan/plan.js";
 import { visibleText } from "./pageText.js";
 import { plainText } from "../verdict/studentText.js";
+import { connectionFailed, noAnswerWithin } from "../words/steps.js";
 
 // tough-cookie's CommonJS build, required: imported as ESM it makes Node scan the source of its
 // public-suffix dependency (tldts, 200 kB, CommonJS) for exports, ~20 ms of every run's start.
@@ -229,12 +230,12 @@ function attempt(target: Target, path: string, method: string, headers: Record<s
     });
     // The grader's own stalls do not count, and an answer that arrived during one is read first.
     const timer = startDeadline(timeoutMs, () => {
-      req.destroy(new NoResponse("timeout", `no answer within ${timeoutMs / 1000} s`));
+      req.destroy(new NoResponse("timeout", noAnswerWithin(timeoutMs / 1000)));
     });
     function fail(err: Error): void {
       timer.cancel();
       if (req.reusedSocket && !answered && !(err instanceof NoResponse)) reject(new StaleConnection(err.message));
-      else reject(err instanceof NoResponse ? err : new NoResponse("connection", `the connection failed (${(err as NodeJS.ErrnoException).code ?? err.message})`));
+      else reject(err instanceof NoResponse ? err : new NoResponse("connection", connectionFailed(String((err as NodeJS.ErrnoException).code ?? err.message))));
     }
     req.on("error", fail);
     req.end(body);

@@ -17,6 +17,7 @@ import { plainText } from "../verdict/studentText.js";
 import type { AppControl } from "./runCheck.js";
 import type { Browser, Target } from "./browser.js";
 import { decodeSession } from "./sessionCookie.js";
+import { CUSTOM_CHECK_FAILED } from "../words/steps.js";
 
 /** What a custom check's function receives. */
 export interface CheckTools {
@@ -74,7 +75,7 @@ export async function runScript(
   }
   if (!report || report.passed) return undefined;
   // The message may quote the app's answers: student text, made plain like any other.
-  return { message: plainText(report.message ?? "the custom check did not pass"), hint: report.hint === undefined ? undefined : plainText(report.hint) };
+  return { message: plainText(report.message ?? CUSTOM_CHECK_FAILED), hint: report.hint === undefined ? undefined : plainText(report.hint) };
 }
 
 function cookieValue(me: Browser, name: string): string | undefined {

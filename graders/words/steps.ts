@@ -45,3 +45,14 @@ export const followLinkText = (text: string): string => `follow the link "${text
 export const followLinkAt = (selector: string | undefined): string => `follow the link at "${selector}"`;
 export const submitForm = (form: string, fills: readonly string[]): string =>
   `submit the form${form}${fills.length ? ` (${fills.join(", ")})` : ""}`;
+
+// ---- A check's verdict in words (graders/grade.ts, scriptCheck.ts) ----
+
+export const skippedBecause = (blocker: string): string => `Skipped: it builds on "${blocker}", which did not pass.`;
+export const notTestedNoRestart = (why: string): string => `Not tested: the app could not be started again (${why}).`;
+export const CUSTOM_CHECK_FAILED = "the custom check did not pass";
+
+// ---- Requests without an answer, as the steps list shows them (browser.ts) ----
+
+export const noAnswerWithin = (seconds: number): string => `no answer within ${seconds} s`;
+export const connectionFailed = (code: string): string => `the connection failed (${code})`;
