@@ -6,6 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { LaunchError } from "./handshake.js";
+import { packageNotInstalled } from "../words/faults.js";
 
 /** The package a module belongs to: `flask_session.sessions` is `flask_session`. */
 export function topLevel(module: string): string {
@@ -28,7 +29,5 @@ function installed(python: string, name: string): Promise<boolean> {
 export async function requireAllowedPackage(python: string, module: string, allowed: readonly string[] | undefined): Promise<void> {
   const name = topLevel(module);
   if (!allowed?.includes(name) || (await installed(python, name))) return;
-  throw new LaunchError(
-    `This exercise allows the Python package "${name}", but it is not installed for ${python}: install it with \`${python} -m pip install ${name}\` and grade again.`,
-  );
+  throw new LaunchError(packageNotInstalled(name, python));
 }

@@ -17,6 +17,7 @@ import { bootBudget, DEFAULT_SETUP_SECONDS, setupProblem, type RunnerSetupStep }
 import { blankLocations, scanFrom, writesFrom } from "./sourceFindings.js";
 import { appPathRewriter } from "./appPaths.js";
 import * as words from "../words/startup.js";
+import * as faultWords from "../words/faults.js";
 
 /** A booted submission: how to reach it, what it printed, and how to stop it. */
 export interface RunningApp {
@@ -118,7 +119,7 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
     const fault = await settleIsolation(sandboxed.isolated === true, String(sandboxed.reason ?? ""), options.sandbox, options.python);
     if (fault) {
       await proc.kill();
-      throw new LaunchError(`The grader could not isolate the app: ${fault}.`);
+      throw new LaunchError(faultWords.couldNotIsolate(fault));
     }
   }
   const limits = options.sandbox?.limits;
@@ -134,7 +135,7 @@ export async function handshake(proc: AppProcess, options: HandshakeOptions): Pr
   const notSpawned = proc.spawnError();
   if (notSpawned) {
     await proc.kill();
-    throw new LaunchError(`Could not start the Python interpreter ${options.python} (${notSpawned}).`);
+    throw new LaunchError(faultWords.couldNotStartPython(options.python, notSpawned));
   }
   if (first?.event === "fatal") {
     await proc.kill();

@@ -13,6 +13,7 @@ import { existsSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { GraderError } from "../errors.js";
 import { readCacheFile, writeCacheFile } from "../userCache.js";
+import { pythonNotFound } from "../words/faults.js";
 
 let cached: string | undefined;
 
@@ -42,10 +43,7 @@ export function findPython(): string {
       // try the next candidate
     }
   }
-  throw new PythonNotFoundError(
-    `Could not find Python 3 (tried ${candidates.join(", ")}). ` +
-      "Install it with Flask (`pip install -r requirements.txt`), or point AUTOGRADER_PYTHON at the interpreter.",
-  );
+  throw new PythonNotFoundError(pythonNotFound(candidates));
 }
 
 /** The full path `command` runs, as the shell would find it. */

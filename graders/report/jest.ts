@@ -141,7 +141,7 @@ export function checkOutcome(result: Result, checkId: string, reveal = false): C
     const first = result.checks.find((v) => !v.advisory);
     const text = verdict.id === first?.id
       ? standaloneFeedback(verdict, { reveal, problem: result.problem })
-      : `${checkFeedback(verdict, { reveal, problem: result.problem })} Why is shown once, under "${first?.title ?? "the first check"}".`;
+      : `${checkFeedback(verdict, { reveal, problem: result.problem })}${words.whyShownUnder(first?.title)}`;
     return verdict.advisory ? neverRan(result, text) : { kind: "fail", text };
   }
   const text = standaloneFeedback(verdict, { reveal });
@@ -155,8 +155,8 @@ export function checkOutcome(result: Result, checkId: string, reveal = false): C
  * advisory check alone never fails `npm test`.
  */
 function neverRan(result: Result, text: string): CheckOutcome {
-  const words = `${text}\n(Advisory, not run: it costs no points, and it runs once the checks it builds on pass.)`;
-  return result.checks.some((v) => !v.advisory && v.status !== "pass") ? { kind: "fail", text: words } : { kind: "warn", text: words };
+  const said = words.advisoryNotRun(text);
+  return result.checks.some((v) => !v.advisory && v.status !== "pass") ? { kind: "fail", text: said } : { kind: "warn", text: said };
 }
 
 export interface PlannedTest {

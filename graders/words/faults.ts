@@ -57,3 +57,13 @@ export const USED_UP_TIME_LIMIT_HINT =
   "Look for code that never finishes or takes very long: an endless loop, input(), time.sleep(), or a page that keeps the browser waiting.";
 export const didNotWindDown = (windDownSeconds: number, seconds: number): string =>
   `The grader did not finish within ${windDownSeconds} s after the time limit of ${seconds} s had stopped the app.`;
+
+// ---- The machine cannot run apps (graders/boot/): the grader's, shown as its error ----
+
+export const couldNotIsolate = (fault: string): string => `The grader could not isolate the app: ${fault}.`;
+export const couldNotStartPython = (python: string, why: string): string => `Could not start the Python interpreter ${python} (${why}).`;
+export const packageNotInstalled = (name: string, python: string): string =>
+  `This exercise allows the Python package "${name}", but it is not installed for ${python}: install it with \`${python} -m pip install ${name}\` and grade again.`;
+export const pythonNotFound = (tried: readonly string[]): string =>
+  `Could not find Python 3 (tried ${tried.join(", ")}). ` +
+  "Install it with Flask (`pip install -r requirements.txt`), or point AUTOGRADER_PYTHON at the interpreter.";

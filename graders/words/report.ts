@@ -71,3 +71,7 @@ export const ADVICE = "advice";
 export const noVerdictFor = (checkId: string): string => `it gave no verdict for check "${checkId}" (a grader bug)`;
 export const UNKNOWN_ERROR = "unknown error";
 export const couldNotGradeSubmission = (why: string): string => `The grader could not grade this submission: ${why}`;
+/** After a check's line when the start-up problem is told under another check. */
+export const whyShownUnder = (title: string | undefined): string => ` Why is shown once, under "${title ?? "the first check"}".`;
+/** An advisory check that never ran. */
+export const advisoryNotRun = (text: string): string => `${text}\n(Advisory, not run: it costs no points, and it runs once the checks it builds on pass.)`;
