@@ -33,7 +33,7 @@ export function lookAtSubmission(dir: string, accepted: string | readonly string
   if (!resolved || entryFile.kind === "missing" || entryFile.kind === "link" || entryFile.kind === "not-a-file") {
     const present = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".py")).map(nameText) : [];
     // No folder path: it would show the grading machine's paths to the student.
-    const where = "the exercise folder";
+    const where = words.EXERCISE_FOLDER;
     const what =
       entryFile.kind === "link"
         ? words.entryLink(entry, where)

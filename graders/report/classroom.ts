@@ -21,6 +21,7 @@ import { formatPoints, graderErrorText, standaloneFeedback } from "./feedback.js
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { checkLocation, qualifiedTitle } from "./where.js";
 import { actionsSafe } from "../verdict/studentText.js";
+import * as words from "../words/report.js";
 
 export type ClassroomStatus = "pass" | "fail" | "error";
 
@@ -80,7 +81,7 @@ export function failedRunReport(reason: string): ClassroomReport {
     version: 1,
     status: "error",
     max_score: 0,
-    tests: [{ ...EMPTY_TEST, name: "autograde could not run", status: "error", message: actionsSafe(reason) }],
+    tests: [{ ...EMPTY_TEST, name: words.COULD_NOT_RUN, status: "error", message: actionsSafe(reason) }],
   };
 }
 
@@ -89,7 +90,7 @@ export function toClassroomReport(summary: Summary, options: { reveal?: boolean;
   const unit = pointUnit(summary.results);
   const tests = summary.results.flatMap((result) => resultTests(result, qualify, unit, options));
   // The reporter divides by the number of tests: never hand it none.
-  if (tests.length === 0) tests.push({ ...EMPTY_TEST, name: "no checks with points", status: "pass" });
+  if (tests.length === 0) tests.push({ ...EMPTY_TEST, name: words.NO_CHECKS_WITH_POINTS, status: "pass" });
   const ungradable = summary.results.some((r) => r.status === "error");
   const allPassed = summary.results.every((r) => r.checks.every((v) => v.advisory || v.status === "pass"));
   return {

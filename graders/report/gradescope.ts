@@ -26,6 +26,7 @@ import { latenessNote, readSubmissionMetadata, submissionTiming, type Submission
 import { fenced } from "./summary.js";
 import { qualifiedTitle } from "./where.js";
 import { actionsSafe } from "../verdict/studentText.js";
+import * as words from "../words/report.js";
 
 export type GradescopeVisibility = "visible" | "hidden" | "after_due_date" | "after_published";
 
@@ -134,10 +135,7 @@ const RELEASE: Partial<Record<Verdict["visibility"], GradescopeVisibility>> = {
   "after-due-date": "after_due_date",
   "after-published": "after_published",
 };
-const RELEASE_LABEL: Partial<Record<Verdict["visibility"], string>> = {
-  "after-due-date": "shown after the due date",
-  "after-published": "shown when grades are published",
-};
+const RELEASE_LABEL: Partial<Record<Verdict["visibility"], string>> = words.RELEASE_LABELS;
 
 function checkTests(result: Result, verdict: Verdict, qualify: boolean, number: () => string, reveal: boolean, staff: StaffDetails[]): GradescopeTest[] {
   const name = qualifiedTitle(result, verdict, qualify) + (verdict.advisory ? " (advisory, no points)" : "");

@@ -24,6 +24,7 @@ import { formatPoints, graderErrorText, problemText, standaloneFeedback } from "
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { checkLocation } from "./where.js";
 import { actionsSafe } from "../verdict/studentText.js";
+import * as words from "../words/report.js";
 
 export interface JunitOptions {
   reveal?: boolean;
@@ -76,7 +77,7 @@ function resultCases(result: Result, options: JunitOptions): Case[] {
   const cases = result.checks.map((verdict) => checkCase(result, verdict, options));
   if (result.status === "error" && !result.checks.some((v) => v.status === "error")) {
     const text = graderErrorText(result);
-    cases.push({ name: "could not be graded", time: result.durationMs / 1000, outcome: { tag: "error", type: "grader-error", message: text, text } });
+    cases.push({ name: words.COULD_NOT_BE_GRADED, time: result.durationMs / 1000, outcome: { tag: "error", type: "grader-error", message: text, text } });
   }
   return cases;
 }

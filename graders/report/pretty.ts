@@ -7,6 +7,7 @@ import { checkFeedback, formatPoints as num, graderErrorText, problemText } from
 import { palette, type Palette } from "./colors.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
 import { actionsSafe, nameText } from "../verdict/studentText.js";
+import * as words from "../words/report.js";
 
 /** Titles longer than this are not padded further, so one long title does not push every score off-screen. */
 const TITLE_COLUMN = 56;
@@ -37,11 +38,11 @@ export function renderResult(result: Result, options: { color?: boolean; reveal?
     if (result.problem && feedback) lines.push(`  ${checkLine(verdict, width, c)}  ${c.dim(feedback)}`);
     else lines.push(`  ${checkLine(verdict, width, c)}`, ...(feedback ? block(feedback, "      ") : []));
   }
-  for (const note of result.notes) lines.push(...block(`Note: ${note}`, "  ").map(c.yellow));
+  for (const note of result.notes) lines.push(...block(words.noteLine(note), "  ").map(c.yellow));
   if (result.status === "error") {
     // The grader's fault, not the student's: the score below is not final.
     lines.push(c.red(`  ! ${graderErrorText(result)}`));
-    lines.push(`  ${c.bold("Score:")} ${result.checks.length > 0 ? `${num(result.score)}/${num(result.maxScore)} (incomplete)` : "not graded"}`);
+    lines.push(`  ${c.bold(words.SCORE_LABEL)} ${result.checks.length > 0 ? words.incompleteScore(num(result.score), num(result.maxScore)) : words.NOT_GRADED}`);
     return lines.join("\n") + "\n";
   }
   const full = result.score === result.maxScore;

@@ -14,6 +14,7 @@ import type { Exchange, JarEntry, Result, StepAction, Verdict } from "../verdict
 import { actionsSafe, nameText, plainText } from "../verdict/studentText.js";
 import { checkFeedback, cookieChanges, formatLocation, formatPoints, graderErrorText, isConcealed, problemText } from "./feedback.js";
 import type { Reporter, ReporterOptions, Summary } from "./reporter.js";
+import * as words from "../words/report.js";
 
 /** Characters of a page text or session shown per step: a whole page is rarely needed, a flood must not bloat the file. */
 export const TRACE_TEXT_LIMIT = 4000;
@@ -30,7 +31,7 @@ export function createTraceReporter(options: ReporterOptions): Reporter {
 
 /** The whole trace page for a run. */
 export function traceHtml(summary: Summary, reveal = false): string {
-  const title = summary.results.length === 1 ? `Trace: ${summary.results[0]!.title}` : "Trace of a grading";
+  const title = words.traceTitle(summary.results.length === 1 ? summary.results[0]!.title : undefined);
   return [
     "<!doctype html>",
     '<html lang="en"><head><meta charset="utf-8">',
@@ -58,7 +59,7 @@ function resultSection(result: Result, reveal: boolean): string {
   return parts.join("\n");
 }
 
-const STATUS_WORDS: Record<Verdict["status"], string> = { pass: "passed", fail: "failed", error: "grader error", skip: "skipped" };
+const STATUS_WORDS: Record<Verdict["status"], string> = words.STATUS_LABELS;
 
 function checkSection(verdict: Verdict, result: Result, reveal: boolean): string {
   const failed = verdict.status === "fail" || verdict.status === "error";

@@ -75,3 +75,21 @@ export const couldNotGradeSubmission = (why: string): string => `The grader coul
 export const whyShownUnder = (title: string | undefined): string => ` Why is shown once, under "${title ?? "the first check"}".`;
 /** An advisory check that never ran. */
 export const advisoryNotRun = (text: string): string => `${text}\n(Advisory, not run: it costs no points, and it runs once the checks it builds on pass.)`;
+
+// ---- Labels of the other formats ----
+
+/** pretty.ts (the terminal). */
+export const noteLine = (note: string): string => `Note: ${note}`;
+export const SCORE_LABEL = "Score:";
+export const incompleteScore = (score: string, max: string): string => `${score}/${max} (incomplete)`;
+/** trace.ts (the HTML trace). */
+export const traceTitle = (title: string | undefined): string => (title === undefined ? "Trace of a grading" : `Trace: ${title}`);
+export const STATUS_LABELS = { pass: "passed", fail: "failed", error: "grader error", skip: "skipped" } as const;
+/** gradescope.ts: when a check's details are released. */
+export const RELEASE_LABELS = {
+  "after-due-date": "shown after the due date",
+  "after-published": "shown when grades are published",
+} as const;
+/** classroom.ts and junit.ts: the test that stands for a run or a result that could not be graded. */
+export const COULD_NOT_RUN = "autograde could not run";
+export const NO_CHECKS_WITH_POINTS = "no checks with points";

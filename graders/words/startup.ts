@@ -8,6 +8,9 @@ import type { Problem } from "../verdict/types.js";
 
 // ---- The entry file (graders/boot/inspect.ts) ----
 
+/** Where the entry file belongs, as a student knows it (never the grading machine's path). */
+export const EXERCISE_FOLDER = "the exercise folder";
+
 /** Why the entry file cannot be used: a link, not a file, or absent (under one name or several). */
 export function entryLink(entry: string, where: string): string {
   return `${entry} in ${where} is a symbolic link, and the grader never follows one.`;
