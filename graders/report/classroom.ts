@@ -131,7 +131,7 @@ function resultTests(result: Result, qualify: boolean, unit: number, options: { 
     const text = actionsSafe(graderErrorText(result));
     tests.push({
       ...EMPTY_TEST,
-      name: `${result.exercise}: could not be graded`,
+      name: `${result.exercise}: ${words.COULD_NOT_BE_GRADED}`,
       status: "error",
       max_score: Math.max(0, result.maxScore - result.checks.reduce((sum, v) => sum + v.maxPoints, 0)),
       // The reporter prints `message` for an error, and `test_code` after it: say it once.

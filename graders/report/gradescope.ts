@@ -99,7 +99,7 @@ export function toGradescopeResults(summary: Summary, options: GradescopeOptions
         score: 0,
         max_score: Math.max(0, result.maxScore - result.checks.reduce((sum, v) => sum + v.maxPoints, 0)),
         status: "failed",
-        name: `${result.exercise}: could not be graded`,
+        name: `${result.exercise}: ${words.COULD_NOT_BE_GRADED}`,
         number: number(),
         output: markdown(graderErrorText(result)),
         output_format: "md",

@@ -57,7 +57,7 @@ const DEFAULT_TIMEOUT_MS = 180_000;
 export async function submissionTests(options: SubmissionTestsOptions = {}): Promise<void> {
   const plan = await planSubmission(options);
   const reveal = options.reveal ?? revealFromEnv();
-  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(`Ignoring ${nameText(folder)}: no exercise has this name.`);
+  for (const folder of plan.ignored.filter(mayBeSubmission)) warn(words.ignoringFolder(nameText(folder)));
   // As in the CLI: one warm Python forks every app, started now so that it warms up while jest
   // collects the tests; stopped after the last test, so that nothing keeps running.
   const warm = plan.exercises.some((e) => e.spec.kind !== "quiz") ? startWarm() : undefined;
@@ -145,7 +145,7 @@ export function checkOutcome(result: Result, checkId: string, reveal = false): C
     return verdict.advisory ? neverRan(result, text) : { kind: "fail", text };
   }
   const text = standaloneFeedback(verdict, { reveal });
-  if (verdict.advisory) return verdict.status === "skip" ? neverRan(result, text) : { kind: "warn", text: `${text}\n(Advisory: a warning only, it costs no points.)` };
+  if (verdict.advisory) return verdict.status === "skip" ? neverRan(result, text) : { kind: "warn", text: `${text}${words.ADVISORY_ONLY}` };
   return { kind: "fail", text };
 }
 
@@ -181,10 +181,10 @@ export function testName(check: PlannedTest): string {
 
 /** "visit-counter: 6/10 points (3 of 5 checks passed)", or why there is no score. */
 export function scoreLine(result: Result): string {
-  if (result.status === "error") return `${result.exercise}: no score: ${graderErrorText(result)}`;
+  if (result.status === "error") return words.noScore(result.exercise, graderErrorText(result));
   const scored = result.checks.filter((v) => !v.advisory);
   const passed = scored.filter((v) => v.status === "pass").length;
-  return `${result.exercise}: ${formatPoints(result.score)}/${formatPoints(result.maxScore)} points (${passed} of ${scored.length} checks passed)`;
+  return words.scoreLine(result.exercise, formatPoints(result.score), formatPoints(result.maxScore), passed, scored.length);
 }
 
 /** A failed check as jest shows it: the feedback alone, no stack trace into the grader. */

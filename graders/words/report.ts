@@ -93,3 +93,8 @@ export const RELEASE_LABELS = {
 /** classroom.ts and junit.ts: the test that stands for a run or a result that could not be graded. */
 export const COULD_NOT_RUN = "autograde could not run";
 export const NO_CHECKS_WITH_POINTS = "no checks with points";
+export const ADVISORY_ONLY = "\n(Advisory: a warning only, it costs no points.)";
+export const noScore = (exercise: string, error: string): string => `${exercise}: no score: ${error}`;
+export const scoreLine = (exercise: string, score: string, max: string, passed: number, scored: number): string =>
+  `${exercise}: ${score}/${max} points (${passed} of ${scored} checks passed)`;
+export const ignoringFolder = (folder: string): string => `Ignoring ${folder}: no exercise has this name.`;
