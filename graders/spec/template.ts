@@ -3,6 +3,7 @@
  * `{name}`, `{name + 2}`, `{name - 1}`; `{{` and `}}` are literal braces. Parsed by the loader's
  * rules (so a mistake is a spec error with a position) and filled by the evaluation.
  */
+import { captureNotANumber, nothingCapturedAs } from "../words/expectations.js";
 
 /** A literal piece of text, or a capture with a whole-number offset. */
 export type TemplatePiece = string | { capture: string; plus: number };
@@ -58,11 +59,11 @@ export function fillTemplate(template: string, captures: ReadonlyMap<string, unk
       continue;
     }
     const value = captures.get(piece.capture);
-    if (value === undefined) return { text, problem: `nothing was captured as "${piece.capture}"` };
+    if (value === undefined) return { text, problem: nothingCapturedAs(piece.capture) };
     if (piece.plus === 0) text += String(value);
     else {
       const n = Number(value);
-      if (value === null || value === "" || !Number.isFinite(n)) return { text, problem: `the capture "${piece.capture}" is ${JSON.stringify(value)}, not a number` };
+      if (value === null || value === "" || !Number.isFinite(n)) return { text, problem: captureNotANumber(piece.capture, String(JSON.stringify(value))) };
       text += String(n + piece.plus);
     }
   }

@@ -156,3 +156,8 @@ export const theWords = (list: string, several: boolean): string => `the word${s
 export const exactly = (list: string): string => `exactly ${list}`;
 export const startingWith = (list: string): string => `text starting with ${list}`;
 export const endingWith = (list: string): string => `text ending with ${list}`;
+
+// ---- Filling a `{capture}` template (graders/spec/template.ts) ----
+
+export const nothingCapturedAs = (name: string): string => `nothing was captured as "${name}"`;
+export const captureNotANumber = (name: string, value: string): string => `the capture "${name}" is ${value}, not a number`;
