@@ -23,7 +23,8 @@ import { loadSpecText } from "../graders/spec/load.js";
 import { isHiddenCheck } from "../graders/spec/hidden.js";
 import type { Check, Spec } from "../graders/spec/types.js";
 import { checkKnown, EXERCISE_RECORD, listExercises, specFile } from "../graders/targets.js";
-import { graderManifest, listFiles, packGrader, tarballName } from "./exportPack.js";
+import { graderManifest, listFiles, packedManifest, packGrader, tarballName } from "./exportPack.js";
+import { derivedLockfile } from "./exportLock.js";
 import { hiddenSpecsText, splitSpec } from "./exportSpecs.js";
 import { specReferences, type SpecReference } from "./exportReferences.js";
 
@@ -205,6 +206,13 @@ function writeStudentRepo(files: Files, exercises: Exercise[], dependency: strin
     jest: { testEnvironment: "node", transform: {}, testMatch: ["<rootDir>/tests/**/*.test.js"] },
   };
   files.text("package.json", `${JSON.stringify(pkg, null, 2)}\n`);
+  // The packed grader's lockfile pins what it was tested with (a --grader spec is not ours to pin).
+  const packed = /^file:(vendor\/[^/]+\.tgz)$/.exec(dependency)?.[1];
+  const lock = packed && derivedLockfile(
+    { name: pkg.name, kind: "devDependencies", dependencies: pkg.devDependencies, engines: pkg.engines },
+    { spec: dependency, tarball: files.path(packed), manifest: packedManifest(manifest) },
+  );
+  if (lock) files.text("package-lock.json", `${JSON.stringify(lock, null, 2)}\n`);
   files.text("tests/autograder.test.js", template("student/autograder.test.js", {}));
   files.text(".gitignore", template("student/gitignore", {}));
   files.text(".github/workflows/classroom.yml", template("student/classroom.yml", {}));
@@ -272,6 +280,10 @@ class Files {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
     if (mode !== undefined) chmodSync(path, mode);
+  }
+
+  path(rel: string): string {
+    return join(this.out, rel);
   }
 
   copy(from: string, rel: string, optional = false): void {

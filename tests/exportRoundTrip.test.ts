@@ -2,7 +2,7 @@
  * The export, end to end, for one exercise (visit-counter, with two hidden checks added): the
  * compiled `export` command packs the grader into a student repository; every file of it, the
  * tarball unpacked, is scanned for solutions, fixtures and hidden-check text; `npm install` there
- * (the only network use: the npm registry, or npm's cache), then `npm test` fails on the starter
+ * (offline: from the cache this project's npm ci filled, by the exported lockfile), then `npm test` fails on the starter
  * with the blanks message and passes once the reference solution is in place. Then the grading
  * step exactly as the Classroom workflow runs it, hidden checks from AUTOGRADER_HIDDEN_SPECS
  * included, and the Gradescope folder's run_autograder on the same solution.
@@ -19,6 +19,7 @@ import { promisify } from "node:util";
 import type { ClassroomReport } from "../graders/report/classroom.js";
 import type { GradescopeResults } from "../graders/report/gradescope.js";
 import { forbiddenLines, MARKER, scanExport, specsWithHiddenChecks } from "./support/exportScan.js";
+import { offlineInstall } from "./support/offlineInstall.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -81,11 +82,9 @@ describe("a student repository, from export to grade", () => {
   });
 
   test(
-    "npm install, then npm test fails on the starter with the blanks message",
+    "npm install (offline, by the exported lockfile), then npm test fails on the starter with the blanks message",
     () => {
-      const install = sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], repo, cleanEnv(), 300_000);
-      expect(install.error).toBeUndefined();
-      if (install.status !== 0) throw new Error(`npm install failed:\n${output(install)}`);
+      offlineInstall(repo, cleanEnv());
       const tested = sh("npm", ["test"], repo);
       expect(tested.status).not.toBe(0);
       expect(output(tested)).toContain("Your app could not start: it still has blanks to fill in.");
