@@ -3,11 +3,13 @@
  * `jobs` submissions at a time, write each result the moment it is known, then build the report
  * folder's documents. Every submission has a time limit, so a hang costs only its own time.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
+import { addCost, costTotals, processCpu } from "../costMeter.js";
 import { startDeadline } from "../deadline.js";
 import type { BootOutcome, RunningApp } from "../boot/handshake.js";
 import { defaultMode, type AppLimits, type IsolationMode } from "../boot/isolation.js";
@@ -89,8 +91,13 @@ export interface BatchSummary {
   boots: { warm: number; cold: number; fallbackReason?: string };
 }
 
+/**
+ * Submissions graded at a time: twice the cores. One submission alone leaves its core idle much
+ * of the time (its requests go back and forth between this process and its app, an app is forked
+ * and isolated in several steps): a second one per core fills those gaps (see the README's Benchmark).
+ */
 export function defaultJobs(): number {
-  return Math.max(1, availableParallelism());
+  return Math.max(1, 2 * availableParallelism());
 }
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
@@ -115,11 +122,38 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   }
   const warm = options.launcher === "cold" ? undefined : warmLauncher();
   if (warm && python) void warm.prestart(python);
+  const cpuAtStart = process.cpuUsage();
   try {
     return await gradeClass(options, out, plan, python, warm);
   } finally {
     await warm?.close();
+    writeCosts(cpuAtStart);
   }
+}
+
+/** The zygote's CPU time and its apps' (children it reaped), read just before it is closed. */
+let zygoteCpu: ReturnType<typeof processCpu>;
+
+/**
+ * For `npm run bench`: where the run's time went (costMeter.ts), with the CPU time of this process
+ * (the grader's own), of the zygote and of the apps, into the file AUTOGRADER_COSTS_FILE names.
+ */
+function writeCosts(cpuAtStart: NodeJS.CpuUsage): void {
+  const file = process.env.AUTOGRADER_COSTS_FILE;
+  if (!file) return;
+  const node = process.cpuUsage(cpuAtStart);
+  const self = processCpu("self");
+  const costs = {
+    phases: costTotals(),
+    cpuMs: {
+      grader: (node.user + node.system) / 1000,
+      zygote: zygoteCpu?.selfMs,
+      apps: zygoteCpu?.childrenMs,
+      // Cold boots and other children of this process (the zygote included once it is reaped).
+      children: self?.childrenMs,
+    },
+  };
+  writeFileSync(file, JSON.stringify(costs));
 }
 
 async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, python: string | undefined, warm: WarmLauncher | undefined): Promise<BatchSummary> {
@@ -203,6 +237,8 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
     };
     await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, todo.length)) }, worker));
   } finally {
+    const zygote = warm?.current()?.pid;
+    if (zygote !== undefined) zygoteCpu = processCpu(zygote);
     await warm?.close();
     await settleWithin([...stragglers], 15_000);
   }
@@ -269,7 +305,9 @@ async function limited(
 
   const launcher: Launcher = async (launchOptions) => {
     if (expired) return { problem: limitProblem(seconds) };
+    const asked = performance.now();
     const booting = base(launchOptions);
+    void booting.then(() => addCost("boot", performance.now() - asked), () => undefined);
     const outcome = await Promise.race([booting, expiry.then(() => undefined)]);
     if (outcome === undefined) {
       // Abandoned at the limit: stop the app if it still comes up; wait for it before exiting.
@@ -285,7 +323,9 @@ async function limited(
     return outcome;
   };
 
+  const started = performance.now();
   const grading = grade(spec, sub.dir, { ...options, launcher });
+  void grading.then(() => addCost("submission", performance.now() - started), () => undefined);
   try {
     const settled = await Promise.race([grading, expiry.then(() => delay(WIND_DOWN_MS))]);
     if (settled) return { result: settled, expired };

@@ -13,9 +13,10 @@
  * on meanwhile: one student's folder of 60,000 files must not stall the apps of the others.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, opendirSync, promises as fs, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync, type Dir } from "node:fs";
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, opendirSync, promises as fs, readlinkSync, statSync, symlinkSync, type Dir } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { addCost } from "../costMeter.js";
 import type { Problem } from "../verdict/types.js";
 
 /** What a submission's copy may hold (folders skipped below do not count). */
@@ -62,14 +63,24 @@ interface Entry {
   size: number;
 }
 
-/** Lets the event loop take a turn once the current slice of file operations has used its time. */
-function slicer(): () => Promise<void> {
+/**
+ * Lets the event loop take a turn once the current slice of file operations has used its time.
+ * `phase` names it for the cost meter: the time spent in slices, never the turns between them.
+ */
+function slicer(phase?: string): (() => Promise<void>) & { done(): void } {
   let since = performance.now();
-  return async () => {
-    if (performance.now() - since < SLICE_MS) return;
+  const turn = async () => {
+    const now = performance.now();
+    if (now - since < SLICE_MS) return;
+    if (phase) addCost(phase, now - since, 0);
     await new Promise((resolve) => setImmediate(resolve));
     since = performance.now();
   };
+  return Object.assign(turn, {
+    done: () => {
+      if (phase) addCost(phase, performance.now() - since);
+    },
+  });
 }
 
 /** Each entry of a folder, in sliced steps (a folder of 60,000 files is never read in one go). */
@@ -87,7 +98,7 @@ async function* listing(dir: string, turn: () => Promise<void>): AsyncGenerator<
 
 /** Copies `from` to `to` (which must not exist), links as links, within COPY_BOUNDS; throws SubmissionTooBig. */
 export async function copySubmission(from: string, to: string): Promise<void> {
-  const turn = slicer();
+  const turn = slicer("copy");
   const entries = await listCopied(from, turn);
   const folders = entries.filter((e) => e.kind === "folder"); // parents before children
   for (const folder of folders) {
@@ -106,6 +117,7 @@ export async function copySubmission(from: string, to: string): Promise<void> {
     chmodSync(join(to, rel), statSync(join(from, rel)).mode & 0o7777);
     await turn();
   }
+  turn.done();
 }
 
 /** What copySubmission copies, breadth first, after checking every bound; nothing is read twice. */
@@ -148,42 +160,34 @@ async function listCopied(top: string, turn: () => Promise<void>): Promise<Entry
  * unreadable or unwritable blocks a plain removal). A small tree (every private folder of a
  * well-behaved app) is removed here; a big one, which an app can write at run time, by `rm -rf`
  * in a child process: faster than one file operation after another, and in another process.
+ * The tree is read here in slices; the removals themselves go to the thread pool: on a disk that
+ * discards freed blocks at once (ext4 mounted with `discard`), one rmdir takes milliseconds, and
+ * the event loop (every other submission's requests and timers) must not wait for it.
  * Best effort: never throws.
  */
 export async function removeTree(folder: string): Promise<void> {
-  const turn = slicer();
-  const folders: string[] = [];
+  const turn = slicer("remove");
+  const levels: string[][] = []; // folders by depth, to be removed deepest first
   const others: string[] = [];
-  const queue = [folder];
+  const queue = [{ dir: folder, depth: 0 }];
   for (let i = 0; i < queue.length; i++) {
-    const dir = queue[i]!;
-    folders.push(dir);
+    const { dir, depth } = queue[i]!;
+    (levels[depth] ??= []).push(dir);
     try {
       chmodSync(dir, 0o700);
       for await (const d of listing(dir, turn)) {
-        (d.folder ? queue : others).push(join(dir, d.name));
+        if (d.folder) queue.push({ dir: join(dir, d.name), depth: depth + 1 });
+        else others.push(join(dir, d.name));
         if (queue.length + others.length > SMALL_TREE) return removeBigTree(folder);
       }
     } catch {
       continue;
     }
   }
-  for (const path of others) {
-    attempt(() => unlinkSync(path));
-    await turn();
-  }
-  for (const dir of folders.reverse()) {
-    attempt(() => rmdirSync(dir));
-    await turn();
-  }
-}
-
-function attempt(step: () => void): void {
-  try {
-    step();
-  } catch {
-    // best effort
-  }
+  turn.done();
+  const quietly = (removal: Promise<void>) => removal.catch(() => undefined); // best effort
+  await Promise.all(others.map((path) => quietly(fs.unlink(path))));
+  for (const level of levels.reverse()) await Promise.all(level.map((dir) => quietly(fs.rmdir(dir))));
 }
 
 /** Entries up to which a tree is removed in this process. */

@@ -78,10 +78,14 @@ def die_with_parent():
         os._exit(3)  # the grader died before prctl took effect
 
 
-def guard_group():
+def guard_group(close_fds=()):
     """Fork a watchdog, before any student code runs, that kills the whole process group once
     the runner is gone. The death signal only reaches the runner: without this, processes the
-    app started (subprocess.Popen, os.system(... &)) would outlive a SIGKILLed grader."""
+    app started (subprocess.Popen, os.system(... &)) would outlive a SIGKILLed grader.
+    Needed only when the app runs without namespaces: an isolated app is pid 1 of its own pid
+    namespace, killed through death signals with the runner, and the kernel kills whatever it
+    started with it. `close_fds`: descriptors the watchdog must not hold (the listening socket:
+    held open, a dead app's socket would queue connections instead of refusing them)."""
     runner = os.getpid()
     if os.fork():
         return
@@ -89,7 +93,8 @@ def guard_group():
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)  # hold no pipe of the grader's open
-        os.close(CHANNEL.fileno())
+        for fd in (CHANNEL.fileno(), *close_fds):
+            os.close(fd)
 
         def kill_group(*_):
             os.killpg(0, signal.SIGKILL)
@@ -259,7 +264,7 @@ HELPERS = {}
 
 
 def load_helper(filename):
-    """A helper module of the grader's (sourceScan.py, stateWrites.py) under a private name, as
+    """A helper module of the grader's (sourceScan.py, stateWrites.py, keptAlive.py) under a private name, as
     load_sandbox does; loaded once per process (the zygote loads them before it forks). None
     when it cannot be loaded: the app is still graded, with plainer hints."""
     if filename not in HELPERS:
@@ -344,11 +349,12 @@ def bind_listener(listen):
     return listener
 
 
-def enter_sandbox(sandbox_module, config, listener):
-    """Isolate (see sandbox.py) and report how; exits with "fatal" when mode "required" fails."""
+def enter_sandbox(sandbox_module, config, listener, guard):
+    """Isolate (see sandbox.py) and report how; exits with "fatal" when mode "required" fails.
+    `guard()` runs when the app is to run without namespaces, before it does (the watchdog)."""
     try:
         outcome = sandbox_module.enter(
-            config, send, keep_fds=(CHANNEL.fileno(),), server_fds=(listener.fileno(),) if listener else ()
+            config, send, keep_fds=(CHANNEL.fileno(),), server_fds=(listener.fileno(),) if listener else (), unisolated=guard
         )
     except Exception as exc:  # only with mode "required": the grader's machine, not the student
         send("fatal", message=f"The app could not be isolated on this machine: {exc}")
@@ -356,13 +362,14 @@ def enter_sandbox(sandbox_module, config, listener):
     send("sandbox", **outcome)
 
 
-def serve(entry, listen, sandbox=None, attribute=None, setup=None):
+def serve(entry, listen, sandbox=None, attribute=None, setup=None, guard=None):
     """Import the student's app and serve it; every outcome is reported on the channel.
     `listen` is "tcp" (a loopback port the OS picks) or "unix:/abs/path" (a socket file).
     `sandbox` is the isolation config (see sandbox.py; default: AUTOGRADER_SANDBOX, else none).
     `entry` is a .py file or a package folder; `attribute` what to take from it (`create_app()`).
     `setup`: the spec's setup steps ({"steps": [...], "seconds": N}, see setupSteps.py), run
     after isolation and before the app is imported.
+    `guard(close_fds)` forks the watchdog (guard_group) when the app will run without namespaces.
 
     The order is the defence: (1) the grader's modules are imported while neither the submission
     nor the working folder is on sys.path, (2) the sandbox is entered, (3) only then does the
@@ -374,12 +381,17 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None):
     sandbox_module = import_grader_modules(isolating=config is not None)
     load_helper("sourceScan.py")
     load_helper("stateWrites.py")
+    load_helper("keptAlive.py")
     setup_steps = load_setup_steps() if setup else None
     notes = set()
     neutralise_run(notes)
     listener = bind_listener(listen)
+    held = (listener.fileno(),) if listener else ()
+    unisolated = (lambda: guard(held)) if guard else None
     if config is not None:
-        enter_sandbox(sandbox_module, config, listener)
+        enter_sandbox(sandbox_module, config, listener, unisolated)
+    elif unisolated:
+        unisolated()
 
     os.chdir(root)
     sys.path.insert(0, root)
@@ -398,12 +410,14 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None):
     report_request_exceptions(app, root)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log: only the app's output
 
+    kept_alive = load_helper("keptAlive.py")
+    handler = kept_alive.KeptAliveHandler if kept_alive is not None else None  # None: werkzeug's own
     if listener is not None:
         path = listen[len("unix:"):]
-        server = make_server("unix://" + path, 0, app, threaded=True, fd=listener.fileno())
+        server = make_server("unix://" + path, 0, app, threaded=True, fd=listener.fileno(), request_handler=handler)
         address = {"socket": path}
     else:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
         address = {"port": server.server_port}
 
     # Over the process or the memory limit a request's thread cannot start: rather than drop the
@@ -435,8 +449,7 @@ def main():
     parser.add_argument("--setup", default=None, help="setup steps as JSON (see setupSteps.py)")
     args = parser.parse_args()
     die_with_parent()
-    guard_group()
-    serve(args.entry, args.listen, attribute=args.app, setup=json.loads(args.setup) if args.setup else None)
+    serve(args.entry, args.listen, attribute=args.app, setup=json.loads(args.setup) if args.setup else None, guard=guard_group)
 
 
 if __name__ == "__main__":

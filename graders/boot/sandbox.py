@@ -4,7 +4,7 @@ Both launchers go through it: the cold path (a fresh `python runner.py` per app)
 server (a child forked per submission that calls runner.serve()). Everything here happens in the
 process that is about to import the student's code, so both get the same protection.
 
-    enter(config, report, keep_fds, server_fds) -> {"isolated": bool, "reason": str}
+    enter(config, report, keep_fds, server_fds, unisolated) -> {"isolated": bool, "reason": str}
 
 `config` (a dict, JSON from the grader):
     copy      absolute path of the private copy of the submission: the app's folder, writable
@@ -151,7 +151,7 @@ def merged_limits(config):
     return limits
 
 
-def enter(config, report=None, keep_fds=(), server_fds=()):
+def enter(config, report=None, keep_fds=(), server_fds=(), unisolated=None):
     """Isolate the calling process before it imports student code (see the module's doc).
 
     `report(event, **fields)` writes to the grader's channel. `keep_fds` are the descriptors the
@@ -159,11 +159,15 @@ def enter(config, report=None, keep_fds=(), server_fds=()):
     runner once the app holds them, so that a dead app is refused at once rather than queued.
     In the isolated app every other descriptor is closed: a launcher must not rely on any other.
     Returns in the process that goes on to run the app; when the app is isolated, the calling
-    process never returns: it waits for the app and ends the way the app ended."""
+    process never returns: it waits for the app and ends the way the app ended.
+    `unisolated()` is called just before the app is set up to run without namespaces (still with
+    the runner's privileges): the runner's watchdog, which an isolated app does not need."""
     report = report or (lambda event, **fields: None)
+    unisolated = unisolated or (lambda: None)
     limits = merged_limits(config)
     mode = config.get("mode", "auto")
     if mode == "off":
+        unisolated()
         plain(config, limits)
         return {"isolated": False, "reason": "isolation is turned off"}
     try:
@@ -172,6 +176,7 @@ def enter(config, report=None, keep_fds=(), server_fds=()):
     except SandboxError as exc:
         if mode == "required":
             raise
+        unisolated()
         plain(config, limits)
         return {"isolated": False, "reason": str(exc)}
 

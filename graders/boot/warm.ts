@@ -19,6 +19,8 @@ import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { addCost } from "../costMeter.js";
 import { startDeadline } from "../deadline.js";
 import { mark } from "../timing.js";
 import { packageFile } from "../paths.js";
@@ -75,6 +77,9 @@ interface Child {
   /** Sockets still expected (channel and output) before the streams count as drained. */
   open: number;
   drained: Deferred<void>;
+  /** performance.now() when the zygote reported the fork, and when the app reported its isolation (cost meter). */
+  forkedAt?: number;
+  isolatedAt?: number;
 }
 
 /** The zygote process: its pipes, and how it ended. */
@@ -261,7 +266,13 @@ export class WarmServer {
 
   private attach(child: Child, socket: Socket, kind: string, first: Buffer): void {
     child.streams.add(socket);
-    const sink = kind === "channel" ? (b: Buffer) => child.events.add(b) : (b: Buffer) => child.output.add(b);
+    const sink =
+      kind === "channel"
+        ? (b: Buffer) => {
+            child.events.add(b);
+            if (child.isolatedAt === undefined && child.events.all.some((e) => e.event === "sandbox")) child.isolatedAt = performance.now();
+          }
+        : (b: Buffer) => child.output.add(b);
     if (first.length) sink(first);
     socket.on("data", sink);
     socket.on("close", () => {
@@ -275,6 +286,7 @@ export class WarmServer {
     if (!child) return;
     switch (message.event) {
       case "spawned":
+        child.forkedAt = performance.now();
         child.pid = Number(message.pid);
         mark(`app ${child.id} forked`);
         child.spawned.resolve(child.pid);
@@ -348,6 +360,7 @@ export class WarmServer {
     // The same argv and environment a cold runner gets (see launch.ts), so runner.main() behaves
     // the same, isolation included.
     const request = { op: "spawn", id, nonce: child.nonce, argv: runnerArgs(options), env: runnerEnv(options), cwd: options.dir };
+    const asked = performance.now();
     this.proc.stdin?.write(`${JSON.stringify(request)}\n`);
     const stuck = startDeadline(this.spawnTimeoutMs, () => {
       const why = `the warm server did not answer within ${this.spawnTimeoutMs / 1000} s`;
@@ -377,6 +390,7 @@ export class WarmServer {
         })()),
     };
     const outcome = await handshake(proc, { ...options, python: this.python });
+    meterBoot(asked, child, performance.now());
     if ("problem" in outcome && this.dead !== undefined) {
       // The zygote died while this app was starting: that says nothing about the student's code.
       throw new WarmUnavailable(this.dead);
@@ -538,6 +552,15 @@ const live = new Set<number>();
 process.on("exit", () => {
   for (const pid of live) killGroup(pid);
 });
+
+/** The cost meter's phases of a warm boot: asking for the fork, isolating, importing the app until ready. */
+function meterBoot(asked: number, child: Child, done: number): void {
+  if (child.forkedAt === undefined) return;
+  addCost("fork", child.forkedAt - asked);
+  const isolated = child.isolatedAt ?? child.forkedAt;
+  addCost("isolate", isolated - child.forkedAt);
+  addCost("import", done - isolated);
+}
 
 interface Deferred<T> {
   promise: Promise<T>;

@@ -23,7 +23,8 @@ to another's channel or read the zygote's requests.
 
 The child then follows the cold path's rules (runner.main() with the channel on fd 1, exactly as a
 cold runner is started): its own session and process group (setsid), killed when the zygote dies
-(PR_SET_PDEATHSIG; the zygote itself dies with the grader), a watchdog that kills its group, and
+(PR_SET_PDEATHSIG; the zygote itself dies with the grader), a watchdog that kills its group (for an
+app without namespaces; an isolated one is pid 1 of its own pid namespace), and
 runner.serve() for the rest, so whatever runner.py does before student code runs (isolation, for
 example) happens in forked children too.
 """
@@ -109,6 +110,7 @@ def warm_up():
     load_helper = getattr(runner, "load_helper", None)
     if load_helper is not None:
         load_helper("stateWrites.py")
+        load_helper("keptAlive.py")
         scanner = load_helper("sourceScan.py")
         if scanner is not None:
             scanner.warm_up()

@@ -5,7 +5,7 @@
  * Requests go through node:http rather than supertest's agent, whose jar cannot be swapped and
  * which re-sends the previous hop's cookies on a redirect (see shared/notes/stack.md).
  */
-import { request as httpRequest } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
 import { startDeadline } from "../deadline.js";
 import type { PlannedRequest } from "../plan/plan.js";
@@ -167,11 +167,47 @@ interface RawResponse {
 /** Pages larger than this are cut: a flooding app must not fill the grader's memory. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-function rawRequest(target: Target, path: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+/**
+ * One pool of kept-alive connections per running app (boot/keptAlive.py keeps them open): a submission's
+ * requests go one after the other, and a new connection per request (and a thread in the app to
+ * serve it) cost more than the request itself. Cookies travel in the headers, so browsers can
+ * share a connection as they would share a server.
+ */
+const agents = new WeakMap<Target, Agent>();
+
+function agentFor(target: Target): Agent {
+  let agent = agents.get(target);
+  if (!agent) {
+    agent = new Agent({ keepAlive: true, maxFreeSockets: 2, scheduling: "lifo" });
+    agents.set(target, agent);
+  }
+  return agent;
+}
+
+/**
+ * A request over a kept-alive connection, or over a fresh one when the kept one turns out to be
+ * closed (the app closed it while it was idle, or it came back unusable): then nothing of the
+ * request reached the app's view, and the request is sent once more on a new connection.
+ */
+async function rawRequest(target: Target, path: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+  try {
+    return await attempt(target, path, method, headers, body, timeoutMs, agentFor(target));
+  } catch (err) {
+    if (!(err instanceof StaleConnection)) throw err;
+    return attempt(target, path, method, headers, body, timeoutMs, false);
+  }
+}
+
+/** A kept-alive connection failed before any answer came: not the app's answer to this request. */
+class StaleConnection extends Error {}
+
+function attempt(target: Target, path: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, agent: Agent | false): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, target.baseUrl);
-    const options = { method, headers, agent: false, socketPath: target.socketPath };
+    const options = { method, headers, agent, socketPath: target.socketPath };
+    let answered = false;
     const req = httpRequest(url, options, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (chunk: Buffer) => {
@@ -197,7 +233,8 @@ function rawRequest(target: Target, path: string, method: string, headers: Recor
     });
     function fail(err: Error): void {
       timer.cancel();
-      reject(err instanceof NoResponse ? err : new NoResponse("connection", `the connection failed (${(err as NodeJS.ErrnoException).code ?? err.message})`));
+      if (req.reusedSocket && !answered && !(err instanceof NoResponse)) reject(new StaleConnection(err.message));
+      else reject(err instanceof NoResponse ? err : new NoResponse("connection", `the connection failed (${(err as NodeJS.ErrnoException).code ?? err.message})`));
     }
     req.on("error", fail);
     req.end(body);

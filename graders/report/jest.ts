@@ -20,8 +20,8 @@ import type { Result, Verdict } from "../verdict/types.js";
 import { takeVariable } from "../initialEnvironment.js";
 import { HIDDEN_SPECS_ENV, hiddenChecksFromEnv, loadSpecWithHidden } from "../spec/hidden.js";
 import { checkFeedback, formatPoints, graderErrorText, isConcealed, standaloneFeedback } from "./feedback.js";
-import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
-import { findPython } from "../boot/python.js";
+import type { Launcher, WarmLauncher } from "../boot/warm.js";
+import { startWarm } from "../boot/warmStart.js";
 import { checkEntryUsable } from "../boot/entryForm.js";
 import { mayBeSubmission } from "./ignored.js";
 import { actionsSafe, nameText } from "../verdict/studentText.js";
@@ -115,18 +115,6 @@ export async function gradeExercise({ target, spec }: PlannedExercise, launcher?
   return grade(spec, target.dir, launcher ? { launcher } : {});
 }
 
-/** The warm launcher, started; undefined without Python (grade() then reports it per exercise). */
-function startWarm(): WarmLauncher | undefined {
-  let python: string;
-  try {
-    python = findPython();
-  } catch {
-    return undefined;
-  }
-  const warm = warmLauncher();
-  void warm.prestart(python);
-  return warm;
-}
 
 export type CheckOutcome = { kind: "pass" } | { kind: "warn"; text: string } | { kind: "fail"; text: string };
 

@@ -31,7 +31,7 @@ feedback/<student>.md and report.html.
 
   --out DIR           the report folder (created; results are saved as each submission is graded)
   --exercise ID       grade this exercise (repeat for several); default: every exercise found
-  --jobs N            submissions graded at a time; default: the number of cores
+  --jobs N            submissions graded at a time; default: twice the number of cores
   --resume            finish an interrupted run in --out: grade only what is missing or changed
   --shard i/n         grade only the i-th of n slices of the students (for n CI machines)
   --time-limit S      seconds one submission may take before it is stopped (default 60)

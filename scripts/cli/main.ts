@@ -18,7 +18,7 @@ import type { WarmLauncher } from "../../graders/boot/warm.js";
 import type { Spec } from "../../graders/spec/types.js";
 import type { Result } from "../../graders/verdict/types.js";
 import { parseCliArgs, USAGE, type FormatRequest } from "./args.js";
-import { startWarm } from "./warmStart.js";
+import { startWarm } from "../../graders/boot/warmStart.js";
 import { actionsSafe, nameText } from "../../graders/verdict/studentText.js";
 import { HIDDEN_SPECS_ENV, hiddenChecksText } from "../../graders/spec/hiddenEnv.js";
 import { mark } from "../../graders/timing.js";
