@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { offlineInstall } from "./support/offlineInstall.js";
+import { installArgs, offlineInstall } from "./support/offlineInstall.js";
 import { dedent } from "./support/tempApps.js";
 
 const run = promisify(execFile);
@@ -172,7 +172,7 @@ describe("a student repository of a spec that refers to files", () => {
   test(
     "npm install, then npm test passes on the solution and fails the wrong app with the custom check's words",
     () => {
-      offlineInstall(repo, cleanEnv());
+      offlineInstall(repo, installArgs(readFileSync(join(repo, ".github", "workflows", "classroom.yml"), "utf8")), cleanEnv());
       const wrong = sh("npm", ["test"], repo);
       expect(wrong.status).not.toBe(0);
       expect(output(wrong)).toContain("after /add/apple, the cart page did not list apple");

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,7 @@ import { promisify } from "node:util";
 import type { ClassroomReport } from "../graders/report/classroom.js";
 import type { GradescopeResults } from "../graders/report/gradescope.js";
 import { forbiddenLines, MARKER, scanExport, specsWithHiddenChecks } from "./support/exportScan.js";
-import { offlineInstall } from "./support/offlineInstall.js";
+import { installArgs, offlineInstall } from "./support/offlineInstall.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -84,7 +84,8 @@ describe("a student repository, from export to grade", () => {
   test(
     "npm install (offline, by the exported lockfile), then npm test fails on the starter with the blanks message",
     () => {
-      offlineInstall(repo, cleanEnv());
+      // The workflow's install step, as students also run it.
+      offlineInstall(repo, installArgs(readFileSync(join(repo, ".github", "workflows", "classroom.yml"), "utf8")), cleanEnv());
       const tested = sh("npm", ["test"], repo);
       expect(tested.status).not.toBe(0);
       expect(output(tested)).toContain("Your app could not start: it still has blanks to fill in.");
@@ -130,8 +131,8 @@ describe("the Gradescope folder", () => {
     const folder = join(work, "gradescope");
     const exported = sh(process.execPath, [join(build, "scripts", "export.js"), folder, "--gradescope", "--exercise", EXERCISE, "--specs", specs, "--include-hidden"], work);
     if (exported.status !== 0) throw new Error(`export failed:\n${output(exported)}`);
-    // Gradescope's setup.sh would npm install the same packed grader; the repository's install serves.
-    symlinkSync(join(repo, "node_modules"), join(folder, "node_modules"));
+    // setup.sh's install (the rest of it sets up the machine: Python, Node.js).
+    offlineInstall(folder, installArgs(readFileSync(join(folder, "setup.sh"), "utf8")), cleanEnv());
     const gradescopeRoot = join(work, "autograder");
     mkdirSync(join(gradescopeRoot, "submission"), { recursive: true });
     copyFileSync(join(root, "tests", "fixtures", EXERCISE, "no-secret-key", "app.py"), join(gradescopeRoot, "submission", "app.py"));

@@ -1,5 +1,5 @@
 /**
- * `npm install` in an exported repository, as its README tells students, but with no network:
+ * `npm install` in an exported folder, as its workflow or setup script runs it, but with no network:
  * `--offline` makes npm take every package from its cache, which this project's own `npm ci`
  * filled (the export's package-lock.json pins the same versions), and fail at once with
  * ENOTCACHED on anything else. Should npm try the network anyway, its proxy is a closed port on
@@ -9,8 +9,15 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Installs in `repo`; throws with npm's output when it fails or rewrote the lockfile's content. */
-export function offlineInstall(repo: string, env: NodeJS.ProcessEnv): void {
+/** The `npm install ...` line of an exported script or workflow, as npm's arguments. */
+export function installArgs(script: string): string[] {
+  const line = /^\s*npm (install\b.*)$/m.exec(script);
+  if (!line) throw new Error(`no npm install line in:\n${script}`);
+  return line[1]!.trim().split(/\s+/);
+}
+
+/** Runs `npm <args> --offline` in `repo`; throws with npm's output when it fails or rewrote the lockfile's content. */
+export function offlineInstall(repo: string, args: string[], env: NodeJS.ProcessEnv): void {
   const lockfile = join(repo, "package-lock.json");
   const before = canonicalJson(readFileSync(lockfile, "utf8"));
   const closed = "http://127.0.0.1:9";
@@ -24,10 +31,10 @@ export function offlineInstall(repo: string, env: NodeJS.ProcessEnv): void {
     npm_config_noproxy: "",
     npm_config_fetch_retries: "0",
   };
-  const install = spawnSync("npm", ["install", "--offline", "--no-audit", "--no-fund"], { cwd: repo, env: installEnv, encoding: "utf8", timeout: 300_000 });
+  const install = spawnSync("npm", [...args, "--offline"], { cwd: repo, env: installEnv, encoding: "utf8", timeout: 300_000 });
   if (install.error || install.status !== 0) {
     throw new Error(
-      `npm install --offline failed (ENOTCACHED: a package the exported lockfile needs is not in the cache this project's npm ci filled):\n` +
+      `npm ${args.join(" ")} --offline failed (ENOTCACHED: a package the exported lockfile needs is not in the cache this project's npm ci filled):\n` +
         `${install.error ?? ""}\n${install.stdout}\n${install.stderr}`,
     );
   }
