@@ -23,7 +23,8 @@ import { loadSpecText } from "../graders/spec/load.js";
 import { isHiddenCheck } from "../graders/spec/hidden.js";
 import type { Check, Spec } from "../graders/spec/types.js";
 import { checkKnown, EXERCISE_RECORD, listExercises, specFile } from "../graders/targets.js";
-import { graderManifest, listFiles, packGrader, tarballName } from "./exportPack.js";
+import { graderManifest, listFiles, packedManifest, packGrader, tarballName } from "./exportPack.js";
+import { derivedLockfile, type LockRoot } from "./exportLock.js";
 import { hiddenSpecsText, splitSpec } from "./exportSpecs.js";
 import { specReferences, type SpecReference } from "./exportReferences.js";
 
@@ -205,6 +206,7 @@ function writeStudentRepo(files: Files, exercises: Exercise[], dependency: strin
     jest: { testEnvironment: "node", transform: {}, testMatch: ["<rootDir>/tests/**/*.test.js"] },
   };
   files.text("package.json", `${JSON.stringify(pkg, null, 2)}\n`);
+  writeLockfile(files, { name: pkg.name, kind: "devDependencies", dependencies: pkg.devDependencies, engines: pkg.engines }, dependency);
   files.text("tests/autograder.test.js", template("student/autograder.test.js", {}));
   files.text(".gitignore", template("student/gitignore", {}));
   files.text(".github/workflows/classroom.yml", template("student/classroom.yml", {}));
@@ -221,6 +223,7 @@ function writeGradescope(files: Files, exercises: Exercise[], dependency: string
     dependencies: { ...(typescript && { typescript }), [manifest.name]: dependency },
   };
   files.text("package.json", `${JSON.stringify(pkg, null, 2)}\n`);
+  writeLockfile(files, { name: pkg.name, kind: "dependencies", dependencies: pkg.dependencies }, dependency);
   const ids = exercises.map((e) => e.id);
   files.text("setup.sh", template("gradescope/setup.sh", {}), 0o755);
   files.text("run_autograder", template("gradescope/run_autograder", { exerciseIds: ids.map(shellWord).join(" ") }), 0o755);
@@ -248,6 +251,17 @@ function writeGradescope(files: Files, exercises: Exercise[], dependency: string
   );
 }
 
+/**
+ * package-lock.json beside a package.json that installs the packed grader: the versions it is
+ * tested with, cut from its own lockfile. A `--grader` spec is not ours to pin: no lockfile then.
+ */
+function writeLockfile(files: Files, root: LockRoot, dependency: string): void {
+  const packed = /^file:(vendor\/[^/]+\.tgz)$/.exec(dependency)?.[1];
+  if (!packed) return;
+  const lock = derivedLockfile(root, { spec: dependency, tarball: files.path(packed), manifest: packedManifest(graderManifest()) });
+  if (lock) files.text("package-lock.json", `${JSON.stringify(lock, null, 2)}\n`);
+}
+
 /** A starter folder, minus Python's caches; its README's grading command becomes this repository's. */
 function copyStarter(from: string, id: string, files: Files): void {
   for (const rel of listFiles(from)) {
@@ -272,6 +286,10 @@ class Files {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
     if (mode !== undefined) chmodSync(path, mode);
+  }
+
+  path(rel: string): string {
+    return join(this.out, rel);
   }
 
   copy(from: string, rel: string, optional = false): void {

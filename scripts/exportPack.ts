@@ -75,7 +75,7 @@ export function packGrader(destDir: string): string {
 }
 
 /** package.json of the packed grader: what installing and running it needs, nothing to build. */
-function packedManifest(manifest: Record<string, unknown> & GraderPackage): Record<string, unknown> {
+export function packedManifest(manifest: Record<string, unknown> & GraderPackage): Record<string, unknown> & GraderPackage {
   return {
     name: manifest.name,
     version: manifest.version,

@@ -4,7 +4,7 @@
  * hidden check uses. The compiled command exports a student repository; the referenced files land
  * below its specs/ at the same relative paths (the hidden check's beside the hidden checks' file,
  * never in the repository), the specs name them relatively, and the repository's own `npm test`
- * (after `npm install`, which brings typescript for the .ts check) passes on a solution and fails a
+ * (after `npm install`, offline by the exported lockfile, which brings typescript for the .ts check) passes on a solution and fails a
  * wrong app with the custom check's words. Its grading command runs the hidden check once its file
  * is put in place. A file outside the specs folder, or missing, is refused with exit 2.
  *
@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { installArgs, offlineInstall } from "./support/offlineInstall.js";
 import { dedent } from "./support/tempApps.js";
 
 const run = promisify(execFile);
@@ -171,8 +172,7 @@ describe("a student repository of a spec that refers to files", () => {
   test(
     "npm install, then npm test passes on the solution and fails the wrong app with the custom check's words",
     () => {
-      const install = sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], repo, cleanEnv(), 300_000);
-      if (install.status !== 0) throw new Error(`npm install failed:\n${output(install)}`);
+      offlineInstall(repo, installArgs(readFileSync(join(repo, ".github", "workflows", "classroom.yml"), "utf8")), cleanEnv());
       const wrong = sh("npm", ["test"], repo);
       expect(wrong.status).not.toBe(0);
       expect(output(wrong)).toContain("after /add/apple, the cart page did not list apple");

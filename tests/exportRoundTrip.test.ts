@@ -2,7 +2,7 @@
  * The export, end to end, for one exercise (visit-counter, with two hidden checks added): the
  * compiled `export` command packs the grader into a student repository; every file of it, the
  * tarball unpacked, is scanned for solutions, fixtures and hidden-check text; `npm install` there
- * (the only network use: the npm registry, or npm's cache), then `npm test` fails on the starter
+ * (offline: from the cache this project's npm ci filled, by the exported lockfile), then `npm test` fails on the starter
  * with the blanks message and passes once the reference solution is in place. Then the grading
  * step exactly as the Classroom workflow runs it, hidden checks from AUTOGRADER_HIDDEN_SPECS
  * included, and the Gradescope folder's run_autograder on the same solution.
@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,7 @@ import { promisify } from "node:util";
 import type { ClassroomReport } from "../graders/report/classroom.js";
 import type { GradescopeResults } from "../graders/report/gradescope.js";
 import { forbiddenLines, MARKER, scanExport, specsWithHiddenChecks } from "./support/exportScan.js";
+import { installArgs, offlineInstall } from "./support/offlineInstall.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -81,11 +82,10 @@ describe("a student repository, from export to grade", () => {
   });
 
   test(
-    "npm install, then npm test fails on the starter with the blanks message",
+    "npm install (offline, by the exported lockfile), then npm test fails on the starter with the blanks message",
     () => {
-      const install = sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], repo, cleanEnv(), 300_000);
-      expect(install.error).toBeUndefined();
-      if (install.status !== 0) throw new Error(`npm install failed:\n${output(install)}`);
+      // The workflow's install step, as students also run it.
+      offlineInstall(repo, installArgs(readFileSync(join(repo, ".github", "workflows", "classroom.yml"), "utf8")), cleanEnv());
       const tested = sh("npm", ["test"], repo);
       expect(tested.status).not.toBe(0);
       expect(output(tested)).toContain("Your app could not start: it still has blanks to fill in.");
@@ -131,8 +131,8 @@ describe("the Gradescope folder", () => {
     const folder = join(work, "gradescope");
     const exported = sh(process.execPath, [join(build, "scripts", "export.js"), folder, "--gradescope", "--exercise", EXERCISE, "--specs", specs, "--include-hidden"], work);
     if (exported.status !== 0) throw new Error(`export failed:\n${output(exported)}`);
-    // Gradescope's setup.sh would npm install the same packed grader; the repository's install serves.
-    symlinkSync(join(repo, "node_modules"), join(folder, "node_modules"));
+    // setup.sh's install (the rest of it sets up the machine: Python, Node.js).
+    offlineInstall(folder, installArgs(readFileSync(join(folder, "setup.sh"), "utf8")), cleanEnv());
     const gradescopeRoot = join(work, "autograder");
     mkdirSync(join(gradescopeRoot, "submission"), { recursive: true });
     copyFileSync(join(root, "tests", "fixtures", EXERCISE, "no-secret-key", "app.py"), join(gradescopeRoot, "submission", "app.py"));
