@@ -180,6 +180,38 @@ interface BatchRun {
   /** CPU time of the batch and everything it waited for (bench's own children), ms. */
   treeCpuMs: number;
   costs: { phases: Record<string, { ms: number; count: number }>; cpuMs: { grader: number; zygote?: number; apps?: number } };
+  /** The whole machine over the run (/proc/stat): every process and the kernel's own threads. */
+  machine: MachineCpu;
+}
+
+/** Milliseconds the machine's cores spent in each state, summed over cores (/proc/stat's first line). */
+interface MachineCpu {
+  user: number;
+  system: number;
+  idle: number;
+  iowait: number;
+}
+
+/**
+ * /proc/stat's totals. Per-process accounting misses work the kernel does for the batch in its
+ * own threads (tearing down an app's namespaces, say) and processes reaped out of sight: the
+ * machine's totals do not.
+ */
+function machineCpu(): MachineCpu | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0] = fields;
+    const tick = 10; // USER_HZ is 100 on Linux: one tick is 10 ms
+    return { user: (user + nice) * tick, system: (system + irq + softirq) * tick, idle: idle * tick, iowait: iowait * tick };
+  } catch {
+    return undefined;
+  }
+}
+
+function machineSince(before: MachineCpu | undefined): MachineCpu {
+  const after = machineCpu();
+  if (!before || !after) return { user: 0, system: 0, idle: 0, iowait: 0 };
+  return { user: after.user - before.user, system: after.system - before.system, idle: after.idle - before.idle, iowait: after.iowait - before.iowait };
 }
 
 /** One `npm run batch` of `dir` with the cost meter on (graders/costMeter.ts): wall time, CPU time, phases. */
@@ -187,6 +219,7 @@ async function timedBatch(work: string, dir: string, name: string, ...more: stri
   const out = join(work, `report-${name}`);
   const costsFile = join(work, `costs-${name}.json`);
   const before = processCpu("self")?.childrenMs ?? 0;
+  const machineBefore = machineCpu();
   const start = process.hrtime.bigint();
   await run(process.execPath, [packageFile("dist/scripts/batch.js"), dir, "--out", out, "--exercise", "visit-counter", ...more], {
     cwd: packageFile("."),
@@ -194,7 +227,8 @@ async function timedBatch(work: string, dir: string, name: string, ...more: stri
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const treeCpuMs = (processCpu("self")?.childrenMs ?? 0) - before;
-  return { out, ms, treeCpuMs, costs: JSON.parse(readFileSync(costsFile, "utf8")) as BatchRun["costs"] };
+  const machine = machineSince(machineBefore);
+  return { out, ms, treeCpuMs, machine, costs: JSON.parse(readFileSync(costsFile, "utf8")) as BatchRun["costs"] };
 }
 
 /** What bounds the class: CPU of the grader's Node, of the zygote, of the apps; copying; forking and isolating. */
@@ -214,8 +248,18 @@ function printBounds(batch: BatchRun, n: number, cores: number): void {
   console.log(
     `    per app (${(boots / n).toFixed(2)} boots per submission), wall time: fork ${(phase("fork").ms / boots).toFixed(1)} ms, start and isolation ${(phase("isolate").ms / boots).toFixed(1)} ms, import to ready ${(phase("import").ms / boots).toFixed(1)} ms; a submission from its copy to its result: ${(phase("submission").ms / n).toFixed(0)} ms`,
   );
+  const { user, system, idle, iowait } = batch.machine;
+  const all = user + system + idle + iowait;
+  if (all > 0) {
+    const pct = (ms: number) => `${((100 * ms) / all).toFixed(0)}%`;
+    const outside = Math.max(0, user + system - total);
+    console.log(
+      `    the whole machine (/proc/stat, kernel threads included): busy ${pct(user + system)} of the time (user ${pct(user)}, system ${pct(system)}), idle ${pct(idle)}, waiting for the disk ${pct(iowait)}; ${per(outside)} per submission of it is not in the batch's own accounting (the kernel's threads, processes reaped out of sight)`,
+    );
+  }
+  const machineBusy = all > 0 ? (user + system) / all : busy;
   console.log(
-    `    ${busy >= 0.8 ? "CPU-bound" : "not bound by its own CPU time: the cores were idle or busy with other work part of the time"}; the largest share: ${grader >= python ? "the grader's Node" : "Python (apps and zygote)"}`,
+    `    ${machineBusy >= 0.85 ? `CPU-bound: the cores were busy ${(100 * machineBusy).toFixed(0)}% of the run, ${all > 0 ? `${((100 * system) / Math.max(1, user + system)).toFixed(0)}% of that in the kernel (forks, namespaces, mounts and exits of the apps, the sockets)` : ""}` : `not CPU-bound: the cores were idle ${(100 * (1 - machineBusy)).toFixed(0)}% of the run (waits between steps)`}; of the CPU the batch's processes account for, the largest share: ${grader >= python ? "the grader's Node" : "Python (apps and zygote)"}`,
   );
 }
 
