@@ -3,34 +3,20 @@
  * allowed package the grading machine lacks is the set-up's error, with the install command, on
  * the cold and the warm launcher; a missing module the spec does not list stays the student's.
  */
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import { requireAllowedPackage } from "../graders/boot/allowedPackages.js";
 import { findPython } from "../graders/boot/python.js";
-import { warmLauncher } from "../graders/boot/warm.js";
 import { LaunchError } from "../graders/boot/handshake.js";
 import { SpecError } from "../graders/errors.js";
 import { grade } from "../graders/grade.js";
 import { loadSpecText } from "../graders/spec/load.js";
 import type { Spec } from "../graders/spec/types.js";
-import { processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
+import { appsOnWarmLauncher } from "./support/warmApps.js";
 
 // A name no machine has installed: the test is about the grader, not about what pip put here.
 const ABSENT = "autograder_surely_absent_pkg_7f3";
 
-const dirs: string[] = [];
-function app(source: string): string {
-  const dir = tempApp(source);
-  dirs.push(dir);
-  return dir;
-}
-
-const warm = warmLauncher();
-afterAll(async () => {
-  await warm.close();
-  const left = dirs.flatMap((d) => processesMentioning(d));
-  removeTempApps();
-  expect(left.map((p) => p.cmdline)).toEqual([]);
-});
+const { app, warm } = appsOnWarmLauncher();
 
 const SOURCE = `
   from flask import Flask

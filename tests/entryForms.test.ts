@@ -5,31 +5,17 @@
  * launcher; entries that cannot work are the spec's or the command line's error, never a zero.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import { ENTRY_PATTERN } from "../graders/boot/entryForm.js";
 import { packageFile } from "../graders/paths.js";
-import { warmLauncher } from "../graders/boot/warm.js";
 import { UsageError, SpecError } from "../graders/errors.js";
 import { grade } from "../graders/grade.js";
 import { loadSpecText } from "../graders/spec/load.js";
 import type { Spec } from "../graders/spec/types.js";
 import { parseCliArgs } from "../scripts/cli/args.js";
-import { processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
+import { appsOnWarmLauncher } from "./support/warmApps.js";
 
-const dirs: string[] = [];
-function app(files: Record<string, string>): string {
-  const dir = tempApp(files);
-  dirs.push(dir);
-  return dir;
-}
-
-const warm = warmLauncher();
-afterAll(async () => {
-  await warm.close();
-  const left = dirs.flatMap((d) => processesMentioning(d));
-  removeTempApps();
-  expect(left.map((p) => p.cmdline)).toEqual([]);
-});
+const { app, warm } = appsOnWarmLauncher();
 
 function spec(entry: Spec["entry"]): Spec {
   return {

@@ -11,7 +11,7 @@
  * Slow (a TypeScript build and an npm install), like exportRoundTrip.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { execFile, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { installArgs, offlineInstall } from "./support/offlineInstall.js";
 import { dedent } from "./support/tempApps.js";
+import { cleanEnv, output, sh } from "./support/studentShell.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -114,19 +115,6 @@ function write(dir: string, files: Record<string, string>): void {
   }
 }
 
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_|JEST_|GITHUB_|NODE_OPTIONS$|SUBMISSION$|EXERCISE$|REVEAL$|AUTOGRADER_HIDDEN_SPECS$|FORCE_COLOR$)/i.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, NO_COLOR: "1", CI: "true", ...extra };
-}
-
-function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = cleanEnv(), timeout = 120_000): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, env, encoding: "utf8", timeout });
-}
-const output = (r: SpawnSyncReturns<string>) => `${r.stdout}\n${r.stderr}`;
 const exportCommand = (args: string[]) => sh(process.execPath, [join(build, "scripts", "export.js"), ...args], work);
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@
  * Slow (a TypeScript build and an npm install): the only test of its kind.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { execFile, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { execFile } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ import type { ClassroomReport } from "../graders/report/classroom.js";
 import type { GradescopeResults } from "../graders/report/gradescope.js";
 import { forbiddenLines, MARKER, scanExport, specsWithHiddenChecks } from "./support/exportScan.js";
 import { installArgs, offlineInstall } from "./support/offlineInstall.js";
+import { cleanEnv, output, sh } from "./support/studentShell.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -31,21 +32,6 @@ let repo: string;
 let specs: string;
 let hiddenText: string;
 
-/** The environment of a student's shell: none of this test run's jest, npm or CI variables. */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_|JEST_|GITHUB_|NODE_OPTIONS$|SUBMISSION$|EXERCISE$|REVEAL$|AUTOGRADER_HIDDEN_SPECS$|FORCE_COLOR$)/i.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, NO_COLOR: "1", CI: "true", ...extra };
-}
-
-function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = cleanEnv(), timeout = 120_000): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, env, encoding: "utf8", timeout });
-}
-
-const output = (r: SpawnSyncReturns<string>) => `${r.stdout}\n${r.stderr}`;
 
 beforeAll(async () => {
   // A private build (see cliAgreement.test.ts): dist/ may be stale, and rebuilding it in place would race.

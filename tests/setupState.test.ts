@@ -6,8 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "@jest/globals";
-import { warmLauncher } from "../graders/boot/warm.js";
+import { describe, expect, test } from "@jest/globals";
 import { SpecError } from "../graders/errors.js";
 import { grade } from "../graders/grade.js";
 import { verify } from "../graders/verify/run.js";
@@ -17,22 +16,10 @@ import { loadSpecText } from "../graders/spec/load.js";
 import { blameProblem } from "../graders/verdict/fault.js";
 import type { Result } from "../graders/verdict/types.js";
 import { AUTH, db, INIT, POSTS, TABLES } from "./support/blogApp.js";
-import { dedent, processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
+import { dedent } from "./support/tempApps.js";
+import { appsOnWarmLauncher } from "./support/warmApps.js";
 
-const dirs: string[] = [];
-function app(files: Record<string, string>): string {
-  const dir = tempApp(files);
-  dirs.push(dir);
-  return dir;
-}
-
-const warm = warmLauncher();
-afterAll(async () => {
-  await warm.close();
-  const left = dirs.flatMap((d) => processesMentioning(d));
-  removeTempApps();
-  expect(left.map((p) => p.cmdline)).toEqual([]);
-});
+const { app, warm } = appsOnWarmLauncher();
 
 // ---- The look-alike app (tests/support/blogApp.ts): a blog whose tables `flask --app blog init-db` makes. ----
 
@@ -339,12 +326,10 @@ describe("a setup step the spec gets wrong", () => {
 
     app = Flask(__name__)
 
-
     @app.cli.command("init-db")
     def init_db():
         with sqlite3.connect("notes.sqlite") as db:
             db.executescript("DROP TABLE IF EXISTS note; CREATE TABLE note (text TEXT NOT NULL);")
-
 
     @app.route("/", methods=["GET", "POST"])
     def notes():
