@@ -5,25 +5,15 @@
  */
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { beforeAll, describe, expect, test } from "@jest/globals";
 import { findPython } from "../graders/boot/python.js";
 import { grade } from "../graders/grade.js";
 import type { Spec } from "../graders/spec/types.js";
 import type { Result, Verdict } from "../graders/verdict/types.js";
-import { dedent, processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
+import { dedent } from "./support/tempApps.js";
+import { watchedApps } from "./support/warmApps.js";
 
-const dirs: string[] = [];
-function app(source: string): string {
-  const dir = tempApp(source);
-  dirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  const left = dirs.flatMap((d) => processesMentioning(d));
-  removeTempApps();
-  expect(left.map((p) => p.cmdline)).toEqual([]);
-});
+const { app } = watchedApps();
 
 function byId(result: Result): Record<string, Verdict> {
   return Object.fromEntries(result.checks.map((c) => [c.id, c]));
@@ -221,8 +211,7 @@ describe("submissions that cannot be run", () => {
 
   test("a Python without Flask: the result is an error naming Flask, not a problem of the student's", async () => {
     // The real interpreter with -S: no site-packages, so no Flask.
-    const bin = tempApp({ "python": `#!/bin/sh\nexec ${findPython()} -S "$@"\n` });
-    dirs.push(bin);
+    const bin = app({ "python": `#!/bin/sh\nexec ${findPython()} -S "$@"\n` });
     chmodSync(join(bin, "python"), 0o755);
     const result = await grade(spec, app("from flask import Flask\napp = Flask(__name__)\n"), { python: join(bin, "python") });
     expect(result.problem).toBeUndefined();

@@ -6,7 +6,7 @@
  * words a student can act on. Real Flask apps over real HTTP; the page logic (navigate.ts) is
  * also tested on its own, on pages written here.
  */
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import { grade } from "../graders/grade.js";
 import { loadSpecText } from "../graders/spec/load.js";
 import { SpecError } from "../graders/errors.js";
@@ -15,7 +15,7 @@ import type { Navigation } from "../graders/plan/plan.js";
 import { checkFeedback } from "../graders/report/feedback.js";
 import { traceHtml } from "../graders/report/trace.js";
 import type { Result } from "../graders/verdict/types.js";
-import { processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
+import { watchedApps } from "./support/warmApps.js";
 
 const SPEC = `
 id: own-names-login
@@ -136,18 +136,7 @@ const APP_B = `
       return redirect("/")
 `;
 
-const dirs: string[] = [];
-function app(source: string): string {
-  const dir = tempApp(source);
-  dirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  const left = dirs.flatMap((d) => processesMentioning(d));
-  removeTempApps();
-  expect(left.map((p) => p.cmdline)).toEqual([]);
-});
+const { app } = watchedApps();
 
 function statuses(result: Result): Record<string, string> {
   return Object.fromEntries(result.checks.map((c) => [c.id, c.status]));

@@ -4,7 +4,7 @@
  * a small look-alike app (it passes) and on a wrong one (it fails with words a student can act
  * on), through the whole pipeline: YAML → loader → plan → real Flask app → verdict.
  */
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "@jest/globals";
 import { grade } from "../graders/grade.js";
 import { SpecError } from "../graders/errors.js";
 import { describeKey, secretKeyOf } from "../graders/spec/bytesKey.js";
@@ -12,20 +12,10 @@ import { loadSpec, loadSpecText } from "../graders/spec/load.js";
 import { fillTemplate, parseTemplate } from "../graders/spec/template.js";
 import type { Result, Verdict } from "../graders/verdict/types.js";
 import { join } from "node:path";
-import { dedent, processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
+import { dedent, tempApp } from "./support/tempApps.js";
+import { watchedApps } from "./support/warmApps.js";
 
-const dirs: string[] = [];
-function app(source: string): string {
-  const dir = tempApp(source);
-  dirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  const left = dirs.flatMap((d) => processesMentioning(d));
-  removeTempApps();
-  expect(left.map((p) => p.cmdline)).toEqual([]);
-});
+const { app } = watchedApps();
 
 const spec = (yaml: string) => loadSpecText(dedent(yaml), "test.yaml");
 
