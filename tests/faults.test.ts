@@ -29,7 +29,7 @@ import type { Spec } from "../graders/spec/types.js";
 import { blameCheck, firstDecision, settle } from "../graders/verdict/fault.js";
 import type { Result } from "../graders/verdict/types.js";
 import { main } from "../scripts/cli/main.js";
-import { dedent, isAlive, processesMentioning, waitFor } from "./support/tempApps.js";
+import { dedent, descendantsOf, isAlive, processesMentioning, waitFor } from "./support/tempApps.js";
 
 const python = findPython();
 const work = mkdtempSync(join(tmpdir(), "grader-faults-inject-"));
@@ -148,16 +148,6 @@ function appProcesses(copy: string): number[] {
   return processesMentioning(join(copy, "app.py")).map((p) => p.pid);
 }
 
-/** Every live descendant of `pid`. */
-function descendants(pid: number): number[] {
-  const parents = new Map(processesMentioning("").map((p) => [p.pid, p.ppid]));
-  const isBelow = (p: number): boolean => {
-    for (let up = parents.get(p), hops = 0; up !== undefined && hops < 64; up = parents.get(up), hops++) if (up === pid) return true;
-    return false;
-  };
-  return [...parents.keys()].filter(isBelow);
-}
-
 /** Full marks, or the grader's error: never fewer points for an app that deserves them all. */
 function expectFullMarksOrError(result: Result): void {
   if (result.status === "error") {
@@ -198,7 +188,7 @@ describe("a fault mid-check is retried on a fresh cold app", () => {
       () => copies().find((c) => !before.has(c)),
       async () => {
         const zygotes = processesMentioning("zygote.py").filter((p) => p.ppid === process.pid);
-        const apps = zygotes.flatMap((z) => descendants(z.pid));
+        const apps = zygotes.flatMap((z) => descendantsOf(z.pid).map((p) => p.pid));
         for (const z of zygotes) process.kill(z.pid, "SIGKILL");
         await waitFor(() => !apps.some(isAlive), 10_000);
         return { zygotes: zygotes.length, apps: apps.length, appsDied: !apps.some(isAlive) };

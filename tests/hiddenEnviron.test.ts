@@ -7,12 +7,13 @@
  */
 import { spawn } from "node:child_process";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { packageFile } from "../graders/paths.js";
+import { descendantsOf } from "./support/tempApps.js";
 
 const run = promisify(execFile);
 const ROOT = packageFile(".");
@@ -54,36 +55,6 @@ const APP = [
   "",
 ].join("\n");
 
-/** Every live process below `pid`, with its command line. */
-function tree(pid: number): Array<{ pid: number; cmdline: string }> {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone
-    }
-  }
-  const out = [{ pid, cmdline: "" }];
-  for (const [child] of parent) {
-    for (let p = parent.get(child); p !== undefined && p > 1; p = parent.get(p)) {
-      if (p === pid) {
-        out.push({ pid: child, cmdline: "" });
-        break;
-      }
-    }
-  }
-  for (const p of out) {
-    try {
-      p.cmdline = readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0").join(" ");
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
-
 /** Runs a built command with the hidden checks set, reading every process's environ while it runs. */
 async function watch(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; leaks: string[]; seen: string[] }> {
   const child = spawn(process.execPath, args, { env: { ...process.env, AUTOGRADER_HIDDEN_SPECS: HIDDEN }, stdio: ["ignore", "pipe", "pipe"] });
@@ -98,7 +69,7 @@ async function watch(args: string[]): Promise<{ code: number | null; stdout: str
   while (!done) {
     // From the moment a Python exists below the grader: before that no student code can run (the
     // grader takes the variable out first thing, but the kernel showed it since exec).
-    const processes = tree(child.pid!);
+    const processes = descendantsOf(child.pid!, true);
     if (!processes.some((p) => /(zygote|runner)\.py/.test(p.cmdline))) {
       await new Promise((r) => setTimeout(r, 20));
       continue;

@@ -30,7 +30,7 @@ import { packageFile } from "../graders/paths.js";
 import type { Check, Limits, Spec } from "../graders/spec/types.js";
 import type { Result, Verdict } from "../graders/verdict/types.js";
 import { main } from "../scripts/cli/main.js";
-import { processesMentioning, waitFor } from "./support/tempApps.js";
+import { descendantsOf, processesMentioning, waitFor } from "./support/tempApps.js";
 
 // Every private folder and temporary app of this file lives below `root`: a process of a case is
 // one whose command line mentions it (the runner's does), or one a case named "hostile-...".
@@ -88,28 +88,8 @@ function leftovers(zygote?: number): string[] {
   const foreign = (cmdline: string) => /graders\/boot\/(runner|zygote)\.py/.test(cmdline) && !cmdline.includes(root);
   const found = [...processesMentioning(root), ...processesMentioning("hostile-")].filter((p) => !p.cmdline.includes("jest") && !foreign(p.cmdline));
   const lines = found.map((p) => `${p.pid} ${p.cmdline}`);
-  if (zygote !== undefined) lines.push(...descendants(zygote).map((pid) => `${pid} ${readProc(pid, "cmdline").split("\0").join(" ")} (child of the fork server)`));
+  if (zygote !== undefined) lines.push(...descendantsOf(zygote).map((p) => `${p.pid} ${p.cmdline} (child of the fork server)`));
   return [...new Set(lines)];
-}
-
-/** Live (not zombie) descendants of `pid`. */
-function descendants(pid: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
-    const stat = readProc(Number(name), "stat");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields.length > 2 && fields[0] !== "Z" && fields[0] !== "X") parent.set(Number(name), Number(fields[1]));
-  }
-  const out: number[] = [];
-  for (const [child] of parent) {
-    for (let p = parent.get(child); p !== undefined && p > 1; p = parent.get(p)) {
-      if (p === pid) {
-        out.push(child);
-        break;
-      }
-    }
-  }
-  return out;
 }
 
 function readProc(pid: number, part: string): string {

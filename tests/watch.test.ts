@@ -7,13 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeChanges } from "../graders/report/changes.js";
 import type { CheckStatus, Result, Verdict } from "../graders/verdict/types.js";
-import { isAlive, waitFor } from "./support/tempApps.js";
+import { descendantsOf, isAlive, waitFor } from "./support/tempApps.js";
 import { privateBuild } from "./support/transpile.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -29,32 +29,6 @@ afterAll(() => {
   if (build) rmSync(build, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** Every live process below `pid`, with its command line. */
-function descendants(pid: number): { pid: number; cmdline: string }[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const below = (p: number): boolean => {
-    for (let up = parent.get(p); up !== undefined && up > 1; up = parent.get(up)) if (up === pid) return true;
-    return false;
-  };
-  return [...parent.keys()].filter(below).map((p) => {
-    let cmdline = "";
-    try {
-      cmdline = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0").join(" ");
-    } catch {
-      // gone meanwhile
-    }
-    return { pid: p, cmdline };
-  });
-}
 
 describe("--watch", () => {
   test("grades on every save, says what changed, and Ctrl-C leaves nothing running", async () => {
@@ -97,7 +71,7 @@ describe("--watch", () => {
       // On a pipe the screen is not cleared: no terminal escapes in the report.
       expect(stdout).not.toContain("\u001b[");
 
-      const started = descendants(child.pid!);
+      const started = descendantsOf(child.pid!);
       expect(started.some((p) => p.cmdline.includes("zygote.py"))).toBe(true);
       child.kill("SIGINT");
       const { code, signal } = await ended;

@@ -70,6 +70,18 @@ export function processesMentioning(text: string): ProcInfo[] {
   return live().filter((p) => p.pid !== process.pid && p.cmdline.includes(text));
 }
 
+/** Live processes below `pid` (its children, theirs, ...), and `pid` itself too when `withSelf`. */
+export function descendantsOf(pid: number, withSelf = false): ProcInfo[] {
+  const all = live();
+  const parents = new Map(all.map((p) => [p.pid, p.ppid]));
+  const below = (p: number): boolean => {
+    // A bounded climb: a pid reused while /proc was read cannot make it loop.
+    for (let up = parents.get(p), hops = 0; up !== undefined && up > 0 && hops < 64; up = parents.get(up), hops++) if (up === pid) return true;
+    return false;
+  };
+  return all.filter((p) => (withSelf && p.pid === pid) || below(p.pid));
+}
+
 /** Live members of a process group. */
 export function groupMembers(pgid: number): ProcInfo[] {
   return live().filter((p) => p.pgrp === pgid);
