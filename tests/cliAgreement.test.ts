@@ -11,24 +11,20 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { checkOutcome, gradeExercise, planSubmission } from "../graders/report/jest.js";
 import type { JsonReport } from "../graders/report/json.js";
+import { privateTscBuild } from "./support/transpile.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
 let outDir: string;
 
 beforeAll(async () => {
-  mkdirSync(join(root, "dist"), { recursive: true });
-  outDir = mkdtempSync(join(root, "dist", ".cli-test-"));
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  // tsc emits even with type errors elsewhere (a teammate's work in progress); typecheck is not this test's job.
-  await run(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: root }).catch(() => undefined);
-  if (!existsSync(join(outDir, "scripts", "grade.js"))) throw new Error(`tsc did not produce ${outDir}/scripts/grade.js`);
+  outDir = await privateTscBuild(root, ".cli-test-", "scripts/grade.js");
 }, 120_000);
 
 afterAll(() => {

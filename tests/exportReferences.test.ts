@@ -11,17 +11,15 @@
  * Slow (a TypeScript build and an npm install), like exportRoundTrip.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { installArgs, offlineInstall } from "./support/offlineInstall.js";
 import { dedent } from "./support/tempApps.js";
 import { cleanEnv, output, sh } from "./support/studentShell.js";
+import { privateTscBuild } from "./support/transpile.js";
 
-const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 let build: string;
@@ -118,11 +116,7 @@ function write(dir: string, files: Record<string, string>): void {
 const exportCommand = (args: string[]) => sh(process.execPath, [join(build, "scripts", "export.js"), ...args], work);
 
 beforeAll(async () => {
-  mkdirSync(join(root, "dist"), { recursive: true });
-  build = mkdtempSync(join(root, "dist", ".export-refs-test-"));
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  await run(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", build], { cwd: root }).catch(() => undefined);
-  if (!existsSync(join(build, "scripts", "export.js"))) throw new Error(`tsc did not produce ${build}/scripts/export.js`);
+  build = await privateTscBuild(root, ".export-refs-test-", "scripts/export.js");
 
   work = mkdtempSync(join(tmpdir(), "autograde-export-refs-"));
   specs = join(work, "specs");

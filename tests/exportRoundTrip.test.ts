@@ -10,19 +10,17 @@
  * Slow (a TypeScript build and an npm install): the only test of its kind.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import type { ClassroomReport } from "../graders/report/classroom.js";
 import type { GradescopeResults } from "../graders/report/gradescope.js";
 import { forbiddenLines, MARKER, scanExport, specsWithHiddenChecks } from "./support/exportScan.js";
 import { installArgs, offlineInstall } from "./support/offlineInstall.js";
 import { cleanEnv, output, sh } from "./support/studentShell.js";
+import { privateTscBuild } from "./support/transpile.js";
 
-const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const EXERCISE = "visit-counter";
 
@@ -34,12 +32,8 @@ let hiddenText: string;
 
 
 beforeAll(async () => {
-  // A private build (see cliAgreement.test.ts): dist/ may be stale, and rebuilding it in place would race.
-  mkdirSync(join(root, "dist"), { recursive: true });
-  build = mkdtempSync(join(root, "dist", ".export-test-"));
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  await run(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", build], { cwd: root }).catch(() => undefined);
-  if (!existsSync(join(build, "scripts", "export.js"))) throw new Error(`tsc did not produce ${build}/scripts/export.js`);
+  // A private build: dist/ may be stale, and rebuilding it in place would race.
+  build = await privateTscBuild(root, ".export-test-", "scripts/export.js");
 
   work = mkdtempSync(join(tmpdir(), "autograde-roundtrip-"));
   specs = join(work, "specs");

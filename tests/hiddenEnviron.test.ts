@@ -6,27 +6,21 @@
  * makes sure the whole tree is seen at work.
  */
 import { spawn } from "node:child_process";
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { packageFile } from "../graders/paths.js";
 import { descendantsOf } from "./support/tempApps.js";
+import { privateTscBuild } from "./support/transpile.js";
 
-const run = promisify(execFile);
 const ROOT = packageFile(".");
 const MARKER = `hidden-marker-${Date.now().toString(36)}`;
 const root = mkdtempSync(join(tmpdir(), "hidden-environ-"));
 let built: string;
 
 beforeAll(async () => {
-  mkdirSync(join(ROOT, "dist"), { recursive: true });
-  built = mkdtempSync(join(ROOT, "dist", ".cli-test-hidden-"));
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  await run(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", built], { cwd: ROOT }).catch(() => undefined);
-  if (!existsSync(join(built, "scripts", "grade.js"))) throw new Error(`tsc did not produce ${built}/scripts/grade.js`);
+  built = await privateTscBuild(ROOT, ".cli-test-hidden-", "scripts/grade.js");
 }, 180_000);
 
 afterAll(() => {

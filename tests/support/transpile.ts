@@ -4,7 +4,8 @@
  * Transpiled only (type checking is `npm run typecheck`'s job), below dist/ (ignored by git) so
  * that the compiled files find the package's dependencies and package.json as dist/ itself would.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import ts from "typescript";
 
@@ -25,5 +26,20 @@ export function privateBuild(root: string, folders: readonly string[] = ["grader
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
+  return out;
+}
+
+/**
+ * A private build by tsc itself (tsconfig.build.json, as `npm run build`), for tests of what the
+ * package ships (the export packs it, the CLI runs from it). tsc emits even with type errors
+ * elsewhere (work in progress); type checking is not these tests' job. Throws when `expected`
+ * (a path inside the build) was not produced.
+ */
+export async function privateTscBuild(root: string, prefix: string, expected: string): Promise<string> {
+  mkdirSync(join(root, "dist"), { recursive: true });
+  const out = mkdtempSync(join(root, "dist", prefix));
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  await new Promise<void>((resolve) => execFile(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", out], { cwd: root }, () => resolve()));
+  if (!existsSync(join(out, expected))) throw new Error(`tsc did not produce ${out}/${expected}`);
   return out;
 }
