@@ -512,11 +512,14 @@ describe("the grader's side", () => {
     const base = mkdtempSync(join(root, "sweep-"));
     const stat = readProc(process.pid, "stat");
     const myStart = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-    const folders = { dead: "ag-Dead00", reused: "ag-Reuse0", mine: "ag-Mine00", unowned: "ag-NoOwnr" };
+    const folders = { dead: "ag-Dead00", reused: "ag-Reuse0", mine: "ag-Mine00", unowned: "ag-NoOwnr", writing: "ag-Write0", cut: "ag-Cut000" };
     for (const name of Object.values(folders)) cpSync(join(CORPUS, "memory-hog"), join(base, name, "app"), { recursive: true });
     writeFileSync(join(base, folders.dead, "owner"), "999999999 1\n"); // no such process
     writeFileSync(join(base, folders.reused, "owner"), `${process.pid} 1\n`); // this pid, but another process
     writeFileSync(join(base, folders.mine, "owner"), `${process.pid} ${myStart}\n`);
+    // A live grader's owner file caught while it is written: empty, or cut short.
+    writeFileSync(join(base, folders.writing, "owner"), "");
+    writeFileSync(join(base, folders.cut, "owner"), `${process.pid} ${myStart}`.slice(0, 3));
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = base;
     try {
@@ -524,7 +527,7 @@ describe("the grader's side", () => {
     } finally {
       process.env.TMPDIR = saved;
     }
-    expect(readdirSync(base).sort()).toEqual([folders.mine, folders.unowned].sort());
+    expect(readdirSync(base).sort()).toEqual([folders.mine, folders.unowned, folders.writing, folders.cut].sort());
   });
 
   test("the channel reader stays bounded whatever is written to the channel", () => {

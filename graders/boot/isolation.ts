@@ -126,7 +126,9 @@ export async function prepareSandbox(options: SandboxOptions): Promise<Sandbox> 
   // Its real path: the sandbox mounts the copy at the path the runner is given.
   const folder = await fs.realpath(await fs.mkdtemp(join(base, "ag-")));
   try {
-    await fs.writeFile(join(folder, OWNER), `${process.pid} ${startTime(process.pid)}\n`);
+    // Whole or not at all: another grader's sweep must never read a half-written owner.
+    await fs.writeFile(join(folder, `${OWNER}.new`), `${process.pid} ${startTime(process.pid)}\n`);
+    await fs.rename(join(folder, `${OWNER}.new`), join(folder, OWNER));
     const dir = join(folder, "app");
     await copySubmission(submission, dir);
     await fs.mkdir(join(folder, "sock"));
@@ -176,8 +178,10 @@ async function sweepOnce(base: string): Promise<void> {
     } catch {
       continue; // not ours, or being made right now
     }
-    const [pid, start] = owner.trim().split(" ");
-    if (!alive(Number(pid), start ?? "")) await removeTree(join(base, name));
+    // Only a whole line is an owner. An empty or cut one is a file being written (in place, by
+    // a grader of before the rename above): the sweep of a live grader's folder, mid-grading.
+    const whole = /^(\d+) (\d*)\n$/.exec(owner);
+    if (whole && !alive(Number(whole[1]), whole[2]!)) await removeTree(join(base, name));
   }
 }
 
