@@ -305,6 +305,22 @@ const CASES: Case[] = [
     },
   },
   {
+    // An app that leaves its process group still dies with its stop (no process remains).
+    name: "escaped-session",
+    expect(result) {
+      expect(byId(result).probe.exchanges[0].response?.text).toMatch(/^ok: /);
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
+    },
+  },
+  {
+    // A warm child's line to the zygote (sandbox.ParentMaps) is closed before student code runs.
+    name: "zygote-line",
+    expect(result) {
+      expect(byId(result).probe.exchanges[0].response?.text).toBe("ok: no line to the zygote");
+      expectStatuses(result, ["home:pass", "probe:pass", "home-again:pass"]);
+    },
+  },
+  {
     name: "fake-json",
     expect(result) {
       // The fake "fatal" is not believed (no grader error), nor the fake ready lines.

@@ -42,6 +42,9 @@ import signal  # noqa: E402
 import traceback  # noqa: E402
 
 CHANNEL = None
+# Set by the zygote in a warm child before main(): the descriptor of its line to the zygote, which
+# maps the ids of the child's user namespace (see sandbox.ParentMaps). None on the cold path.
+PARENT_MAPS_FD = None
 
 
 def open_channel(fd):
@@ -349,12 +352,30 @@ def bind_listener(listen):
     return listener
 
 
-def enter_sandbox(sandbox_module, config, listener, guard):
+def take_parent_maps(sandbox_module):
+    """A warm child's line to the zygote for its user namespace's ids (sandbox.ParentMaps), or
+    None; closed at once when there is no isolation to use it for: no student code may hold it."""
+    global PARENT_MAPS_FD
+    fd, PARENT_MAPS_FD = PARENT_MAPS_FD, None
+    if fd is None:
+        return None
+    if sandbox_module is None:
+        os.close(fd)
+        return None
+    return sandbox_module.ParentMaps(fd)
+
+
+def enter_sandbox(sandbox_module, config, listener, guard, parent_maps=None):
     """Isolate (see sandbox.py) and report how; exits with "fatal" when mode "required" fails.
     `guard()` runs when the app is to run without namespaces, before it does (the watchdog)."""
     try:
         outcome = sandbox_module.enter(
-            config, send, keep_fds=(CHANNEL.fileno(),), server_fds=(listener.fileno(),) if listener else (), unisolated=guard
+            config,
+            send,
+            keep_fds=(CHANNEL.fileno(),),
+            server_fds=(listener.fileno(),) if listener else (),
+            unisolated=guard,
+            parent_maps=parent_maps,
         )
     except Exception as exc:  # only with mode "required": the grader's machine, not the student
         send("fatal", message=f"The app could not be isolated on this machine: {exc}")
@@ -379,6 +400,7 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None, guard=None):
     sys.path[:] = grader_path(sys.path, root, os.getcwd())
     config = sandbox if sandbox is not None else sandbox_from_environment()
     sandbox_module = import_grader_modules(isolating=config is not None)
+    parent_maps = take_parent_maps(sandbox_module)
     load_helper("sourceScan.py")
     load_helper("stateWrites.py")
     load_helper("keptAlive.py")
@@ -389,7 +411,7 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None, guard=None):
     held = (listener.fileno(),) if listener else ()
     unisolated = (lambda: guard(held)) if guard else None
     if config is not None:
-        enter_sandbox(sandbox_module, config, listener, unisolated)
+        enter_sandbox(sandbox_module, config, listener, unisolated, parent_maps)
     elif unisolated:
         unisolated()
 
@@ -437,17 +459,28 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None, guard=None):
     server.serve_forever()
 
 
+_PARSER = None
+
+
+def argument_parser():
+    """The command line's parser, built once: the zygote builds it before it forks, so that a warm
+    child only parses (building it dirtied ~250 pages of memory per forked child)."""
+    global _PARSER
+    if _PARSER is None:
+        import argparse
+
+        _PARSER = argparse.ArgumentParser(description="Serve one student's Flask app for the grader.")
+        _PARSER.add_argument("entry")
+        _PARSER.add_argument("--listen", default="tcp")
+        _PARSER.add_argument("--app", default=None)
+        _PARSER.add_argument("--setup", default=None, help="setup steps as JSON (see setupSteps.py)")
+    return _PARSER
+
+
 def main():
     """The cold path: a fresh interpreter per app, its channel the stdout it was started with."""
     open_channel(os.dup(1))
-    import argparse
-
-    parser = argparse.ArgumentParser(description="Serve one student's Flask app for the grader.")
-    parser.add_argument("entry")
-    parser.add_argument("--listen", default="tcp")
-    parser.add_argument("--app", default=None)
-    parser.add_argument("--setup", default=None, help="setup steps as JSON (see setupSteps.py)")
-    args = parser.parse_args()
+    args = argument_parser().parse_args()
     die_with_parent()
     serve(args.entry, args.listen, attribute=args.app, setup=json.loads(args.setup) if args.setup else None, guard=guard_group)
 

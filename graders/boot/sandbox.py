@@ -18,7 +18,8 @@ process that is about to import the student's code, so both get the same protect
     mode      "auto" (isolate if this machine can, else run plainly), "required" (fail if it
               cannot), "off" (run plainly)
 
-Isolated, the process tree is:
+Isolated, the process tree is (a warm child whose isolation is required has no R: it is C
+itself, and the zygote, outside already, maps the ids; see ParentMaps):
 
     runner R (the grader's child; stays in the grader's namespaces, root or not)
       └─ C  in a new user, mount, network, IPC and UTS namespace; waits for A and reports how it
@@ -151,7 +152,7 @@ def merged_limits(config):
     return limits
 
 
-def enter(config, report=None, keep_fds=(), server_fds=(), unisolated=None):
+def enter(config, report=None, keep_fds=(), server_fds=(), unisolated=None, parent_maps=None):
     """Isolate the calling process before it imports student code (see the module's doc).
 
     `report(event, **fields)` writes to the grader's channel. `keep_fds` are the descriptors the
@@ -161,11 +162,19 @@ def enter(config, report=None, keep_fds=(), server_fds=(), unisolated=None):
     Returns in the process that goes on to run the app; when the app is isolated, the calling
     process never returns: it waits for the app and ends the way the app ended.
     `unisolated()` is called just before the app is set up to run without namespaces (still with
-    the runner's privileges): the runner's watchdog, which an isolated app does not need."""
+    the runner's privileges): the runner's watchdog, which an isolated app does not need.
+    `parent_maps` (ParentMaps, a warm child only): with isolation required, the calling process
+    becomes C itself (no fallback to keep a runner for); it is closed here in every other case."""
     report = report or (lambda event, **fields: None)
     unisolated = unisolated or (lambda: None)
     limits = merged_limits(config)
     mode = config.get("mode", "auto")
+    if parent_maps is not None and mode != "required":
+        parent_maps.close()
+        parent_maps = None
+    if parent_maps is not None:
+        isolate_in_place(config, limits, report, tuple(keep_fds) + tuple(server_fds), tuple(server_fds), parent_maps)
+        return {"isolated": True, "reason": ""}  # only the app gets here
     if mode == "off":
         unisolated()
         plain(config, limits)
@@ -247,36 +256,54 @@ def isolate(config, limits, report, keep_fds, server_fds):
         try:
             middle(config, limits, report, keep_fds, server_fds, runner, status_w, reply_r)
         except BaseException as exc:  # C could not set up: the runner goes on without isolation
-            tell(status_w, f"fail {exc}" if isinstance(exc, SandboxError) else f"fail {type(exc).__name__}: {exc}")
+            tell(status_w, failure(exc))
             os._exit(70)
         return  # middle() returns only in the app, set up and ready
     os.close(status_w)
     os.close(reply_r)
-    outcome = None
-    with os.fdopen(status_r, "r", encoding="utf-8", errors="replace") as reader:
-        for line in reader:
-            line = line.rstrip("\n")
-            if line == "map":
-                try:
-                    write_maps(pid, config)
-                except OSError as exc:
-                    outcome = f"fail cannot map the user namespace ids: {exc}"
-                    break
-                tell(reply_w, "mapped")
-            elif line == "ok" or line.startswith("fail "):
-                outcome = line
-                break
-    os.close(reply_w)
+
+    def map_ids():
+        write_maps(pid, config)
+        tell(reply_w, "mapped")
+
+    try:
+        outcome = outcome_of(status_r, map_ids)
+    finally:
+        os.close(reply_w)
     if outcome != "ok":
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
+        stop(pid)
         raise SandboxError(outcome[5:] if outcome else "the isolated process ended while it was set up")
     close_fds(server_fds)
     _, status = os.waitpid(pid, 0)
     end_like(status)
+
+
+def outcome_of(status_r, map_ids=None):
+    """Reads C's and A's lines until A is set up ("ok") or one failed ("fail <why>"); None when
+    they ended without a word. "map" (C, as root) is answered by `map_ids()`."""
+    with os.fdopen(status_r, "r", encoding="utf-8", errors="replace") as reader:
+        for line in reader:
+            line = line.rstrip("\n")
+            if line == "map" and map_ids is not None:
+                try:
+                    map_ids()
+                except OSError as exc:
+                    return f"fail cannot map the user namespace ids: {exc}"
+            elif line == "ok" or line.startswith("fail "):
+                return line
+    return None
+
+
+def stop(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
+def failure(exc):
+    return f"fail {exc}" if isinstance(exc, SandboxError) else f"fail {type(exc).__name__}: {exc}"
 
 
 def close_fds(fds):
@@ -320,30 +347,109 @@ def end_like(status):
 
 
 # ---------------------------------------------------------------------------------------------
+# a warm child with isolation required: no runner R, the child is C itself
+
+
+class ParentMaps:
+    """A warm child's line to the zygote that forked it. As root, only a process outside the new
+    user namespace may map its two ids; the zygote is outside already, so a child whose isolation
+    is required needs no runner of its own to stay behind for that (one fork less per app: a fork
+    of a Flask process costs ~2 ms of kernel time, its copy-on-write faults as much again).
+    The zygote answers one request, then closes its end; the child closes its end before the app
+    is forked, so no student code ever holds it."""
+
+    def __init__(self, fd):
+        self.fd = fd
+
+    def request(self, config):
+        os.write(self.fd, f"map {int(config.get('uid', os.getpid()))}\n".encode())
+        reply = os.read(self.fd, 512).decode("utf-8", "replace").strip()
+        if reply != "mapped":
+            raise SandboxError(reply[5:] if reply.startswith("fail ") else "the zygote did not map the user namespace ids")
+
+    def close(self):
+        close_fds((self.fd,))
+
+
+def answer_maps(fd, pid):
+    """The zygote's side of ParentMaps, for its child `pid`: one request, one answer."""
+    try:
+        request = os.read(fd, 64).decode("ascii", "replace").split()
+    except OSError:
+        return
+    if len(request) != 2 or request[0] != "map" or not request[1].isdigit():
+        return
+    try:
+        write_maps(pid, {"uid": int(request[1])})
+        answer = "mapped"
+    except OSError as exc:
+        answer = f"fail cannot map the user namespace ids: {exc}"
+    tell(fd, answer)
+
+
+def isolate_in_place(config, limits, report, keep_fds, server_fds, parent_maps):
+    try:
+        root = enter_namespaces(lambda: parent_maps.request(config))
+    finally:
+        parent_maps.close()
+    status_r, status_w = os.pipe()  # A -> C: "ok", "fail <why>"
+    pid = fork_app(config, limits, keep_fds, status_w, root)
+    if pid == 0:
+        return  # the app, set up and ready
+    close_fds((status_w,) + tuple(server_fds))
+    outcome = outcome_of(status_r)
+    if outcome != "ok":
+        stop(pid)
+        raise SandboxError(outcome[5:] if outcome else "the isolated process ended while it was set up")
+    wait_and_end_like(pid, limits, report)
+
+
+# ---------------------------------------------------------------------------------------------
 # C: new namespaces, then the app as pid 1 of its pid namespace
 
 
 def middle(config, limits, report, keep_fds, server_fds, runner, status_w, reply_r):
     die_with(runner)
-    root = os.geteuid() == 0
-    uid, gid = os.geteuid(), os.getegid()
-    flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
-    check(libc().unshare(flags), "unshare (user, mount, network and pid namespaces)")
-    if root:
+
+    def ask_runner():
         tell(status_w, "map")
         if not os.read(reply_r, 64).startswith(b"mapped"):
             raise SandboxError("the runner did not map the user namespace ids")
-    else:
-        try:
-            with open("/proc/self/setgroups", "w") as f:
-                f.write("deny")
-            with open("/proc/self/uid_map", "w") as f:
-                f.write(f"0 {uid} 1\n")
-            with open("/proc/self/gid_map", "w") as f:
-                f.write(f"0 {gid} 1\n")
-        except OSError as exc:
-            raise SandboxError(f"cannot map the user namespace ids: {exc}")
+
+    root = enter_namespaces(ask_runner)
     os.close(reply_r)
+    pid = fork_app(config, limits, keep_fds, status_w, root)
+    if pid == 0:
+        return
+    close_fds((status_w,) + tuple(server_fds))
+    wait_and_end_like(pid, limits, report)
+
+
+def enter_namespaces(map_from_outside):
+    """New user, mount, network, pid (for the next child), IPC and UTS namespaces, the user
+    namespace's ids mapped: by a process outside when the grader is root (two ids), else here.
+    Returns whether the grader is root (inside, every user is uid 0 from now on)."""
+    uid, gid = os.geteuid(), os.getegid()
+    flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
+    check(libc().unshare(flags), "unshare (user, mount, network and pid namespaces)")
+    if uid == 0:
+        map_from_outside()
+        return True
+    try:
+        with open("/proc/self/setgroups", "w") as f:
+            f.write("deny")
+        with open("/proc/self/uid_map", "w") as f:
+            f.write(f"0 {uid} 1\n")
+        with open("/proc/self/gid_map", "w") as f:
+            f.write(f"0 {gid} 1\n")
+    except OSError as exc:
+        raise SandboxError(f"cannot map the user namespace ids: {exc}")
+    return False
+
+
+def fork_app(config, limits, keep_fds, status_w, root):
+    """Forks A, which sets itself up (see app()) and says "ok" or "fail <why>" on `status_w`.
+    Returns 0 in A once it is set up, A's pid in C."""
     alive_r, alive_w = os.pipe()  # the app learns that C is gone when this pipe reaches its end
     pid = os.fork()
     if pid == 0:
@@ -351,12 +457,17 @@ def middle(config, limits, report, keep_fds, server_fds, runner, status_w, reply
         try:
             app(config, limits, keep_fds + (status_w, alive_r), root, alive_r)
         except BaseException as exc:
-            tell(status_w, f"fail {exc}" if isinstance(exc, SandboxError) else f"fail {type(exc).__name__}: {exc}")
+            tell(status_w, failure(exc))
             os._exit(70)
         tell(status_w, "ok")
         close_fds((status_w, alive_r))
-        return
-    close_fds((alive_r, status_w) + tuple(server_fds))
+        return 0
+    os.close(alive_r)
+    return pid
+
+
+def wait_and_end_like(pid, limits, report):
+    """C, once A runs: wait for it, say which limit stopped it (if one did), end the same way."""
     while True:
         try:
             _, status, usage = os.wait4(pid, 0)
@@ -396,10 +507,7 @@ def die_with(parent):
 
 
 def app(config, limits, keep_fds, root, alive_r):
-    check(libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
-    readable, _, _ = select.select([alive_r], [], [], 0)
-    if readable:
-        os._exit(70)  # C is gone already: its death signal came too early for us
+    die_with_middle(alive_r)
     copy = os.path.realpath(config["copy"])
     new_root = os.path.realpath(config["root"])
     hidden = [os.path.realpath(p) for p in config.get("hide", [])] + [os.path.dirname(copy)]
@@ -409,7 +517,17 @@ def app(config, limits, keep_fds, root, alive_r):
     close_other_fds(keep_fds)
     clean_environment(copy)
     drop_privileges(INSIDE_ID if root else None)
+    # A change of uid clears the death signal: without it again, an app that leaves the process
+    # group (os.setsid()) would outlive its stop and the grader, still writing in its folder.
+    die_with_middle(alive_r)
     set_limits(limits, processes=True)
+
+
+def die_with_middle(alive_r):
+    check(libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+    readable, _, _ = select.select([alive_r], [], [], 0)
+    if readable:
+        os._exit(70)  # C is gone already: its death signal came too early for us
 
 
 def build_root(new_root, copy, hidden, limits):

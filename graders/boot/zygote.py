@@ -55,7 +55,9 @@ CONTROL_OUT = 1
 
 def warm_up():
     """Import now what every child would import, so that children start with it in memory."""
-    import argparse  # noqa: F401  runner.main()
+    build_parser = getattr(runner, "argument_parser", None)
+    if build_parser is not None:
+        build_parser().parse_args(["app.py"])  # runner.main(), parsing in every child
     import ctypes  # noqa: F401  runner.set_death_signal
     import importlib.util  # noqa: F401  runner.import_entry
     import logging  # noqa: F401
@@ -141,7 +143,7 @@ def connect(path, nonce, kind):
     return sock
 
 
-def spawn(request, socket_path, children):
+def spawn(request, socket_path, children, maps):
     child_id = request["id"]
     try:
         channel = connect(socket_path, request["nonce"], "channel")
@@ -153,22 +155,60 @@ def spawn(request, socket_path, children):
     except OSError as exc:
         send({"event": "spawn-failed", "id": child_id, "message": f"cannot reach the grader's socket: {exc}"})
         return
+    maps_ours, maps_child = socket.socketpair()  # the child's requests for its id maps (sandbox.ParentMaps)
     try:
         pid = os.fork()
     except OSError as exc:
-        channel.close()
-        output.close()
+        for sock in (channel, output, maps_ours, maps_child):
+            sock.close()
         send({"event": "spawn-failed", "id": child_id, "message": f"fork failed: {exc}"})
         return
     if pid == 0:
-        become_child(request, channel.detach(), output.detach())  # never returns
+        become_child(request, channel.detach(), output.detach(), maps_child.detach())  # never returns
     channel.close()
     output.close()
+    maps_child.close()
+    maps_ours.setblocking(False)
+    maps.open(maps_ours, pid)
     children[pid] = child_id
     send({"event": "spawned", "id": child_id, "pid": pid})
 
 
-def become_child(request, channel_fd, output_fd):
+class MapRequests:
+    """Each child's line for its user namespace's id maps: answered once (sandbox.answer_maps),
+    then closed; closed too when the child ends without asking."""
+
+    def __init__(self, selector):
+        self.selector = selector
+        self.open_lines = {}  # pid -> socket
+
+    def open(self, sock, pid):
+        self.open_lines[pid] = sock
+        self.selector.register(sock, selectors.EVENT_READ, ("maps", pid))
+
+    def answer(self, pid):
+        sock = self.open_lines.get(pid)
+        sandbox = load_sandbox_module()
+        if sock is not None and sandbox is not None:
+            sock.setblocking(True)  # one short answer; the child waits for it
+            sandbox.answer_maps(sock.fileno(), pid)
+        self.close(pid)
+
+    def close(self, pid):
+        sock = self.open_lines.pop(pid, None)
+        if sock is not None:
+            self.selector.unregister(sock)
+            sock.close()
+
+
+def load_sandbox_module():
+    try:
+        return runner.load_sandbox()
+    except Exception:
+        return None
+
+
+def become_child(request, channel_fd, output_fd, maps_fd):
     code = 1
     try:
         os.setsid()  # own session and process group: the grader kills the group
@@ -182,12 +222,15 @@ def become_child(request, channel_fd, output_fd):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
         # fd 0: nothing; fd 1: the private channel (runner.main() moves it off fd 1 itself);
-        # fd 2: the output stream. Then close everything else the zygote had open.
+        # fd 2: the output stream; fd 3: the line for the id maps, which runner.serve() closes
+        # before any student code runs. Then close everything else the zygote had open.
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(channel_fd, 1)
         os.dup2(output_fd, 2)
-        os.closerange(3, max_fd())
+        os.dup2(maps_fd, 3)
+        os.closerange(4, max_fd())
+        runner.PARENT_MAPS_FD = 3
         sys.stdin = open(0, "r", closefd=False)
         sys.stdout = sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
 
@@ -239,7 +282,7 @@ def reseed():
     random.seed()
 
 
-def reap(children):
+def reap(children, maps):
     while children:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -247,6 +290,7 @@ def reap(children):
             return
         if pid == 0:
             return
+        maps.close(pid)
         child_id = children.pop(pid, None)
         if child_id is None:
             continue
@@ -286,6 +330,7 @@ def main():
     selector = selectors.DefaultSelector()
     selector.register(0, selectors.EVENT_READ, "control")
     selector.register(wake_r, selectors.EVENT_READ, "wake")
+    maps = MapRequests(selector)
     send({"event": "zygote-ready", "pid": ZYGOTE_PID})
 
     pending = b""
@@ -297,7 +342,10 @@ def main():
                         pass
                 except BlockingIOError:
                     pass
-                reap(children)
+                reap(children, maps)
+                continue
+            if isinstance(key.data, tuple):
+                maps.answer(key.data[1])
                 continue
             chunk = os.read(0, 65536)
             if not chunk:
@@ -312,8 +360,8 @@ def main():
                 except ValueError:
                     continue
                 if request.get("op") == "spawn":
-                    spawn(request, socket_path, children)
-        reap(children)
+                    spawn(request, socket_path, children, maps)
+        reap(children, maps)
 
 
 if __name__ == "__main__":
