@@ -30,7 +30,7 @@
  *   npm run bench [-- --case cli|class|verify|watch|all] [--runs 15] [--students 200] [--subset 24] [--scale 50,200,800] [--verify visit-counter]
  */
 import { execFile, execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
@@ -168,24 +168,23 @@ interface Orphans {
 /**
  * One `npm run batch` of `dir` with the cost meter on (graders/costMeter.ts): wall time, CPU time,
  * phases. It runs under scripts/benchReaper.py, which only reaps the orphans at once (init may do
- * it seconds later), so that their CPU reaches the bench's accounting.
+ * it seconds later), so that their CPU reaches the bench's accounting, and times the batch itself
+ * (its own start not included).
  */
 async function timedBatch(work: string, dir: string, name: string, ...more: string[]): Promise<BatchRun> {
   const out = join(work, `report-${name}`);
   const costsFile = join(work, `costs-${name}.json`);
-  const orphansFile = join(work, `orphans-${name}.json`);
+  const reaperFile = join(work, `reaper-${name}.json`);
   const before = processCpu("self")?.childrenMs ?? 0;
   const machineBefore = readCounters();
-  const start = process.hrtime.bigint();
-  await run(findPython(), [packageFile("scripts/benchReaper.py"), orphansFile, process.execPath, packageFile("dist/scripts/batch.js"), dir, "--out", out, "--exercise", "visit-counter", ...more], {
+  await run(findPython(), ["-S", "-I", packageFile("scripts/benchReaper.py"), reaperFile, process.execPath, packageFile("dist/scripts/batch.js"), dir, "--out", out, "--exercise", "visit-counter", ...more], {
     cwd: packageFile("."),
     env: { ...process.env, AUTOGRADER_COSTS_FILE: costsFile },
   });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const treeCpuMs = (processCpu("self")?.childrenMs ?? 0) - before;
   const machine = countersSince(machineBefore);
-  const orphans = existsSync(orphansFile) ? (JSON.parse(readFileSync(orphansFile, "utf8")) as Orphans) : undefined;
-  return { out, ms, treeCpuMs, orphans, machine, costs: JSON.parse(readFileSync(costsFile, "utf8")) as BatchRun["costs"] };
+  const reaper = JSON.parse(readFileSync(reaperFile, "utf8")) as { commandMs: number; orphans: Orphans | null };
+  return { out, ms: reaper.commandMs, treeCpuMs, orphans: reaper.orphans ?? undefined, machine, costs: JSON.parse(readFileSync(costsFile, "utf8")) as BatchRun["costs"] };
 }
 
 /** What bounds the class: CPU of the grader's Node, of the zygote, of the apps; copying; forking and isolating. */

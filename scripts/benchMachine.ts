@@ -145,23 +145,23 @@ export function printMachine(run: MachineCounters, quiet: MachineCounters | unde
     const otherCpu = others(busyMs);
     if (otherCpu !== undefined) parts.push(`other work at most ~${per(otherCpu)} (at its rate in the ${(quiet!.ms / 1000).toFixed(0)} s without the batch just before)`);
     const left = outside - (kernel ?? 0) - (otherCpu ?? 0);
-    if (complete && (kernel !== undefined || otherCpu !== undefined)) parts.push(`the rest ${per(Math.max(0, left))} (interrupts, kernel threads that ended, other work's changes)`);
+    // Negative when other work's rate overstates what it got of the cores during the run.
+    if (complete && left > 0 && (kernel !== undefined || otherCpu !== undefined)) parts.push(`the rest ${per(left)} (interrupts, kernel threads that ended, other work beyond its earlier rate)`);
     console.log(`      ${per(outside)} of the machine's CPU per submission is outside the batch's processes${parts.length ? `: ${parts.join(", ")}` : ""}`);
   }
-  const rows: [string, number | undefined, (c: MachineCounters) => number | undefined][] = [
-    ["tasks created (processes and threads)", run.tasks, (c) => c.tasks],
-    ["page faults", run.faults, (c) => c.faults],
-    ["context switches", run.contextSwitches, (c) => c.contextSwitches],
+  const faultsMore =
+    (run.majorFaults !== undefined ? `; major ${count(run.majorFaults / n)} per submission` : "") +
+    (run.reapedFaults !== undefined ? `; in the batch's processes (rusage) ${count(run.reapedFaults / n)} / ${count(run.reapedFaults / boots)}` : "");
+  const rows: [string, number | undefined, (c: MachineCounters) => number | undefined, string][] = [
+    ["tasks created (processes and threads)", run.tasks, (c) => c.tasks, ""],
+    ["page faults", run.faults, (c) => c.faults, faultsMore],
+    ["context switches", run.contextSwitches, (c) => c.contextSwitches, ""],
   ];
   const shown = rows.filter(([, value]) => value !== undefined);
   if (shown.length === 0) return;
   console.log(`    machine-wide counts (exact), per submission / per app boot (${(boots / n).toFixed(2)} boots per submission), and other work's share at the rate without the batch:`);
-  for (const [words, value, of] of shown) {
+  for (const [words, value, of, more] of shown) {
     const other = others(of);
-    const more =
-      words === "page faults"
-        ? `; major ${count((run.majorFaults ?? 0) / n)} per submission${run.reapedFaults !== undefined ? `; in the batch's processes (rusage) ${count(run.reapedFaults / n)} / ${count(run.reapedFaults / boots)}` : ""}`
-        : "";
     console.log(`      ${words.padEnd(38)} ${count(value! / n).padStart(7)} / ${count(value! / boots).padStart(7)}${other !== undefined ? `  (other work ~${((100 * other) / Math.max(1, value!)).toFixed(0)}%)` : ""}${more}`);
   }
 }

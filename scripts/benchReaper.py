@@ -9,8 +9,9 @@ the command started. Nothing else about the command changes.
 
     python3 benchReaper.py OUT.json COMMAND [ARG...]
 
-Writes to OUT.json what the orphans used (processes, CPU ms, minor and major faults); exits with
-the command's status. Off Linux (no prctl), it only runs the command.
+Writes to OUT.json the command's wall time (from its fork to its exit, without this wrapper's
+own start) and what the orphans used (processes, CPU ms, minor and major faults; null off Linux,
+where there is no prctl and the wrapper only runs the command); exits with the command's status.
 """
 
 import ctypes
@@ -30,6 +31,7 @@ def main():
         subreaper = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     except (OSError, AttributeError):
         subreaper = False
+    started = time.monotonic()
     pid = os.fork()
     if pid == 0:
         try:
@@ -38,6 +40,7 @@ def main():
             os._exit(127)
     orphans = {"processes": 0, "cpuMs": 0.0, "minorFaults": 0, "majorFaults": 0}
     status = 1
+    command_ms = None
     deadline = None
     while True:
         try:
@@ -53,6 +56,7 @@ def main():
         except ChildProcessError:
             break
         if reaped == pid:
+            command_ms = (time.monotonic() - started) * 1000
             status = os.waitstatus_to_exitcode(code)
             deadline = time.monotonic() + LINGER_SECONDS
             continue
@@ -60,9 +64,8 @@ def main():
         orphans["cpuMs"] += (usage.ru_utime + usage.ru_stime) * 1000
         orphans["minorFaults"] += usage.ru_minflt
         orphans["majorFaults"] += usage.ru_majflt
-    if subreaper:
-        with open(out, "w") as f:
-            json.dump(orphans, f)
+    with open(out, "w") as f:
+        json.dump({"commandMs": command_ms, "orphans": orphans if subreaper else None}, f)
     sys.exit(status if status >= 0 else 128 - status)
 
 
