@@ -14,7 +14,9 @@
  * time per submission against the same cold floor (target: 200 in <= 8 s on 2 cores, <= 0.15x the
  * floor per submission), the grades, and what bounds it: CPU time of the grader's Node, of the
  * zygote and of the apps, time spent copying submissions, forking and isolating apps (the batch's
- * cost meter, graders/costMeter.ts). Then the speed-up over one cold CLI process per submission
+ * cost meter, graders/costMeter.ts; the batch runs under scripts/benchReaper.py so that the apps'
+ * orphans are counted), and the whole machine's counters over the run (CPU by state, tasks
+ * created, page faults, context switches: scripts/benchMachine.ts). Then the speed-up over one cold CLI process per submission
  * (`cores` at a time) and over `--cold`, both measured on a subset and extrapolated (the output
  * says so), and the same class mix at other sizes (--scale): how the time grows, and what that
  * gives per hour and for a sharded course (computed from the fit, and said so).
