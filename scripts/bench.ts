@@ -163,6 +163,7 @@ interface BatchRun {
 interface Orphans {
   processes: number;
   cpuMs: number;
+  systemMs?: number;
   minorFaults: number;
   majorFaults: number;
 }
@@ -201,12 +202,13 @@ function printBounds(batch: BatchRun, quiet: MachineCounters | undefined, n: num
   const orphans = batch.orphans;
   const reaped = orphans ? "every process it started: the bench reaps the orphans itself" : "as far as its processes are reaped up to the batch: orphans not counted";
   console.log(`  what bounds it (CPU time per submission, from /proc and rusage: the kernel's accounting):`);
-  console.log(`    the batch's processes ${per(total)} (${reaped}) = ${per(total / cores)} per core; the cores were busy ${(100 * busy).toFixed(0)}% of the wall time with it`);
+  const kernelPart = (systemMs: number | undefined, of: number) => (systemMs === undefined ? "" : `, ${((100 * systemMs) / Math.max(1, of)).toFixed(0)}% of it in the kernel`);
+  console.log(`    the batch's processes ${per(total)} (${reaped}${kernelPart(batch.machine.reapedSystemMs, total)}) = ${per(total / cores)} per core; the cores were busy ${(100 * busy).toFixed(0)}% of the wall time with it`);
   console.log(`    the grader's Node ${per(grader)} (${share(grader)}), of which copying submissions ${per(phase("copy").ms)} and removing the copies ${per(phase("remove").ms)}`);
   const orphanMs = orphans?.cpuMs ?? 0;
   const perBoot = (count: number) => (count / Math.max(1, batch.costs.phases.boot?.count ?? 1)).toFixed(1);
   const appsWords = orphans
-    ? `of it ${per(orphanMs)} in orphans, ${perBoot(orphans.processes)} per app boot: killing an app's process group ends the parents before they reap their children, so init reaps those, late, unless the bench does`
+    ? `of it ${per(orphanMs)} in orphans${kernelPart(orphans.systemMs, orphanMs)}, ${perBoot(orphans.processes)} per app boot: killing an app's process group ends the parents before they reap their children, so init reaps those, late, unless the bench does`
     : "as the zygote reaps them: the runners and what they reaped; orphans not counted";
   console.log(
     `    Python ${per(python)} (${share(python)}): the apps ${per(apps + orphanMs)} (isolation, the student's code, Flask; ${appsWords}), ` +

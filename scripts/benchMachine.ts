@@ -23,6 +23,8 @@ export interface MachineCounters {
   majorFaults?: number;
   /** Faults of this process's children it has waited for (cminflt + cmajflt): what rusage sees. */
   reapedFaults?: number;
+  /** Their system time, ms (cstime): the kernel's work in the batch's processes. */
+  reapedSystemMs?: number;
   /** CPU ms of the kernel's own threads alive at the reading, by pid. */
   kernelThreads?: Map<number, number>;
 }
@@ -83,6 +85,7 @@ export function readCounters(): MachineCounters {
     faults: vmstat?.get("pgfault")?.[0],
     majorFaults: vmstat?.get("pgmajfault")?.[0],
     reapedFaults: self ? self(11) + self(13) : undefined,
+    reapedSystemMs: self ? self(17) * TICK_MS : undefined,
     kernelThreads: kernelThreadsCpu(),
   };
 }
@@ -104,6 +107,7 @@ export function countersSince(before: MachineCounters): MachineCounters {
     faults: minus(after.faults, before.faults),
     majorFaults: minus(after.majorFaults, before.majorFaults),
     reapedFaults: minus(after.reapedFaults, before.reapedFaults),
+    reapedSystemMs: minus(after.reapedSystemMs, before.reapedSystemMs),
     kernelThreads: kernel,
   };
 }

@@ -10,7 +10,7 @@ the command started. Nothing else about the command changes.
     python3 benchReaper.py OUT.json COMMAND [ARG...]
 
 Writes to OUT.json the command's wall time (from its fork to its exit, without this wrapper's
-own start) and what the orphans used (processes, CPU ms, minor and major faults; null off Linux,
+own start) and what the orphans used (processes, CPU ms and the kernel's part of it, minor and major faults; null off Linux,
 where there is no prctl and the wrapper only runs the command); exits with the command's status.
 """
 
@@ -38,7 +38,7 @@ def main():
             os.execvp(command[0], command)
         finally:
             os._exit(127)
-    orphans = {"processes": 0, "cpuMs": 0.0, "minorFaults": 0, "majorFaults": 0}
+    orphans = {"processes": 0, "cpuMs": 0.0, "systemMs": 0.0, "minorFaults": 0, "majorFaults": 0}
     status = 1
     command_ms = None
     deadline = None
@@ -62,6 +62,7 @@ def main():
             continue
         orphans["processes"] += 1
         orphans["cpuMs"] += (usage.ru_utime + usage.ru_stime) * 1000
+        orphans["systemMs"] += usage.ru_stime * 1000
         orphans["minorFaults"] += usage.ru_minflt
         orphans["majorFaults"] += usage.ru_majflt
     with open(out, "w") as f:
