@@ -5,7 +5,8 @@
  * Case "cold CLI": grade the visit-counter solution with a fresh `autograde` process, N times,
  * against the floor `python -c "import flask"` (same interpreter, interleaved so that machine
  * load affects both alike). Target: ratio <= 1.5. Then a few runs with AUTOGRADER_TIMING=1 say
- * where the time goes (medians of each phase, and the CPU time of the grader's own process).
+ * where the time goes (medians of each phase, and the CPU time of the grader's own process). With
+ * NODE_EXTRA_CA_CERTS set, Node's start and the CLI are also timed without it (scripts/benchCli.ts).
  *
  * Case "class": a class of 200 submissions of visit-counter (copies of the solution and of every
  * known-wrong fixture, generated into a temporary folder) graded by `npm run batch` as users run
@@ -13,7 +14,9 @@
  * time per submission against the same cold floor (target: 200 in <= 8 s on 2 cores, <= 0.15x the
  * floor per submission), the grades, and what bounds it: CPU time of the grader's Node, of the
  * zygote and of the apps, time spent copying submissions, forking and isolating apps (the batch's
- * cost meter, graders/costMeter.ts). Then the speed-up over one cold CLI process per submission
+ * cost meter, graders/costMeter.ts; the batch runs under scripts/benchReaper.py so that the apps'
+ * orphans are counted), and the whole machine's counters over the run (CPU by state, tasks
+ * created, page faults, context switches: scripts/benchMachine.ts). Then the speed-up over one cold CLI process per submission
  * (`cores` at a time) and over `--cold`, both measured on a subset and extrapolated (the output
  * says so), and the same class mix at other sizes (--scale): how the time grows, and what that
  * gives per hour and for a sharded course (computed from the fit, and said so).
@@ -29,7 +32,7 @@
  *   npm run bench [-- --case cli|class|verify|watch|all] [--runs 15] [--students 200] [--subset 24] [--scale 50,200,800] [--verify visit-counter]
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, copyFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
@@ -37,7 +40,9 @@ import { defaultJobs } from "../graders/batch/run.js";
 import { findPython } from "../graders/boot/python.js";
 import { processCpu } from "../graders/costMeter.js";
 import { packageFile } from "../graders/paths.js";
-import { cliPhases } from "./benchCli.js";
+import { coldCliCase } from "./benchCli.js";
+import { background, countersSince, printMachine, readCounters, type MachineCounters } from "./benchMachine.js";
+import { floorMs, median, timeMs } from "./benchTime.js";
 import { watchCase } from "./benchWatch.js";
 
 const { values } = parseArgs({
@@ -52,43 +57,6 @@ const { values } = parseArgs({
 });
 const runs = Math.max(3, Number(values.runs));
 const run = promisify(execFile);
-
-function timeMs(command: string, args: string[]): number {
-  const start = process.hrtime.bigint();
-  execFileSync(command, args, { stdio: ["ignore", "pipe", "pipe"], cwd: packageFile(".") });
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-/** The cold floor: a fresh interpreter that imports Flask and exits. */
-function floorMs(python: string, n: number): number {
-  timeMs(python, ["-c", "import flask"]); // warm the file cache
-  return median(Array.from({ length: n }, () => timeMs(python, ["-c", "import flask"])));
-}
-
-function coldCli(): void {
-  const python = findPython();
-  const cli = [packageFile("dist/scripts/grade.js"), packageFile("solutions/visit-counter"), "--format", "json"];
-  const out = JSON.parse(execFileSync(process.execPath, cli, { encoding: "utf8" })) as { score: number; maxScore: number };
-  if (out.score !== out.maxScore) throw new Error(`the reference solution scored ${out.score}/${out.maxScore}: fix that before benchmarking`);
-  timeMs(python, ["-c", "import flask"]); // warm the file cache for both
-  const floor: number[] = [];
-  const grade: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    floor.push(timeMs(python, ["-c", "import flask"]));
-    grade.push(timeMs(process.execPath, cli));
-  }
-  const ratio = median(grade) / median(floor);
-  console.log(`cold CLI, visit-counter solution, ${runs} runs each (interleaved):`);
-  console.log(`  python -c "import flask"   median ${median(floor).toFixed(0)} ms  (${python})`);
-  console.log(`  autograde (one exercise)   median ${median(grade).toFixed(0)} ms`);
-  console.log(`  ratio ${ratio.toFixed(2)}  (target <= 1.5: ${ratio <= 1.5 ? "met" : "NOT met"})`);
-  cliPhases(cli, Math.min(runs, 7));
-}
 
 /** `n` student folders: every other one the solution, the rest the fixtures in turn. */
 function makeClass(dir: string, n: number): Map<string, boolean> {
@@ -129,6 +97,8 @@ async function classCase(): Promise<void> {
     const students = [...correct.keys()];
     const floorBefore = floorMs(python, 7);
 
+    // The machine without the batch, just before it: the other work its counters will include.
+    const quiet = await background(2_000);
     // The batch as users run it: warm zygote, default --jobs, isolation as on this machine.
     const main = await timedBatch(work, cls, "main");
     checkGradebook(join(main.out, "gradebook.csv"), correct);
@@ -167,7 +137,7 @@ async function classCase(): Promise<void> {
     console.log(`  one cold CLI per submission          ${(cliAllMs / 1000).toFixed(1)} s for ${n}  (measured on ${subset}, ${cores} at a time: ${(cliMs / 1000).toFixed(1)} s, extrapolated)`);
     console.log(`  npm run batch --cold                 ${((cold.ms * n) / subset / 1000).toFixed(1)} s for ${n}  (measured on ${subset}: ${(cold.ms / 1000).toFixed(1)} s, extrapolated)`);
     console.log(`  speed-up of the batch over one cold CLI per submission: ${(cliAllMs / batchMs).toFixed(1)}x`);
-    printBounds(main, n, cores);
+    printBounds(main, quiet, n, cores);
     if (scale.length > 1) printScale(scale, cores);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -177,62 +147,51 @@ async function classCase(): Promise<void> {
 interface BatchRun {
   out: string;
   ms: number;
-  /** CPU time of the batch and everything it waited for (bench's own children), ms. */
+  /**
+   * CPU time of the batch and everything it started, ms: the bench's children times, with the
+   * orphans reaped by scripts/benchReaper.py (when it could become their subreaper) included.
+   */
   treeCpuMs: number;
+  /** What the orphans (processes whose parents died before reaping them) used; undefined when not measured. */
+  orphans?: Orphans;
   costs: { phases: Record<string, { ms: number; count: number }>; cpuMs: { grader: number; zygote?: number; apps?: number } };
-  /** The whole machine over the run (/proc/stat): every process and the kernel's own threads. */
-  machine: MachineCpu;
+  /** The whole machine's counters over the run (scripts/benchMachine.ts): everyone's work. */
+  machine: MachineCounters;
 }
 
-/** Milliseconds the machine's cores spent in each state, summed over cores (/proc/stat's first line). */
-interface MachineCpu {
-  user: number;
-  system: number;
-  idle: number;
-  iowait: number;
+/** scripts/benchReaper.py's account of the orphans it reaped. */
+interface Orphans {
+  processes: number;
+  cpuMs: number;
+  systemMs?: number;
+  minorFaults: number;
+  majorFaults: number;
 }
 
 /**
- * /proc/stat's totals. Per-process accounting misses work the kernel does for the batch in its
- * own threads (tearing down an app's namespaces, say) and processes reaped out of sight: the
- * machine's totals do not.
+ * One `npm run batch` of `dir` with the cost meter on (graders/costMeter.ts): wall time, CPU time,
+ * phases. It runs under scripts/benchReaper.py, which only reaps the orphans at once (init may do
+ * it seconds later), so that their CPU reaches the bench's accounting, and times the batch itself
+ * (its own start not included).
  */
-function machineCpu(): MachineCpu | undefined {
-  try {
-    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0] = fields;
-    const tick = 10; // USER_HZ is 100 on Linux: one tick is 10 ms
-    return { user: (user + nice) * tick, system: (system + irq + softirq) * tick, idle: idle * tick, iowait: iowait * tick };
-  } catch {
-    return undefined;
-  }
-}
-
-function machineSince(before: MachineCpu | undefined): MachineCpu {
-  const after = machineCpu();
-  if (!before || !after) return { user: 0, system: 0, idle: 0, iowait: 0 };
-  return { user: after.user - before.user, system: after.system - before.system, idle: after.idle - before.idle, iowait: after.iowait - before.iowait };
-}
-
-/** One `npm run batch` of `dir` with the cost meter on (graders/costMeter.ts): wall time, CPU time, phases. */
 async function timedBatch(work: string, dir: string, name: string, ...more: string[]): Promise<BatchRun> {
   const out = join(work, `report-${name}`);
   const costsFile = join(work, `costs-${name}.json`);
+  const reaperFile = join(work, `reaper-${name}.json`);
   const before = processCpu("self")?.childrenMs ?? 0;
-  const machineBefore = machineCpu();
-  const start = process.hrtime.bigint();
-  await run(process.execPath, [packageFile("dist/scripts/batch.js"), dir, "--out", out, "--exercise", "visit-counter", ...more], {
+  const machineBefore = readCounters();
+  await run(findPython(), ["-S", "-I", packageFile("scripts/benchReaper.py"), reaperFile, process.execPath, packageFile("dist/scripts/batch.js"), dir, "--out", out, "--exercise", "visit-counter", ...more], {
     cwd: packageFile("."),
     env: { ...process.env, AUTOGRADER_COSTS_FILE: costsFile },
   });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const treeCpuMs = (processCpu("self")?.childrenMs ?? 0) - before;
-  const machine = machineSince(machineBefore);
-  return { out, ms, treeCpuMs, machine, costs: JSON.parse(readFileSync(costsFile, "utf8")) as BatchRun["costs"] };
+  const machine = countersSince(machineBefore);
+  const reaper = JSON.parse(readFileSync(reaperFile, "utf8")) as { commandMs: number; orphans: Orphans | null };
+  return { out, ms: reaper.commandMs, treeCpuMs, orphans: reaper.orphans ?? undefined, machine, costs: JSON.parse(readFileSync(costsFile, "utf8")) as BatchRun["costs"] };
 }
 
 /** What bounds the class: CPU of the grader's Node, of the zygote, of the apps; copying; forking and isolating. */
-function printBounds(batch: BatchRun, n: number, cores: number): void {
+function printBounds(batch: BatchRun, quiet: MachineCounters | undefined, n: number, cores: number): void {
   const per = (ms: number | undefined) => `${((ms ?? 0) / n).toFixed(1)} ms`;
   const { grader, zygote = 0, apps = 0 } = batch.costs.cpuMs;
   const total = batch.treeCpuMs;
@@ -240,26 +199,32 @@ function printBounds(batch: BatchRun, n: number, cores: number): void {
   const busy = total / (batch.ms * cores);
   const phase = (name: string) => batch.costs.phases[name] ?? { ms: 0, count: 0 };
   const share = (ms: number) => `${((100 * ms) / total).toFixed(0)}%`;
-  console.log(`  what bounds it (CPU time per submission, from /proc: the kernel's tick accounting, so roughly):`);
-  console.log(`    all processes ${per(total)} = ${per(total / cores)} per core; the cores were busy ${(100 * busy).toFixed(0)}% of the wall time with it`);
+  const orphans = batch.orphans;
+  const reaped = orphans ? "every process it started: the bench reaps the orphans itself" : "as far as its processes are reaped up to the batch: orphans not counted";
+  console.log(`  what bounds it (CPU time per submission, from /proc and rusage: the kernel's accounting):`);
+  const kernelPart = (systemMs: number | undefined, of: number) => (systemMs === undefined ? "" : `, ${((100 * systemMs) / Math.max(1, of)).toFixed(0)}% of it in the kernel`);
+  console.log(`    the batch's processes ${per(total)} (${reaped}${kernelPart(batch.machine.reapedSystemMs, total)}) = ${per(total / cores)} per core; the cores were busy ${(100 * busy).toFixed(0)}% of the wall time with it`);
   console.log(`    the grader's Node ${per(grader)} (${share(grader)}), of which copying submissions ${per(phase("copy").ms)} and removing the copies ${per(phase("remove").ms)}`);
-  console.log(`    Python ${per(python)} (${share(python)}): the apps ${per(apps)} (forked runners, isolation, the student's code, Flask), the zygote itself ${per(zygote)} (forking), the rest ${per(Math.max(0, python - apps - zygote))} (watchdogs and what was not reaped in time)`);
+  const orphanMs = orphans?.cpuMs ?? 0;
+  const perBoot = (count: number) => (count / Math.max(1, batch.costs.phases.boot?.count ?? 1)).toFixed(1);
+  const appsWords = orphans
+    ? `of it ${per(orphanMs)} in orphans${kernelPart(orphans.systemMs, orphanMs)}, ${perBoot(orphans.processes)} per app boot: killing an app's process group ends the parents before they reap their children, so init reaps those, late, unless the bench does`
+    : "as the zygote reaps them: the runners and what they reaped; orphans not counted";
+  console.log(
+    `    Python ${per(python)} (${share(python)}): the apps ${per(apps + orphanMs)} (isolation, the student's code, Flask; ${appsWords}), ` +
+      `the zygote itself ${per(zygote)} (forking), the rest ${per(Math.max(0, python - apps - orphanMs - zygote))} (not split: the batch's Node before its meter starts, the zygote after its reading)`,
+  );
   const boots = phase("boot").count || 1;
   console.log(
     `    per app (${(boots / n).toFixed(2)} boots per submission), wall time: fork ${(phase("fork").ms / boots).toFixed(1)} ms, start and isolation ${(phase("isolate").ms / boots).toFixed(1)} ms, import to ready ${(phase("import").ms / boots).toFixed(1)} ms; a submission from its copy to its result: ${(phase("submission").ms / n).toFixed(0)} ms`,
   );
-  const { user, system, idle, iowait } = batch.machine;
-  const all = user + system + idle + iowait;
-  if (all > 0) {
-    const pct = (ms: number) => `${((100 * ms) / all).toFixed(0)}%`;
-    const outside = Math.max(0, user + system - total);
-    console.log(
-      `    the whole machine (/proc/stat, kernel threads included): busy ${pct(user + system)} of the time (user ${pct(user)}, system ${pct(system)}), idle ${pct(idle)}, waiting for the disk ${pct(iowait)}; ${per(outside)} per submission of it is not in the batch's own accounting (the kernel's threads, processes reaped out of sight)`,
-    );
-  }
-  const machineBusy = all > 0 ? (user + system) / all : busy;
+  printMachine(batch.machine, quiet, n, boots, total, orphans !== undefined);
+  const cpu = batch.machine.cpu;
+  const all = cpu ? cpu.user + cpu.system + cpu.idle + cpu.iowait : 0;
+  const machineBusy = cpu && all > 0 ? (cpu.user + cpu.system) / all : busy;
+  const kernelShare = cpu && all > 0 ? `, ${((100 * cpu.system) / Math.max(1, cpu.user + cpu.system)).toFixed(0)}% of that in the kernel (system calls, page faults, forks and exits: the counts above)` : "";
   console.log(
-    `    ${machineBusy >= 0.85 ? `CPU-bound: the cores were busy ${(100 * machineBusy).toFixed(0)}% of the run, ${all > 0 ? `${((100 * system) / Math.max(1, user + system)).toFixed(0)}% of that in the kernel (forks, namespaces, mounts and exits of the apps, the sockets)` : ""}` : `not CPU-bound: the cores were idle ${(100 * (1 - machineBusy)).toFixed(0)}% of the run (waits between steps)`}; of the CPU the batch's processes account for, the largest share: ${grader >= python ? "the grader's Node" : "Python (apps and zygote)"}`,
+    `    ${machineBusy >= 0.85 ? `CPU-bound: the cores were busy ${(100 * machineBusy).toFixed(0)}% of the run${kernelShare}` : `not CPU-bound: the cores were idle ${(100 * (1 - machineBusy)).toFixed(0)}% of the run (waits between steps)`}; of the CPU the batch's processes account for, the largest share: ${grader >= python ? "the grader's Node" : "Python (apps and zygote)"}`,
   );
 }
 
@@ -365,7 +330,7 @@ function verifyCase(): void {
   console.log(`    ~50 mutants at this rate: ${fifty.toFixed(1)} s  (target <= 10 s: ${fifty <= 10 ? "met" : "NOT met"})`);
 }
 
-if (values.case === "cli" || values.case === "all") coldCli();
+if (values.case === "cli" || values.case === "all") coldCliCase(runs);
 if (values.case === "class" || values.case === "all") await classCase();
 if (values.case === "verify" || values.case === "all") verifyCase();
 if (values.case === "watch" || values.case === "all") {
