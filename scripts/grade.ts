@@ -19,7 +19,7 @@ if ("enableCompileCache" in nodeModule) (await import("./cli/compileCache.js")).
 // import of Flask overlaps the loading of everything below; main() closes it when the run is
 // done, and this, whatever happened (a usage error, say), once main() returns.
 const wanted = !argv.some((arg) => arg === "--help" || arg === "-h");
-const warm = wanted ? (await import("../graders/boot/warmStart.js")).startWarm() : undefined;
+const warm = wanted ? await (await import("../graders/boot/warmStart.js")).startWarm() : undefined;
 const { main } = await import("./cli/main.js");
 mark("modules of the command loaded");
 process.on("exit", () => mark("exit"));

@@ -14,23 +14,17 @@
  * started, has died, or fails to fork.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { spawn, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { addCost } from "../costMeter.js";
 import { startDeadline } from "../deadline.js";
 import { mark } from "../timing.js";
-import { packageFile } from "../paths.js";
 import type { AppProcess, BootOutcome, ChannelReader } from "./handshake.js";
 import type { LaunchOptions } from "./launch.js";
 import type { OutputBuffer } from "./output.js";
-import { baseRunnerEnv, PYTHON_CWD, PYTHON_FLAGS } from "./pythonCommand.js";
-import { track, untrack } from "./reaper.js";
-
-const ZYGOTE = packageFile("graders/boot/zygote.py");
+import { untrack } from "./reaper.js";
+import { spawnZygote, type SpawnedZygote, type Zygote } from "./zygoteProcess.js";
 
 /**
  * The rest of the boot path (the handshake, the cold launcher), loaded on first use: a CLI run
@@ -82,24 +76,6 @@ interface Child {
   isolatedAt?: number;
 }
 
-/** The zygote process: its pipes, and how it ended. */
-interface Zygote {
-  readonly pid?: number;
-  readonly stdin: ChildProcess["stdin"];
-  readonly stdout: ChildProcess["stdout"];
-  readonly stderr: ChildProcess["stderr"];
-  /** Settles (never rejects) when the process has ended or could not be started. */
-  readonly ended: Promise<{ exitCode?: number; signal?: string }>;
-}
-
-function zygoteProcess(child: ChildProcess): Zygote {
-  const ended = new Promise<{ exitCode?: number; signal?: string }>((resolve) => {
-    child.once("error", () => resolve({})); // could not be started
-    child.once("close", (code, signal) => resolve({ exitCode: code ?? undefined, signal: signal ?? undefined }));
-  });
-  return { pid: child.pid, stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended };
-}
-
 /** One zygote and the socket its children report on. */
 export class WarmServer {
   private readonly children = new Map<number, Child>();
@@ -131,21 +107,15 @@ export class WarmServer {
    * so that a caller that no longer needs it can stop it while Python is still importing Flask.
    */
   static async spawn(python: string, options: WarmOptions = {}): Promise<WarmServer> {
-    const dir = mkdtempSync(join(tmpdir(), "autograde-warm-")); // mode 0700: only this user
-    const socketPath = join(dir, "z.sock");
-    // Spawned before the socket listens (the zygote connects only when asked to fork, once it is
-    // ready), so that nothing delays the one Python start a run pays for. node:child_process
-    // rather than execa for the same reason: importing execa takes ~150 ms.
-    const proc = zygoteProcess(
-      spawn(python, [...PYTHON_FLAGS, ZYGOTE, socketPath], {
-        detached: true, // own process group
-        cwd: PYTHON_CWD, // never the grader's working folder (a student's repository, under Classroom)
-        stdio: ["pipe", "pipe", "pipe"],
-        env: { ...baseRunnerEnv(), AUTOGRADER_PARENT_PID: String(process.pid) }, // never the grader's environment
-      }),
-    );
-    mark("zygote spawned");
-    track(proc);
+    return WarmServer.adopt(spawnZygote(python), options);
+  }
+
+  /**
+   * Like spawn(), for a zygote spawned already (zygoteProcess.ts): the command's entry spawns it
+   * before this module loads. Its socket listens from now on.
+   */
+  static async adopt(spawned: SpawnedZygote, options: WarmOptions = {}): Promise<WarmServer> {
+    const { python, proc, dir, socketPath } = spawned;
     const server = createServer();
     try {
       await new Promise<void>((resolve, reject) => {
@@ -153,14 +123,7 @@ export class WarmServer {
         server.listen(socketPath, () => resolve());
       });
     } catch (err) {
-      try {
-        if (proc.pid) process.kill(-proc.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-      await proc.ended;
-      untrack(proc);
-      rmSync(dir, { recursive: true, force: true });
+      await discard(spawned);
       throw err;
     }
     server.unref();
@@ -440,6 +403,8 @@ export interface WarmLauncher {
   readonly launch: Launcher;
   /** Start the zygote now (it is otherwise started by the first launch). Never rejects. */
   prestart(python: string): Promise<void>;
+  /** Like prestart(), with a zygote spawned already (warmStart.ts); stopped if one runs already. Never rejects. */
+  adopt(spawned: SpawnedZygote): Promise<void>;
   /** Boots so far that went warm and cold. */
   readonly stats: { warm: number; cold: number; fallbackReason?: string };
   /** Times a zygote in use was lost: a run graded while this changed may have been spoilt by it. */
@@ -458,15 +423,17 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
   let lost = 0;
   const stats: WarmLauncher["stats"] = { warm: 0, cold: 0 };
 
-  const get = (wanted: string): Promise<WarmServer | undefined> => {
-    if (!server || python !== wanted) {
+  const get = (wanted: string, spawned?: SpawnedZygote): Promise<WarmServer | undefined> => {
+    if (server && python === wanted) {
+      if (spawned) void discard(spawned);
+    } else {
       python = wanted;
       if (current) {
         lost += current.losses;
         void current.close();
         current = undefined;
       }
-      server = WarmServer.spawn(wanted, options)
+      server = (spawned ? WarmServer.adopt(spawned, options) : WarmServer.spawn(wanted, options))
         .then(async (warm) => {
           starting = warm;
           await warm.started;
@@ -508,6 +475,9 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
     async prestart(wanted) {
       await get(wanted);
     },
+    async adopt(spawned) {
+      await get(spawned.python, spawned);
+    },
     stats,
     losses: () => lost + (current?.losses ?? 0),
     current: () => current,
@@ -531,6 +501,18 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
 export function coldBootNote(stats: WarmLauncher["stats"]): string | undefined {
   if (stats.cold === 0 || stats.fallbackReason === undefined) return undefined;
   return `${stats.cold} app${stats.cold === 1 ? "" : "s"} started cold, not through the warm server (${stats.fallbackReason}).`;
+}
+
+/** Stops a zygote no server took, and removes its socket folder. */
+async function discard({ proc, dir }: SpawnedZygote): Promise<void> {
+  try {
+    if (proc.pid) process.kill(-proc.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+  await proc.ended;
+  untrack(proc);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /**

@@ -1,22 +1,27 @@
 /**
  * Starting the one warm Python (zygote.py, Flask imported once) of a run: the CLI's and the jest
- * reporter's. The command's entry calls this before it loads anything else, so that Python's start (the floor a run is measured
- * against) overlaps the loading of Node's modules and of the specs; main() calls it when it was
- * not started yet (tests run main() in process). Only the warm launcher and the interpreter's
- * discovery are loaded here: nothing of the pipeline.
+ * reporter's. The command's entry calls this before it loads anything else, so that Python's start
+ * (the floor a run is measured against) overlaps the loading of Node's modules and of the specs;
+ * main() calls it when it was not started yet (tests run main() in process). The zygote is spawned
+ * before the warm launcher (warm.ts) and its imports load: this module needs only the interpreter's
+ * discovery and the spawn itself (zygoteProcess.ts).
  */
-import { findPython } from "./python.js";
-import { warmLauncher, type WarmLauncher } from "./warm.js";
+import { discoverPython } from "./pythonDiscovery.js";
+import { spawnZygote, type SpawnedZygote } from "./zygoteProcess.js";
+import type { WarmLauncher } from "./warm.js";
 
 /** A running warm launcher, or undefined when no Python is found (grade() then reports the missing interpreter for each submission). */
-export function startWarm(): WarmLauncher | undefined {
-  let python: string;
+export async function startWarm(): Promise<WarmLauncher | undefined> {
+  const python = discoverPython();
+  if (python === undefined) return undefined;
+  let spawned: SpawnedZygote | undefined;
   try {
-    python = findPython();
+    spawned = spawnZygote(python);
   } catch {
-    return undefined;
+    // No folder for its socket: the launcher tries again and keeps the reason for its note.
   }
+  const { warmLauncher } = await import("./warm.js");
   const warm = warmLauncher();
-  void warm.prestart(python);
+  void (spawned ? warm.adopt(spawned) : warm.prestart(python));
   return warm;
 }

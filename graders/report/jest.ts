@@ -60,7 +60,7 @@ export async function submissionTests(options: SubmissionTestsOptions = {}): Pro
   for (const folder of plan.ignored.filter(mayBeSubmission)) warn(words.ignoringFolder(nameText(folder)));
   // As in the CLI: one warm Python forks every app, started now so that it warms up while jest
   // collects the tests; stopped after the last test, so that nothing keeps running.
-  const warm = plan.exercises.some((e) => e.spec.kind !== "quiz") ? startWarm() : undefined;
+  const warm = plan.exercises.some((e) => e.spec.kind !== "quiz") ? await startWarm() : undefined;
   afterAll(() => warm?.close());
   for (const { target, spec } of plan.exercises) {
     describe(target.exercise, () => {

@@ -120,7 +120,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   // (Imported before the pipeline: concurrent dynamic imports of shared modules trip jest's ESM loader.)
   context.targets = discovery.targets;
   mark("targets found");
-  const warm = context.warm ?? (discovery.targets.length > 0 ? (context.prestarted ?? startWarm()) : undefined);
+  const warm = context.warm ?? (discovery.targets.length > 0 ? (context.prestarted ?? (await startWarm())) : undefined);
   if (context.watching) context.warm = warm;
   // In watch mode the launcher outlives this run.
   const close = async () => (warm === context.warm ? undefined : warm?.close());

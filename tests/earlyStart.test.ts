@@ -1,0 +1,148 @@
+/**
+ * The warm Python is spawned first thing in a run (graders/boot/warmStart.ts, issue 14): before it,
+ * only the interpreter's discovery and the spawn load (zygoteProcess.ts), and the warm launcher
+ * adopts the process spawned there. What must hold all the same: the zygote gets its own clean
+ * environment and never the grader's working folder, its socket folder goes when it is closed, a
+ * surplus zygote is stopped, a missing Python is reported as before and `--help` starts no Python.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { findPython } from "../graders/boot/python.js";
+import { PYTHON_CWD } from "../graders/boot/pythonCommand.js";
+import { warmLauncher } from "../graders/boot/warm.js";
+import { startWarm } from "../graders/boot/warmStart.js";
+import { spawnZygote } from "../graders/boot/zygoteProcess.js";
+import { packageFile } from "../graders/paths.js";
+import { get, isAlive, removeTempApps, tempApp, waitFor } from "./support/tempApps.js";
+import { privateBuild } from "./support/transpile.js";
+
+const ROOT = packageFile(".");
+const run = promisify(execFile);
+const python = findPython();
+const APP = "from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef index():\n    return 'up'\n";
+
+afterAll(() => removeTempApps());
+
+/** The grader's own modules `file` loads, itself included, following every import that is not type-only. */
+function staticGraph(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const source = readFileSync(file, "utf8");
+  for (const match of source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+"(\.[^"]+)";/gms)) {
+    staticGraph(resolve(dirname(file), match[1]!.replace(/\.js$/, ".ts")), seen);
+  }
+  return seen;
+}
+
+test("before the zygote is spawned, only the discovery, the spawn and their small helpers load", () => {
+  const loaded = [...staticGraph(packageFile("graders/boot/warmStart.ts"))].map((f) => f.slice(ROOT.length + 1)).sort();
+  expect(loaded).toEqual([
+    "graders/boot/pythonCommand.ts",
+    "graders/boot/pythonDiscovery.ts",
+    "graders/boot/reaper.ts",
+    "graders/boot/warmStart.ts",
+    "graders/boot/zygoteProcess.ts",
+    "graders/paths.ts",
+    "graders/timing.ts",
+    "graders/userCache.ts",
+  ]);
+  // The scan sees a real import: warm.ts imports the spawn.
+  expect(staticGraph(packageFile("graders/boot/warm.ts")).has(packageFile("graders/boot/zygoteProcess.ts"))).toBe(true);
+});
+
+/** The zygote's socket folder, from its command line (its last argument is the socket). */
+function socketFolder(pid: number): string {
+  const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+  return dirname(argv[argv.length - 1]!);
+}
+
+describe("the warm launcher adopts the zygote spawned first", () => {
+  test("apps fork from it; it has a clean environment and the grader's folder for cwd; close() stops it and removes its folder", async () => {
+    const marker = `early-start-${process.pid}`;
+    process.env.AUTOGRADER_EARLY_MARKER = marker;
+    let warm: Awaited<ReturnType<typeof startWarm>>;
+    try {
+      warm = await startWarm();
+    } finally {
+      delete process.env.AUTOGRADER_EARLY_MARKER;
+    }
+    if (!warm) throw new Error("no Python found");
+    try {
+      const outcome = await warm.launch({ python, dir: tempApp(APP), entry: "app.py", bootSeconds: 20 });
+      if (!("app" in outcome)) throw new Error(outcome.problem.message);
+      try {
+        expect((await get(`${outcome.app.target.baseUrl}/`)).body).toBe("up");
+      } finally {
+        await outcome.app.stop();
+      }
+      expect(warm.stats).toMatchObject({ warm: 1, cold: 0 });
+      const pid = warm.current()!.pid!;
+      expect(readlinkSync(`/proc/${pid}/cwd`)).toBe(PYTHON_CWD);
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+      expect(environ).not.toContain(marker);
+      expect(environ.split("\0")).toContain(`AUTOGRADER_PARENT_PID=${process.pid}`);
+      const folder = socketFolder(pid);
+      expect(existsSync(folder)).toBe(true);
+      await warm.close();
+      expect(await waitFor(() => !isAlive(pid), 5000)).toBe(true);
+      expect(existsSync(folder)).toBe(false);
+    } finally {
+      await warm.close();
+    }
+  }, 60_000);
+
+  test("a zygote adopted while one runs already is stopped and its folder removed; the running one stays", async () => {
+    const launcher = warmLauncher();
+    try {
+      await launcher.prestart(python);
+      const running = launcher.current()!.pid!;
+      const surplus = spawnZygote(python);
+      await launcher.adopt(surplus);
+      expect(launcher.current()!.pid).toBe(running);
+      expect(isAlive(running)).toBe(true);
+      expect(await waitFor(() => !isAlive(surplus.proc.pid!), 5000)).toBe(true);
+      expect(existsSync(surplus.dir)).toBe(false);
+    } finally {
+      await launcher.close();
+    }
+  }, 60_000);
+});
+
+describe("the command's entry", () => {
+  let built: string;
+  beforeAll(() => {
+    built = privateBuild(ROOT, ["graders", "scripts"], ".cli-test-early-");
+  }, 120_000);
+  afterAll(() => {
+    if (built) rmSync(built, { recursive: true, force: true });
+  });
+
+  const entry = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    run(process.execPath, [join(built, "scripts", "grade.js"), ...args], { cwd: ROOT, env: { ...process.env, AUTOGRADER_TIMING: "1", ...env } }).catch(
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+
+  test("--help starts no Python", async () => {
+    const { stdout, stderr } = await entry(["--help"]);
+    expect(stdout).toContain("autograde");
+    expect(stderr).toContain("modules of the command loaded");
+    expect(stderr).not.toContain("zygote spawned");
+  }, 60_000);
+
+  test("a missing Python is each submission's error, saying what to install; no zygote is spawned", async () => {
+    const result = await entry(["solutions/visit-counter", "--format", "json"], { AUTOGRADER_PYTHON: "/nonexistent/python3" });
+    expect(result.stderr).not.toContain("zygote spawned");
+    const report = JSON.parse(result.stdout) as { results: Array<{ status: string; error?: string }> };
+    expect(report.results.map((r) => r.status)).toEqual(["error"]);
+    expect(report.results[0]!.error).toContain("Could not find Python 3 (tried /nonexistent/python3)");
+  }, 60_000);
+
+  test("a run spawns the zygote before it loads the command's modules", async () => {
+    const { stderr } = await entry(["solutions/visit-counter", "--format", "json"]);
+    const marks = stderr.split("\n").filter((l) => l.includes("timing:")).map((l) => l.replace(/^.*ms\)\s+/, ""));
+    expect(marks.slice(0, 3)).toEqual(["hidden checks taken out of the environment", "zygote spawned", "modules of the command loaded"]);
+  }, 60_000);
+});
