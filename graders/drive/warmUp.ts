@@ -1,12 +1,15 @@
 /**
  * The browsers' code run once on made-up input while the first app boots, so that the first
  * check does not pay for their set-up: tough-cookie builds its public-suffix tables on first use
- * (~10 ms), and the page-text parser and the jar's paths are compiled on first call. Nothing of
- * it is kept; it is what the first real request would do anyway, done while the grader waits for
- * Python. Once per process.
+ * (~10 ms), the page-text parser and the jar's paths are compiled on first call, node:http's
+ * client on its first request (drive/warmRequest.ts), and the session cookie's HMAC and zlib on
+ * first use. Nothing of it is kept; it is what the first real request would do anyway, done while
+ * the grader waits for Python. Once per process.
  */
 import { Browser } from "./browser.js";
 import { visibleText } from "./pageText.js";
+import { decodeSession, signSession } from "./sessionCookie.js";
+import { warmRequest } from "./warmRequest.js";
 
 let warmed: Promise<void> | undefined;
 
@@ -18,5 +21,7 @@ export function warmUpBrowsers(): Promise<void> {
     browser.cookieHeaderSync("/");
     browser.storeSetCookiesSync(["theme=dark; Path=/; HttpOnly; SameSite=Lax"], "/");
     visibleText("<!doctype html><title>Warm-up</title><h1>Visits</h1><p>Visits: 1</p>", "text/html; charset=utf-8");
+    decodeSession(signSession({ visits: 1, user: "warm-up" }, "warm-up key"));
+    await warmRequest().catch(() => undefined);
   })().catch(() => undefined));
 }
