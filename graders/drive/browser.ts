@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { startDeadline } from "../deadline.js";
 import type { PlannedRequest } from "../plan/plan.js";
 import { visibleText } from "./pageText.js";
+import { addressOf } from "./requestAddress.js";
 import { plainText } from "../verdict/studentText.js";
 import { connectionFailed, noAnswerWithin } from "../words/steps.js";
 
@@ -204,10 +205,8 @@ class StaleConnection extends Error {}
 
 function attempt(target: Target, path: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, agent: Agent | false): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const url = new URL(path, target.baseUrl);
-    const options = { method, headers, agent, socketPath: target.socketPath };
     let answered = false;
-    const req = httpRequest(url, options, (res) => {
+    const req = httpRequest({ ...addressOf(target.baseUrl, path), method, headers, agent, socketPath: target.socketPath }, (res) => {
       answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
