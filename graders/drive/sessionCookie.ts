@@ -152,8 +152,41 @@ const b64 = (bytes: Buffer) => bytes.toString("base64url");
 
 /** A text key is signed as its UTF-8 bytes, as itsdangerous does; a bytes key as it is. */
 function signature(signed: string, secretKey: string | Buffer): string {
-  const derived = createHmac("sha1", secretKey).update(SALT).digest();
-  return b64(createHmac("sha1", derived).update(signed).digest());
+  return b64(createHmac("sha1", derivedKey(secretKey)).update(signed).digest());
+}
+
+/**
+ * The keys derived so far: a class's forgeries try the same few guessed keys on every app.
+ * Bounded (a spec names its keys; this is never a growing store).
+ */
+const derivedKeys = new Map<string, Buffer>();
+const MAX_DERIVED_KEYS = 64;
+
+function derivedKey(secretKey: string | Buffer): Buffer {
+  const id = typeof secretKey === "string" ? `text:${secretKey}` : `bytes:${secretKey.toString("hex")}`;
+  let derived = derivedKeys.get(id);
+  if (!derived) {
+    derived = createHmac("sha1", secretKey).update(SALT).digest();
+    if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
+    derivedKeys.set(id, derived);
+  }
+  return derived;
+}
+
+/**
+ * The last session payload written: a check forges the same data under several guessed keys,
+ * and deflating it (zlib sets up ~256 kB per call) is the dearest part of a signature.
+ */
+let lastPayload: { json: string; payload: string } | undefined;
+
+/** The payload as itsdangerous writes it: compressed only when that saves at least two bytes (room for the dot). */
+function payloadOf(jsonText: string): string {
+  if (lastPayload?.json === jsonText) return lastPayload.payload;
+  const json = Buffer.from(jsonText);
+  const zipped = deflateSync(json);
+  const payload = zipped.length < json.length - 1 ? `.${b64(zipped)}` : b64(json);
+  lastPayload = { json: jsonText, payload };
+  return payload;
 }
 
 /** Decodes a Flask session cookie without the key; null if `value` is not one. */
@@ -171,10 +204,7 @@ export function signSession(
   secretKey: string | Buffer,
   timestamp: number = Math.floor(Date.now() / 1000),
 ): string {
-  const json = Buffer.from(pyJson(tag(data)));
-  const zipped = deflateSync(json);
-  // itsdangerous compresses only when that saves at least two bytes (room for the dot).
-  const payload = zipped.length < json.length - 1 ? `.${b64(zipped)}` : b64(json);
+  const payload = payloadOf(pyJson(tag(data)));
   const ts: number[] = []; // big-endian, no leading zero bytes (0 becomes an empty string)
   for (let n = Math.floor(timestamp); n > 0; n = Math.floor(n / 256)) ts.unshift(n % 256);
   const signed = `${payload}.${b64(Buffer.from(ts))}`;
