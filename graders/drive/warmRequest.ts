@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Browser } from "./browser.js";
+import { Browser, type Response } from "./browser.js";
 
 const PAGE = "<!doctype html><title>Warm-up</title><h1>Visits</h1><p>Visits: 1</p>";
 const ANSWER =
@@ -17,7 +17,8 @@ const ANSWER =
   "Set-Cookie: session=eyJ2aXNpdHMiOjF9.Z2FtZQ.c2lnbmF0dXJl; HttpOnly; Path=/\r\n" +
   `Content-Length: ${Buffer.byteLength(PAGE)}\r\nConnection: close\r\n\r\n${PAGE}`;
 
-export async function warmRequest(): Promise<void> {
+/** The canned answer as the browser read it (for the test that holds the warm-up to a real request). */
+export async function warmRequest(): Promise<Response> {
   const dir = await mkdtemp(join(tmpdir(), "autograder-warm-"));
   const server = createServer((socket) => {
     socket.on("error", () => undefined);
@@ -27,7 +28,7 @@ export async function warmRequest(): Promise<void> {
     const socketPath = join(dir, "w.sock");
     await listen(server, socketPath);
     const browser = new Browser("warm-up");
-    await browser.send({ baseUrl: "http://student.localhost", socketPath }, { method: "GET", path: "/", requestId: "warm-up", timeoutMs: 2000, followRedirects: false });
+    return await browser.send({ baseUrl: "http://student.localhost", socketPath }, { method: "GET", path: "/", requestId: "warm-up", timeoutMs: 2000, followRedirects: false });
   } finally {
     server.close();
     await rm(dir, { recursive: true, force: true });
