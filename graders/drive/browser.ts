@@ -10,7 +10,6 @@ import { createRequire } from "node:module";
 import { startDeadline } from "../deadline.js";
 import type { PlannedRequest } from "../plan/plan.js";
 import { visibleText } from "./pageText.js";
-import { addressOf } from "./requestAddress.js";
 import { plainText } from "../verdict/studentText.js";
 import { connectionFailed, noAnswerWithin } from "../words/steps.js";
 
@@ -205,8 +204,12 @@ class StaleConnection extends Error {}
 
 function attempt(target: Target, path: string, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number, agent: Agent | false): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    const url = new URL(path, target.baseUrl);
+    // servername "" spares the agent its question whether the host is an IP address: a TLS
+    // setting plain HTTP never reads, whose large pattern compiles on the first real request.
+    const options = { method, headers, agent, socketPath: target.socketPath, servername: "" };
     let answered = false;
-    const req = httpRequest({ ...addressOf(target.baseUrl, path), method, headers, agent, socketPath: target.socketPath }, (res) => {
+    const req = httpRequest(url, options, (res) => {
       answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
