@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import { UsageError } from "../graders/errors.js";
 import { packageFile } from "../graders/paths.js";
 import { idProblem } from "../graders/spec/rules.js";
@@ -35,10 +36,13 @@ function scaffoldFiles(id: string, root: string): Record<string, string> {
 
 /**
  * The schema as the editor's yaml-language-server finds it from the spec's folder: ./schema.json
- * in this project, the installed package's copy from a project of a teacher's own.
+ * in this project, the installed package's copy from a project of a teacher's own. The server
+ * reads the modeline's `$schema` up to the first space: a path with one ("My Courses/...") is
+ * written as a file: URL, which it takes as it is, spaces encoded.
  */
-function schemaReference(specsDir: string): string {
-  const path = relative(specsDir, packageFile("specs/schema.json")).split(sep).join("/");
+export function schemaReference(specsDir: string, schema = packageFile("specs/schema.json")): string {
+  const path = relative(specsDir, schema).split(sep).join("/");
+  if (/\s/.test(path)) return pathToFileURL(schema).href;
   return path.startsWith(".") ? path : `./${path}`;
 }
 

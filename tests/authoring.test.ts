@@ -15,7 +15,7 @@ import { loadSpecWithHidden, parseHiddenChecks } from "../graders/spec/hidden.js
 import { loadSpec, loadSpecText } from "../graders/spec/load.js";
 import { specWarnings } from "../graders/spec/warnings.js";
 import { main } from "../scripts/cli/main.js";
-import { scaffoldExercise } from "../scripts/newExercise.js";
+import { scaffoldExercise, schemaReference } from "../scripts/newExercise.js";
 import { removeTempApps, tempApp } from "./support/tempApps.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -118,6 +118,22 @@ test("batch tells about each warning once per spec, however many students", asyn
   }
 });
 
+/** The file a modeline's $schema names, as yaml-language-server resolves it from the spec's folder. */
+function schemaFile(specsDir: string, schema: string): string {
+  return schema.startsWith("file:") ? fileURLToPath(schema) : join(specsDir, schema);
+}
+
+test("a modeline's schema with a space in its path is a file: URL, which the editor reads whole", () => {
+  // yaml-language-server takes $schema up to the first space (\S+ in its modelineUtil.ts).
+  const reference = schemaReference("/home/ana/My Courses/flask/specs", "/opt/grader copy/specs/schema.json");
+  expect(reference).toBe("file:///opt/grader%20copy/specs/schema.json");
+  expect(/\$schema=(\S+)/.exec(`# yaml-language-server: $schema=${reference}`)?.[1]).toBe(reference);
+  expect(schemaFile("/home/ana/My Courses/flask/specs", reference)).toBe("/opt/grader copy/specs/schema.json");
+  // Without a space, a relative path as before.
+  expect(schemaReference("/home/ana/flask/specs", "/opt/grader/specs/schema.json")).toBe("../../../../opt/grader/specs/schema.json");
+  expect(schemaReference("/opt/grader/specs", "/opt/grader/specs/schema.json")).toBe("./schema.json");
+});
+
 describe("npm run new", () => {
   const project = mkdtempSync(join(tmpdir(), "new-exercise-"));
   afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -133,7 +149,7 @@ describe("npm run new", () => {
     const specText = readFileSync(join(project, "specs", "welcome.yaml"), "utf8");
     // Outside this project, the editor finds the schema in the package (here: this checkout).
     const schema = /^# yaml-language-server: \$schema=(\S+)$/m.exec(specText)?.[1];
-    expect(readFileSync(join(project, "specs", schema!), "utf8")).toBe(readFileSync(join(root, "specs", "schema.json"), "utf8"));
+    expect(readFileSync(schemaFile(join(project, "specs"), schema!), "utf8")).toBe(readFileSync(join(root, "specs", "schema.json"), "utf8"));
     const spec = await loadSpec(join(project, "specs", "welcome.yaml"));
     expect(specWarnings(spec)).toEqual([]);
 
