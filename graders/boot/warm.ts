@@ -424,9 +424,7 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
   const stats: WarmLauncher["stats"] = { warm: 0, cold: 0 };
 
   const get = (wanted: string, spawned?: SpawnedZygote): Promise<WarmServer | undefined> => {
-    if (server && python === wanted) {
-      if (spawned) void discard(spawned);
-    } else {
+    if (!server || python !== wanted) {
       python = wanted;
       if (current) {
         lost += current.losses;
@@ -476,7 +474,9 @@ export function warmLauncher(options: WarmOptions = {}): WarmLauncher {
       await get(wanted);
     },
     async adopt(spawned) {
-      await get(spawned.python, spawned);
+      // One runs already for this Python: the surplus one is gone, its folder too, when this returns.
+      if (server && python === spawned.python) await discard(spawned).catch(() => undefined);
+      else await get(spawned.python, spawned);
     },
     stats,
     losses: () => lost + (current?.losses ?? 0),
