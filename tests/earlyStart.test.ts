@@ -6,7 +6,8 @@
  * surplus zygote is stopped, a missing Python is reported as before and `--help` starts no Python.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
@@ -124,6 +125,34 @@ describe("the command's entry", () => {
     run(process.execPath, [join(built, "scripts", "grade.js"), ...args], { cwd: ROOT, env: { ...process.env, AUTOGRADER_TIMING: "1", ...env } }).catch(
       (err: { code: number; stdout: string; stderr: string }) => err,
     );
+
+  test("socket folders of zygotes whose grader was killed are removed by the next run; a live grader's, an unmarked one and others stay", async () => {
+    const base = mkdtempSync(join(tmpdir(), "early-sweep-"));
+    try {
+      const folder = (name: string, owner?: string) => {
+        mkdirSync(join(base, name));
+        writeFileSync(join(base, name, "z.sock"), "");
+        if (owner !== undefined) writeFileSync(join(base, name, "owner"), owner);
+        return join(base, name);
+      };
+      const stat = readFileSync("/proc/self/stat", "utf8");
+      const myStart = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+      // This process's pid with another start time: a grader that is gone, its pid reused.
+      const stale = folder("autograde-warm-Stale1", `${process.pid} 1\n`);
+      const live = folder("autograde-warm-Live01", `${process.pid} ${myStart}\n`);
+      const unmarked = folder("autograde-warm-Being1");
+      const cut = folder("autograde-warm-Cut001", `${process.pid} 1`);
+      const other = folder("autograde-warm-not-one-of-ours", `${process.pid} 1\n`);
+      const result = await entry([packageFile("solutions/visit-counter"), "--format", "json"], { TMPDIR: base });
+      expect(JSON.parse(result.stdout).score).toBe(10);
+      expect(existsSync(stale)).toBe(false);
+      for (const kept of [live, unmarked, cut, other]) expect(existsSync(kept)).toBe(true);
+      // The run's own zygote folder is gone with it.
+      expect(readdirSync(base).filter((n) => n.startsWith("autograde-warm-")).sort()).toEqual(["autograde-warm-Being1", "autograde-warm-Cut001", "autograde-warm-Live01", "autograde-warm-not-one-of-ours"]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test("--help starts no Python", async () => {
     const { stdout, stderr } = await entry(["--help"]);

@@ -13,10 +13,11 @@
  * each records its owner, and the next grader to start removes those whose owner is gone.
  */
 import { randomInt } from "node:crypto";
-import { promises as fs, readFileSync } from "node:fs";
+import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { packageRoot } from "../paths.js";
+import { markOwned, sweepOnce } from "./ownedFolders.js";
 import { copySubmission, removeTree } from "./privateCopy.js";
 
 /** `auto`: isolate when the machine allows it, else run the plain process (and say so once). */
@@ -122,13 +123,11 @@ export async function prepareSandbox(options: SandboxOptions): Promise<Sandbox> 
   const mode = options.mode ?? defaultMode();
   let base = process.env.TMPDIR?.replace(/\/+$/, "") || tmpdir();
   if (join(base, "ag-XXXXXX", "sock", "app.sock").length > MAX_SOCKET_PATH) base = "/tmp";
-  await sweepOnce(base);
+  await sweepOnce(base, /^ag-[A-Za-z0-9]{6}$/);
   // Its real path: the sandbox mounts the copy at the path the runner is given.
   const folder = await fs.realpath(await fs.mkdtemp(join(base, "ag-")));
   try {
-    // Whole or not at all: another grader's sweep must never read a half-written owner.
-    await fs.writeFile(join(folder, `${OWNER}.new`), `${process.pid} ${startTime(process.pid)}\n`);
-    await fs.rename(join(folder, `${OWNER}.new`), join(folder, OWNER));
+    await markOwned(folder); // a grader killed with SIGKILL leaves it to the next one's sweep
     const dir = join(folder, "app");
     await copySubmission(submission, dir);
     await fs.mkdir(join(folder, "sock"));
@@ -155,55 +154,6 @@ export async function prepareSandbox(options: SandboxOptions): Promise<Sandbox> 
     await removeTree(folder);
     throw err;
   }
-}
-
-/** In a private folder (not in the app's copy): "PID START" of the grader that made it. */
-const OWNER = "owner";
-const swept = new Set<string>();
-
-/** Once per process and folder: private folders left by graders that are gone (killed with SIGKILL). */
-async function sweepOnce(base: string): Promise<void> {
-  if (swept.has(base)) return;
-  swept.add(base);
-  let names: string[];
-  try {
-    names = (await fs.readdir(base)).filter((n) => /^ag-[A-Za-z0-9]{6}$/.test(n));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    let owner: string;
-    try {
-      owner = await fs.readFile(join(base, name, OWNER), "utf8");
-    } catch {
-      continue; // not ours, or being made right now
-    }
-    // Only a whole line is an owner. An empty or cut one is a file being written (in place, by
-    // a grader of before the rename above): the sweep of a live grader's folder, mid-grading.
-    const whole = /^(\d+) (\d*)\n$/.exec(owner);
-    if (whole && !alive(Number(whole[1]), whole[2]!)) await removeTree(join(base, name));
-  }
-}
-
-/** The process's start time (clock ticks after boot, from /proc), so that a reused pid is not taken for it. */
-function startTime(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
-  } catch {
-    return "";
-  }
-}
-
-function alive(pid: number, start: string): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ESRCH") return false;
-  }
-  const now = startTime(pid);
-  return !(start && now && now !== start);
 }
 
 /**

@@ -15,6 +15,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { addCost } from "../costMeter.js";
@@ -24,7 +25,8 @@ import type { AppProcess, BootOutcome, ChannelReader } from "./handshake.js";
 import type { LaunchOptions } from "./launch.js";
 import type { OutputBuffer } from "./output.js";
 import { untrack } from "./reaper.js";
-import { spawnZygote, type SpawnedZygote, type Zygote } from "./zygoteProcess.js";
+import { markOwned, sweepOnce } from "./ownedFolders.js";
+import { spawnZygote, ZYGOTE_FOLDER, type SpawnedZygote, type Zygote } from "./zygoteProcess.js";
 
 /**
  * The rest of the boot path (the handshake, the cold launcher), loaded on first use: a CLI run
@@ -127,6 +129,11 @@ export class WarmServer {
       throw err;
     }
     server.unref();
+    // Its folder named as this process's, and those of zygotes whose grader was killed removed
+    // (ownedFolders.ts): once it listens, off the critical path of the zygote's start.
+    void markOwned(dir)
+      .then(() => sweepOnce(dirname(dir), ZYGOTE_FOLDER))
+      .catch(() => undefined);
     const warm = new WarmServer(proc, server, dir, python, options.spawnTimeoutMs ?? SPAWN_TIMEOUT_MS);
     server.on("connection", (socket) => warm.accept(socket));
     warm.started = warm.ready();

@@ -15,6 +15,8 @@ import { baseRunnerEnv, PYTHON_CWD, PYTHON_FLAGS } from "./pythonCommand.js";
 import { track } from "./reaper.js";
 
 const ZYGOTE = packageFile("graders/boot/zygote.py");
+/** The zygote's socket folder, in the temporary folder: this prefix and six characters (mkdtemp). */
+export const ZYGOTE_FOLDER = /^autograde-warm-[A-Za-z0-9]{6}$/;
 
 /** The zygote process: its pipes, and how it ended. */
 export interface Zygote {
@@ -41,7 +43,7 @@ export interface SpawnedZygote {
  * only when the socket's folder cannot be made; a spawn that fails shows in `proc.ended`.
  */
 export function spawnZygote(python: string): SpawnedZygote {
-  const dir = mkdtempSync(join(tmpdir(), "autograde-warm-")); // mode 0700: only this user
+  const dir = mkdtempSync(join(tmpdir(), "autograde-warm-")); // mode 0700: only this user; named as ZYGOTE_FOLDER
   const socketPath = join(dir, "z.sock");
   // node:child_process rather than execa: importing execa takes ~150 ms.
   const child = spawn(python, [...PYTHON_FLAGS, ZYGOTE, socketPath], {

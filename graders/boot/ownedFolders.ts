@@ -1,0 +1,71 @@
+/**
+ * Temporary folders that name the grader process that made them ("PID START" in a file `owner`),
+ * so that the next grader can remove those whose maker is gone: a grader killed with SIGKILL
+ * cleans up nothing. Used for the apps' private folders (isolation.ts, `ag-*`) and the zygote's
+ * socket folder (warm.ts marks it once it listens, `autograde-warm-*`).
+ */
+import { promises as fs, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { removeTree } from "./privateCopy.js";
+
+const OWNER = "owner";
+const swept = new Set<string>();
+
+/** Marks `folder` as this process's. Whole or not at all: a sweep must never read a half-written owner. */
+export async function markOwned(folder: string): Promise<void> {
+  await fs.writeFile(join(folder, `${OWNER}.new`), ownerLine());
+  await fs.rename(join(folder, `${OWNER}.new`), join(folder, OWNER));
+}
+
+/**
+ * Once per process, folder and kind: removes the folders in `base` whose names match `pattern`
+ * and whose owner is gone. A folder without an owner file is not ours, or is being made right now.
+ */
+export async function sweepOnce(base: string, pattern: RegExp): Promise<void> {
+  const key = `${base}\0${pattern.source}`;
+  if (swept.has(key)) return;
+  swept.add(key);
+  let names: string[];
+  try {
+    names = (await fs.readdir(base)).filter((n) => pattern.test(n));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    let owner: string;
+    try {
+      owner = await fs.readFile(join(base, name, OWNER), "utf8");
+    } catch {
+      continue;
+    }
+    // Only a whole line is an owner. An empty or cut one is a file being written (in place, by
+    // a grader of before the rename above): the sweep of a live grader's folder, mid-grading.
+    const whole = /^(\d+) (\d*)\n$/.exec(owner);
+    if (whole && !alive(Number(whole[1]), whole[2]!)) await removeTree(join(base, name));
+  }
+}
+
+function ownerLine(): string {
+  return `${process.pid} ${startTime(process.pid)}\n`;
+}
+
+/** The process's start time (clock ticks after boot, from /proc), so that a reused pid is not taken for it. */
+function startTime(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+
+function alive(pid: number, start: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ESRCH") return false;
+  }
+  const now = startTime(pid);
+  return !(start && now && now !== start);
+}
