@@ -230,16 +230,21 @@ def report_routes_and_endpoints(app, root):
     request_finished.connect(on_finished, app, weak=False)
 
 
-def load_sandbox():
-    """graders/boot/sandbox.py, under a name no student module can take (and not in sys.modules,
-    so a student's own sandbox.py is imported as theirs)."""
+def load_private(filename):
+    """A module of the grader's from this folder, loaded afresh under a name no student module can
+    take (and not in sys.modules, so a student's own module of that name is imported as theirs).
+    Raises when it cannot be loaded."""
     import importlib.util
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sandbox.py")
-    spec = importlib.util.spec_from_file_location("_autograder_sandbox", path)
+    spec = importlib.util.spec_from_file_location("_autograder_" + filename[:-3], os.path.join(HERE, filename))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_sandbox():
+    """graders/boot/sandbox.py (load_private)."""
+    return load_private("sandbox.py")
 
 
 def use_channel(fd):
@@ -253,31 +258,20 @@ def use_channel(fd):
 
 
 def load_setup_steps():
-    """graders/boot/setupSteps.py, loaded like sandbox.py (before isolation hides this folder)."""
-    import importlib.util
-
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "setupSteps.py")
-    spec = importlib.util.spec_from_file_location("_autograder_setup_steps", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """graders/boot/setupSteps.py (load_private), loaded before isolation hides this folder."""
+    return load_private("setupSteps.py")
 
 
 HELPERS = {}
 
 
 def load_helper(filename):
-    """A helper module of the grader's (sourceScan.py, stateWrites.py, keptAlive.py) under a private name, as
-    load_sandbox does; loaded once per process (the zygote loads them before it forks). None
+    """A helper module of the grader's (sourceScan.py, stateWrites.py, keptAlive.py), load_private()'s
+    way; loaded once per process (the zygote loads them before it forks). None
     when it cannot be loaded: the app is still graded, with plainer hints."""
     if filename not in HELPERS:
-        import importlib.util
-
         try:
-            path = os.path.join(HERE, filename)
-            spec = importlib.util.spec_from_file_location("_autograder_" + filename[:-3], path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
+            module = load_private(filename)
         except Exception:
             module = None
         HELPERS[filename] = module
