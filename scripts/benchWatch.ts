@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageFile } from "../graders/paths.js";
+import { median } from "./benchTime.js";
 
 const GRADED = /graded (\d+) ms after the save/g;
 
@@ -54,9 +55,4 @@ export async function watchCase(runs: number, floorOnce: () => number): Promise<
     await ended;
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
