@@ -214,18 +214,30 @@ def report_routes_and_endpoints(app, root):
     ]
     send("routes", routes=routes[:100])
 
+    # What a view function says about itself, worked out once per function rather than per request.
+    views = {}
+
+    def view_facts(endpoint):
+        wrapped = app.view_functions[endpoint]
+        known = views.get(endpoint)
+        if known is not None and known[0] is wrapped:
+            return known[1]
+        view = inspect.unwrap(wrapped)  # through functools.wraps decorators
+        code = getattr(view, "__code__", None)
+        path = os.path.abspath(code.co_filename) if code else ""
+        where = {"file": os.path.relpath(path, root), "line": code.co_firstlineno} if path.startswith(root + os.sep) else {}
+        facts = {"function": str(getattr(view, "__name__", "")), **where}
+        views[endpoint] = (wrapped, facts)
+        return facts
+
     def on_finished(sender, response, **extra):
         try:  # never let the report break the student's response
             endpoint = request.endpoint
-            view = inspect.unwrap(app.view_functions[endpoint])  # through functools.wraps decorators
-            code = getattr(view, "__code__", None)
-            path = os.path.abspath(code.co_filename) if code else ""
-            where = {"file": os.path.relpath(path, root), "line": code.co_firstlineno} if path.startswith(root + os.sep) else {}
-            name = str(getattr(view, "__name__", ""))
+            facts = view_facts(endpoint)
         except Exception:
             return
         send("endpoint", request=request.headers.get("X-Autograder-Request", ""), endpoint=str(endpoint),
-             function=name, **where, **state_writes(request.environ))
+             **facts, **state_writes(request.environ))
 
     request_finished.connect(on_finished, app, weak=False)
 

@@ -28,14 +28,19 @@ def watch(root):
     except Exception:
         return
     prefix = os.path.abspath(root) + os.sep
+    shown = {}  # a file's name as the student knows it, worked out once per file
 
     def student_line():
         frame = sys._getframe(2)
         for _ in range(MAX_FRAMES):
             if frame is None:
                 return None
-            if frame.f_code.co_filename.startswith(prefix):
-                return os.path.relpath(frame.f_code.co_filename, root), frame.f_lineno
+            filename = frame.f_code.co_filename
+            if filename.startswith(prefix):
+                name = shown.get(filename)
+                if name is None:
+                    name = shown[filename] = os.path.relpath(filename, root)
+                return name, frame.f_lineno
             frame = frame.f_back
         return None
 
