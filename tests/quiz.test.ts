@@ -3,9 +3,8 @@
  * solution kept in step with it, reading answers.yaml, and pure evaluation. No Python: a quiz
  * starts no app.
  */
-import { describe, expect, test } from "@jest/globals";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterAll, describe, expect, test } from "@jest/globals";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { grade } from "../graders/grade.js";
@@ -13,6 +12,7 @@ import { chooseOption, evaluateQuiz, letterOf, normalizeAnswer } from "../grader
 import { gradeQuiz, parseAnswers, readAnswers } from "../graders/quiz/gradeQuiz.js";
 import { loadSpec } from "../graders/spec/load.js";
 import type { QuizQuestion, Spec } from "../graders/spec/types.js";
+import { removeTempApps, tempFolder } from "./support/tempApps.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const spec: Spec = await loadSpec(join(ROOT, "specs", "quiz.yaml"));
@@ -26,11 +26,8 @@ const question: QuizQuestion = {
   explanation: "Cookies come in with the request.",
 };
 
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "quiz-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
+const folder = (files: Record<string, string>): string => tempFolder(files, "quiz-");
+afterAll(() => removeTempApps());
 
 describe("specs/quiz.yaml holds the lesson's quiz", () => {
   test("ten questions q1..q10, in the lesson's order", () => {

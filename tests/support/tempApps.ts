@@ -1,6 +1,6 @@
 /**
  * Helpers for tests that boot real Flask apps: small apps written into temporary folders (never
- * into the repo), and a look at /proc to prove that no process of an app is left behind.
+ * into the repo, and removed by removeTempApps so that runs of the suite do not fill /tmp), and a look at /proc to prove that no process of an app is left behind.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -17,17 +17,24 @@ export function dedent(text: string): string {
   return lines.map((l) => l.slice(cut)).join("\n");
 }
 
-/** A fresh folder holding `files` (a string is the text of `app.py`). */
+/** A fresh folder holding `files` (a string is the text of `app.py`), its text dedented. */
 export function tempApp(files: string | Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "grader-test-"));
+  const texts = Object.entries(typeof files === "string" ? { "app.py": files } : files).map(([name, text]) => [name, dedent(text)]);
+  return tempFolder(Object.fromEntries(texts), "grader-test-");
+}
+
+/** A fresh folder named `prefix` + six characters in the temporary folder, holding `files` as written; removed by removeTempApps. */
+export function tempFolder(files: Record<string, string>, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   made.push(dir);
-  for (const [name, text] of Object.entries(typeof files === "string" ? { "app.py": files } : files)) {
+  for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), dedent(text));
+    writeFileSync(join(dir, name), text);
   }
   return dir;
 }
 
+/** Removes every folder tempApp and tempFolder made in this test file: call it in afterAll. */
 export function removeTempApps(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
