@@ -126,7 +126,7 @@ describe("the command's entry", () => {
       (err: { code: number; stdout: string; stderr: string }) => err,
     );
 
-  test("socket folders of zygotes whose grader was killed are removed by the next run; a live grader's, an unmarked one and others stay", async () => {
+  test("folders of graders that were killed are removed by the next run; a live grader's, an unmarked one and others stay; the run leaves none of its own", async () => {
     const base = mkdtempSync(join(tmpdir(), "early-sweep-"));
     try {
       const folder = (name: string, owner?: string) => {
@@ -143,12 +143,18 @@ describe("the command's entry", () => {
       const unmarked = folder("autograde-warm-Being1");
       const cut = folder("autograde-warm-Cut001", `${process.pid} 1`);
       const other = folder("autograde-warm-not-one-of-ours", `${process.pid} 1\n`);
+      // The browsers' warm-up socket folder and an app's private copy of a killed grader, swept alike.
+      const staleWarmUp = folder("autograder-warm-Stale1", `${process.pid} 1\n`);
+      // (Private copies go to /tmp instead when $TMPDIR is too long for their socket's path: isolation.ts.)
+      const copiesHere = join(base, "ag-XXXXXX", "sock", "app.sock").length <= 107;
+      const staleCopy = copiesHere ? folder("ag-Stale1", `${process.pid} 1\n`) : undefined;
+      if (staleCopy) mkdirSync(join(staleCopy, "app"));
       const result = await entry([packageFile("solutions/visit-counter"), "--format", "json"], { TMPDIR: base });
       expect(JSON.parse(result.stdout).score).toBe(10);
-      expect(existsSync(stale)).toBe(false);
+      for (const gone of [stale, staleWarmUp, staleCopy ?? stale]) expect(existsSync(gone)).toBe(false);
       for (const kept of [live, unmarked, cut, other]) expect(existsSync(kept)).toBe(true);
-      // The run's own zygote folder is gone with it.
-      expect(readdirSync(base).filter((n) => n.startsWith("autograde-warm-")).sort()).toEqual(["autograde-warm-Being1", "autograde-warm-Cut001", "autograde-warm-Live01", "autograde-warm-not-one-of-ours"]);
+      // The run's own folders (zygote, warm-up request, private copy) are gone with it.
+      expect(readdirSync(base).sort()).toEqual(["autograde-warm-Being1", "autograde-warm-Cut001", "autograde-warm-Live01", "autograde-warm-not-one-of-ours"]);
     } finally {
       rmSync(base, { recursive: true, force: true });
     }

@@ -1,8 +1,9 @@
 /**
  * Temporary folders that name the grader process that made them ("PID START" in a file `owner`),
  * so that the next grader can remove those whose maker is gone: a grader killed with SIGKILL
- * cleans up nothing. Used for the apps' private folders (isolation.ts, `ag-*`) and the zygote's
- * socket folder (warm.ts marks it once it listens, `autograde-warm-*`).
+ * cleans up nothing. Used for the apps' private folders (isolation.ts, `ag-*`), the zygote's
+ * socket folder (warm.ts marks it once it listens, `autograde-warm-*`) and the warm-up request's
+ * (drive/warmRequest.ts, `autograder-warm-*`).
  */
 import { promises as fs, readFileSync } from "node:fs";
 import { join } from "node:path";
