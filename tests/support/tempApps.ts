@@ -1,6 +1,7 @@
 /**
  * Helpers for tests that boot real Flask apps: small apps written into temporary folders (never
- * into the repo, and removed by removeTempApps so that runs of the suite do not fill /tmp), and a look at /proc to prove that no process of an app is left behind.
+ * into the repo; removeTempApps removes them, so that runs of the suite do not fill /tmp), and a
+ * look at /proc to prove that no process of an app is left behind.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
