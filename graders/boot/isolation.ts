@@ -212,10 +212,16 @@ export async function settleIsolation(isolated: boolean, reason: string, sandbox
   return state.available ? `the app could not be isolated this time (${reason}), although isolation works on this machine` : undefined;
 }
 
+/** The probe app's folder in the temporary folder: this prefix and six characters (mkdtemp). */
+export const PROBE_FOLDER = /^autograde-probe-[A-Za-z0-9]{6}$/;
+
 /** Boots the grader's own minimal app in `auto` mode and reports how its isolation went. */
 async function probe(python: string, appReason: string): Promise<{ isolated: boolean; reason: string }> {
-  const dir = await fs.mkdtemp(join(tmpdir(), "autograde-probe-"));
+  const dir = await fs.mkdtemp(join(tmpdir(), "autograde-probe-")); // named as PROBE_FOLDER
+  // Those of graders killed while probing (ownedFolders.ts), removed while the probe app boots.
+  const sweeping = sweepOnce(tmpdir(), PROBE_FOLDER).catch(() => undefined);
   try {
+    await markOwned(dir); // removed below; a grader killed with SIGKILL leaves it to the next one's sweep
     await fs.writeFile(join(dir, "app.py"), "from flask import Flask\napp = Flask(__name__)\n");
     const sandbox = await prepareSandbox({ submission: dir, mode: "auto", probe: true });
     try {
@@ -230,6 +236,7 @@ async function probe(python: string, appReason: string): Promise<{ isolated: boo
     return { isolated: false, reason: appReason }; // no probe to be had: the app's report is all there is
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
+    await sweeping;
   }
 }
 

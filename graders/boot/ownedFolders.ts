@@ -2,10 +2,12 @@
  * Temporary folders that name the grader process that made them ("PID START" in a file `owner`),
  * so that the next grader can remove those whose maker is gone: a grader killed with SIGKILL
  * cleans up nothing. Used for the apps' private folders (isolation.ts, `ag-*`), the zygote's
- * socket folder (warm.ts marks it once it listens, `autograde-warm-*`) and the warm-up request's
- * (drive/warmRequest.ts, `autograder-warm-*`).
+ * socket folder (warm.ts marks it once it listens, `autograde-warm-*`), the warm-up request's
+ * (drive/warmRequest.ts, `autograder-warm-*`), the isolation probe's app (isolation.ts,
+ * `autograde-probe-*`), verify's mutant copies (verify/mutants.ts, `autograde-verify-*`) and the
+ * batch's empty submission (batch/run.ts, `autograde-empty-*`).
  */
-import { promises as fs, readFileSync } from "node:fs";
+import { promises as fs, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { removeTree } from "./privateCopy.js";
 
@@ -16,6 +18,12 @@ const swept = new Set<string>();
 export async function markOwned(folder: string): Promise<void> {
   await fs.writeFile(join(folder, `${OWNER}.new`), ownerLine());
   await fs.rename(join(folder, `${OWNER}.new`), join(folder, OWNER));
+}
+
+/** markOwned for code that makes its folder synchronously (verify's mutant copies). */
+export function markOwnedSync(folder: string): void {
+  writeFileSync(join(folder, `${OWNER}.new`), ownerLine());
+  renameSync(join(folder, `${OWNER}.new`), join(folder, OWNER));
 }
 
 /**

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraderError } from "../errors.js";
 import { entryNames, parseEntry, resolveEntry } from "../boot/entryForm.js";
+import { markOwnedSync, sweepOnce } from "../boot/ownedFolders.js";
 import { packageFile } from "../paths.js";
 import type { Spec } from "../spec/types.js";
 
@@ -77,8 +78,11 @@ export interface MutantFolders {
   dispose(): void;
 }
 
+/** The mutants' folder in the temporary folder: this prefix and six characters (mkdtemp). */
+export const VERIFY_FOLDER = /^autograde-verify-[A-Za-z0-9]{6}$/;
+
 export function writeMutants(solutionDir: string, made: Mutants): MutantFolders {
-  const root = mkdtempSync(join(tmpdir(), "autograde-verify-"));
+  const root = mkdtempSync(join(tmpdir(), "autograde-verify-")); // named as VERIFY_FOLDER
   const remove = () => rmSync(root, { recursive: true, force: true });
   // Interrupted (Ctrl-C), the folders go too; the signal is then raised again, as the reaper does.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -94,6 +98,10 @@ export function writeMutants(solutionDir: string, made: Mutants): MutantFolders 
   process.on("exit", remove);
   for (const signal of signals) process.once(signal, onSignal);
   try {
+    // SIGKILL runs no handler: named as this process's, it is the next run's to sweep (ownedFolders.ts),
+    // as are those of runs killed before, removed off the critical path.
+    markOwnedSync(root);
+    void sweepOnce(tmpdir(), VERIFY_FOLDER).catch(() => undefined);
     const dirs = made.mutants.map((mutant, i) => {
       const dir = join(root, String(i + 1));
       cpSync(solutionDir, dir, { recursive: true, filter: (from) => !/(^|\/)(__pycache__|\.git|node_modules)$/.test(from) });
