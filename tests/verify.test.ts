@@ -4,7 +4,7 @@
  * bundled visit-counter spec (a few operators, to stay quick) through the command's main().
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,7 @@ import type { Spec } from "../graders/spec/types.js";
 import type { Result, Verdict } from "../graders/verdict/types.js";
 import { analyse, type VerifyReport } from "../graders/verify/analyse.js";
 import { readMarks } from "../graders/verify/marks.js";
-import { makeMutants, type Mutant, type Mutants } from "../graders/verify/mutants.js";
+import { makeMutants, VERIFY_FOLDER, type Mutant, type Mutants } from "../graders/verify/mutants.js";
 import { renderVerify } from "../graders/verify/report.js";
 import { main } from "../scripts/verify/main.js";
 import { removeTempApps, tempApp } from "./support/tempApps.js";
@@ -270,44 +270,52 @@ describe("npm run verify, end to end on the bundled visit-counter spec", () => {
     return { code, out, err };
   }
 
+  /**
+   * The mutants' folders this process made that still exist. They are made in the real temporary
+   * folder (node:os reads the real environment, not the copy a test could change), where other
+   * test files make theirs at the same time: each names its maker (ownedFolders.ts).
+   */
+  function mutantFoldersLeft(): string[] {
+    return readdirSync(tmpdir())
+      .filter((name) => VERIFY_FOLDER.test(name))
+      .filter((name) => {
+        try {
+          return readFileSync(join(tmpdir(), name, "owner"), "utf8").split(" ")[0] === String(process.pid);
+        } catch {
+          return false; // gone meanwhile, or not marked yet: another run's
+        }
+      });
+  }
+
   test("grades the solution and the mutants, reports them, removes the mutants' folders, and says the same twice", async () => {
-    const tmp = mkdtempSync(join(tmpdir(), "verify-e2e-"));
-    const before = process.env.TMPDIR;
-    process.env.TMPDIR = tmp; // the mutants' folders land here: none may be left
-    try {
-      const first = await run(["visit-counter", "--only", ONLY, "--format", "json", "--jobs", "2"]);
-      const second = await run(["visit-counter", "--only", ONLY, "--format", "json", "--jobs", "1"]);
-      expect(first.err).toBe("");
-      expect(second.out).toBe(first.out);
-      const report = JSON.parse(first.out) as VerifyReport;
-      expect(report.spec).toBe("specs/visit-counter.yaml");
-      expect(report.mutants.map((m) => m.id)).toEqual([
-        "secret-key-removed/module",
-        "secret-key-guessable/module",
-        "default-plus-one/index:visits",
-        "session-global-dict/module",
-        "session-plain-cookie/module",
-        "route-path-changed/index:/",
-      ]);
-      const byId = Object.fromEntries(report.mutants.map((m) => [m.id, m]));
-      // Without a key the page crashes: caught by the first check, the rest skipped.
-      expect(byId["secret-key-removed/module"]!.status).toBe("caught");
-      expect(byId["secret-key-removed/module"]!.failed.map((f) => f.id)).toEqual(["page-answers"]);
-      expect(byId["route-path-changed/index:/"]!.status).toBe("caught");
-      expect(byId["default-plus-one/index:visits"]!.failed.map((f) => f.id)).toContain("first-visit");
-      // The rewritten mutants behave as they say: plain cookies still count up (only the session
-      // check tells them apart), and a dict shared by every browser mixes two browsers' counts.
-      expect(byId["session-plain-cookie/module"]!.failed.map((f) => f.id)).toEqual(["in-session"]);
-      expect(byId["session-global-dict/module"]!.failed.map((f) => f.id)).toContain("browsers-independent");
-      expect(report.checks[0]!.id).toBe("page-answers");
-      expect(report.checks[0]!.catches).toContain("secret-key-removed/module");
-      expect(first.code).toBe(report.ok ? 0 : 1);
-      expect(readdirSync(tmp).filter((n) => n.startsWith("autograde-verify-"))).toEqual([]);
-    } finally {
-      if (before === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = before;
-      rmSync(tmp, { recursive: true, force: true });
-    }
+    const first = await run(["visit-counter", "--only", ONLY, "--format", "json", "--jobs", "2"]);
+    const second = await run(["visit-counter", "--only", ONLY, "--format", "json", "--jobs", "1"]);
+    expect(first.err).toBe("");
+    expect(second.out).toBe(first.out);
+    const report = JSON.parse(first.out) as VerifyReport;
+    expect(report.spec).toBe("specs/visit-counter.yaml");
+    expect(report.mutants.map((m) => m.id)).toEqual([
+      "secret-key-removed/module",
+      "secret-key-guessable/module",
+      "default-plus-one/index:visits",
+      "session-global-dict/module",
+      "session-plain-cookie/module",
+      "route-path-changed/index:/",
+    ]);
+    const byId = Object.fromEntries(report.mutants.map((m) => [m.id, m]));
+    // Without a key the page crashes: caught by the first check, the rest skipped.
+    expect(byId["secret-key-removed/module"]!.status).toBe("caught");
+    expect(byId["secret-key-removed/module"]!.failed.map((f) => f.id)).toEqual(["page-answers"]);
+    expect(byId["route-path-changed/index:/"]!.status).toBe("caught");
+    expect(byId["default-plus-one/index:visits"]!.failed.map((f) => f.id)).toContain("first-visit");
+    // The rewritten mutants behave as they say: plain cookies still count up (only the session
+    // check tells them apart), and a dict shared by every browser mixes two browsers' counts.
+    expect(byId["session-plain-cookie/module"]!.failed.map((f) => f.id)).toEqual(["in-session"]);
+    expect(byId["session-global-dict/module"]!.failed.map((f) => f.id)).toContain("browsers-independent");
+    expect(report.checks[0]!.id).toBe("page-answers");
+    expect(report.checks[0]!.catches).toContain("secret-key-removed/module");
+    expect(first.code).toBe(report.ok ? 0 : 1);
+    expect(mutantFoldersLeft()).toEqual([]);
   }, 120_000);
 
   test("a solution without full marks stops verify with a message that says so", async () => {
