@@ -195,6 +195,30 @@ if (why) console.warn(`unprivileged.test.ts: skipped (${why}).`);
     expect(code).toBe(0);
   }, 120_000);
 
+  test("the process limit is the app's own: the middle process, which keeps the app's one id, is not counted", async () => {
+    const exercise = join(work, "hog", "threads");
+    const specs = join(work, "hog-specs");
+    mkdirSync(exercise, { recursive: true });
+    mkdirSync(specs);
+    cpSync(packageFile("tests/hostile/thread-hog/app.py"), join(exercise, "app.py"));
+    writeFileSync(join(specs, "threads.yaml"), `id: threads
+title: Threads until the limit
+limits: { processes: 16, memoryMb: 512 }
+checks:
+  - id: counted
+    title: The app started 15 threads besides its own
+    points: 1
+    hint: The page says how many threads could start.
+    steps:
+      - request: GET /probe
+        expect: { status: 200, text: { contains: "ok: 15 threads started" } }
+`);
+    for (const dir of [join(work, "hog"), exercise, specs]) chmodSync(dir, 0o755);
+    const { report, stderr } = await gradeAsNobody([exercise, "--specs", specs]);
+    const checks = report.results[0]!.checks.map((c) => `${c.id}:${c.status}${c.status === "pass" ? "" : ` ${c.message}`}`);
+    expect({ checks, stderr }).toEqual({ checks: ["counted:pass"], stderr: "" });
+  }, 120_000);
+
   test("the visit-counter solution earns full marks", async () => {
     const copy = join(work, "visit-counter");
     cpSync(packageFile("solutions/visit-counter"), copy, { recursive: true });

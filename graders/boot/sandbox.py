@@ -520,7 +520,9 @@ def app(config, limits, keep_fds, root, alive_r):
     # A change of uid clears the death signal: without it again, an app that leaves the process
     # group (os.setsid()) would outlive its stop and the grader, still writing in its folder.
     die_with_middle(alive_r)
-    set_limits(limits, processes=True)
+    # Unprivileged, the app keeps the one id mapped, which the middle process (waiting for it in
+    # the same user namespace) has too: the kernel counts that process against the app's limit.
+    set_limits(limits, processes=True, others=0 if root else 1)
 
 
 def die_with_middle(alive_r):
@@ -765,7 +767,9 @@ def drop_privileges(uid):
         pass
 
 
-def set_limits(limits, processes):
+def set_limits(limits, processes, others=0):
+    """The app's limits; `processes` (RLIMIT_NPROC, counted per uid) with room for `others`, the
+    processes of the same uid that are not the app's."""
     mb = 1024 * 1024
     cpu = max(1, int(round(limits["cpuSeconds"])))
     pairs = [
@@ -776,7 +780,7 @@ def set_limits(limits, processes):
         (resource.RLIMIT_NOFILE, int(limits["openFiles"])),
     ]
     if processes:
-        pairs.append((resource.RLIMIT_NPROC, int(limits["processes"])))
+        pairs.append((resource.RLIMIT_NPROC, int(limits["processes"]) + others))
     for which, value in pairs:
         soft, hard = value if isinstance(value, tuple) else (value, value)
         _, current_hard = resource.getrlimit(which)
