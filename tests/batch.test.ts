@@ -95,15 +95,17 @@ function watch(root: number): () => void {
       for (const child of children.get(pid) ?? []) {
         const stat = procStat(child);
         const key = `${child}:${stat?.start}`;
-        if (!stat || watched.has(key)) continue;
+        if (!stat) continue;
         let cmd = "";
         try {
           cmd = readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0").join(" ").trim();
         } catch {
           // gone meanwhile
         }
-        watched.set(key, cmd);
-        queue.push(child);
+        // Read again at every scan: a process first seen between its fork and its exec still shows its parent's command.
+        const known = watched.has(key);
+        if (cmd || !known) watched.set(key, cmd);
+        if (!known) queue.push(child);
       }
     }
   };

@@ -4,7 +4,7 @@
  * files in /tmp, a cache folder that another user owns or others may write, a cache file that is
  * a link, belongs to another user or is writable by others.
  */
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, test } from "@jest/globals";
@@ -83,7 +83,8 @@ describe("planted caches change nothing", () => {
     // Planted where the grader used to look (/tmp) and in a cache folder others may write.
     const planted = join(root, "planted-python");
     writeFileSync(planted, "#!/bin/sh\necho planted\n", { mode: 0o755 });
-    const command = (process.env.PATH ?? "").split(delimiter).map((d) => join(d, "python3")).find((p) => statSync(p, { throwIfNoEntry: false }));
+    // As the grader looks it up (pythonDiscovery.ts): a folder on PATH this user may not enter is passed over.
+    const command = (process.env.PATH ?? "").split(delimiter).map((d) => join(d, "python3")).find((p) => existsSync(p));
     const key = JSON.stringify([command, statSync(command!).mtimeMs, process.env.PYENV_VERSION, process.env.VIRTUAL_ENV, process.cwd()]);
     const cache = JSON.stringify({ [key]: planted });
     const oldFile = join(tmpdir(), `autograde-python-${uid}.json`);

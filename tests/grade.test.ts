@@ -210,8 +210,8 @@ describe("submissions that cannot be run", () => {
   });
 
   test("a Python without Flask: the result is an error naming Flask, not a problem of the student's", async () => {
-    // The real interpreter with -S: no site-packages, so no Flask.
-    const bin = app({ "python": `#!/bin/sh\nexec ${findPython()} -S "$@"\n` });
+    // The real interpreter with -S: no site-packages, so no Flask (nor through a PYTHONPATH of the user's).
+    const bin = app({ "python": `#!/bin/sh\nunset PYTHONPATH\nexec ${findPython()} -S "$@"\n` });
     chmodSync(join(bin, "python"), 0o755);
     const result = await grade(spec, app("from flask import Flask\napp = Flask(__name__)\n"), { python: join(bin, "python") });
     expect(result.problem).toBeUndefined();

@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { ChannelReader, type BootOutcome, type RunningApp } from "../graders/boot/handshake.js";
 import { isolationState, prepareSandbox } from "../graders/boot/isolation.js";
 import { launch, runnerEnv, type LaunchOptions } from "../graders/boot/launch.js";
+import { PASSED_THROUGH } from "../graders/boot/pythonCommand.js";
 import { warmLauncher, type WarmLauncher } from "../graders/boot/warm.js";
 import { findPython } from "../graders/boot/python.js";
 import { grade } from "../graders/grade.js";
@@ -513,7 +514,9 @@ describe("the grader's side", () => {
         "",
       ].join("\n"),
     );
-    const boots = (n: number) => ({ request: "GET /", expect: { text: { contains: `boots ${n} uid 65534 pid 1` } } });
+    // Inside, the app is uid 65534 when the grader is root (an id of its own), else 0 (the one id mapped).
+    const uid = process.getuid?.() === 0 ? 65534 : 0;
+    const boots = (n: number) => ({ request: "GET /", expect: { text: { contains: `boots ${n} uid ${uid} pid 1` } } });
     const spec: Spec = {
       id: "restarts",
       title: "Restarts",
@@ -561,7 +564,9 @@ describe("the grader's side", () => {
 
   test("the runner's environment is not the grader's", () => {
     const env = runnerEnv({ python, dir: root, entry: "app.py", bootSeconds: 1 });
-    expect(Object.keys(env).sort()).toEqual(["LANG", "PATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"]);
+    // The interpreter's own settings pass through when the grader has them (pythonCommand.ts).
+    const interpreter = PASSED_THROUGH.filter((name) => process.env[name]);
+    expect(Object.keys(env).sort()).toEqual(["LANG", "PATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", ...interpreter].sort());
     expect(JSON.stringify(env)).not.toContain(SECRET);
   });
 

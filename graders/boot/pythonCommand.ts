@@ -7,7 +7,7 @@ import { delimiter, resolve } from "node:path";
 import { packageFile } from "../paths.js";
 
 /** Settings of the interpreter itself, which a Python with Flask may need to find Flask. */
-const PASSED_THROUGH = ["PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH"];
+export const PASSED_THROUGH = ["PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH"] as const;
 
 /** The environment of any Python the grader starts for apps (a runner, a warm fork server). */
 export function baseRunnerEnv(): Record<string, string> {
