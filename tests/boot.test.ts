@@ -15,7 +15,7 @@ import { OutputBuffer } from "../graders/boot/output.js";
 import { findPython } from "../graders/boot/python.js";
 import { packageFile } from "../graders/paths.js";
 import type { Problem } from "../graders/verdict/types.js";
-import { dedent, get, groupMembers, isAlive, processesMentioning, removeTempApps, tempApp, waitFor } from "./support/tempApps.js";
+import { dedent, get, groupMembers, isAlive, processesLeft, processesMentioning, removeTempApps, tempApp, waitFor } from "./support/tempApps.js";
 
 const python = findPython();
 const dirs: string[] = [];
@@ -58,9 +58,9 @@ function lineOf(source: string, marker: string): number {
   return index + 1;
 }
 
-afterAll(() => {
+afterAll(async () => {
   // Whatever a test did, nothing of any app may be left running.
-  const left = dirs.flatMap((d) => processesMentioning(d));
+  const left = await processesLeft(dirs);
   removeTempApps();
   expect(left.map((p) => p.cmdline)).toEqual([]);
 });
@@ -230,7 +230,7 @@ describe("apps that do not start", () => {
     expect(problem.kind).toBe("boot-timeout");
     expect(problem.message).toContain("1 s");
     expect(elapsed).toBeLessThan(8000); // a hang guard, not a speed test
-    expect(processesMentioning(dirs.at(-1)!)).toEqual([]);
+    expect(await processesLeft([dirs.at(-1)!])).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import { launch } from "../graders/boot/launch.js";
 import { findPython } from "../graders/boot/python.js";
 import { Browser, NoResponse, type RequestSpec, type Response } from "../graders/drive/browser.js";
 import { loosen, showsNumber, visibleText, wholeNumbers } from "../graders/drive/pageText.js";
-import { processesMentioning, removeTempApps, tempApp } from "./support/tempApps.js";
+import { processesLeft, removeTempApps, tempApp } from "./support/tempApps.js";
 
 const APP = `
   import time
@@ -81,7 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
-  const left = processesMentioning(dir);
+  const left = await processesLeft([dir]);
   removeTempApps();
   expect(left).toEqual([]);
 });

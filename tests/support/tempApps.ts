@@ -78,6 +78,17 @@ export function processesMentioning(text: string): ProcInfo[] {
   return live().filter((p) => p.pid !== process.pid && p.cmdline.includes(text));
 }
 
+/**
+ * The processes mentioning any of `texts` that are still there after `timeoutMs`. A stop returns
+ * once the runner has ended; the rest of its group, killed with it, may still be tearing down for
+ * a few milliseconds (longer on a loaded machine): what is left for good is what counts.
+ */
+export async function processesLeft(texts: readonly string[], timeoutMs = 5000): Promise<ProcInfo[]> {
+  const left = () => texts.flatMap((text) => processesMentioning(text));
+  await waitFor(() => left().length === 0, timeoutMs);
+  return left();
+}
+
 /** Live processes below `pid` (its children, theirs, ...), and `pid` itself too when `withSelf`. */
 export function descendantsOf(pid: number, withSelf = false): ProcInfo[] {
   const all = live();
