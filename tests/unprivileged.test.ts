@@ -9,8 +9,8 @@
  *
  * `nobody` needs a Python with Flask it can read. The grader's own is used when it can; else one
  * on the system of the same version, given copies of Flask and its dependencies (with their
- * metadata) on PYTHONPATH; none found fails the file. Where `nobody` may not make user namespaces
- * or read the checkout, the file says why and skips.
+ * metadata) on PYTHONPATH; none found fails the file. Where `nobody` may not make user namespaces,
+ * read the checkout or run this Node, the file says why and skips.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -124,7 +124,9 @@ const why = !isRoot
       ? "nobody may not make user namespaces here"
       : !runs([...AS_NOBODY, "test", "-r", join(ROOT, "package.json")])
         ? "nobody cannot read this checkout (in a folder only root may enter)"
-        : undefined;
+        : !runs([...AS_NOBODY, process.execPath, "-e", "0"])
+          ? `nobody cannot run this Node (${process.execPath})`
+          : undefined;
 if (why) console.warn(`unprivileged.test.ts: skipped (${why}).`);
 
 (why ? describe.skip : describe)("the grader run by an unprivileged user (nobody)", () => {
