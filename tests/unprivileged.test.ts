@@ -9,8 +9,8 @@
  *
  * `nobody` needs a Python with Flask it can read. The grader's own is used when it can; else one
  * on the system of the same version, given copies of Flask and its dependencies (with their
- * metadata) on PYTHONPATH; none found fails the file. Where `nobody` may not make user namespaces,
- * read the checkout or run this Node, the file says why and skips.
+ * metadata) on PYTHONPATH. Where there is none, or `nobody` may not make user namespaces, read the
+ * checkout or run this Node, the file says why and skips.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -37,27 +37,27 @@ const runs = (command: string[], env: NodeJS.ProcessEnv = {}): boolean => {
   }
 };
 
-/** A Python `nobody` can run Flask with, and the PYTHONPATH it needs; or why there is none. */
-function pythonForNobody(work: string): { python: string; pythonPath?: string } | string {
+/** The Python `nobody` runs: the grader's own, or one of the system's of its version (with Flask copied); or why there is none. */
+function pythonPlan(): { python: string; copyFlask: boolean } | string {
   const python = findPython();
-  if (runs([...AS_NOBODY, python, "-c", "import flask"])) return { python };
+  if (runs([...AS_NOBODY, python, "-c", "import flask"])) return { python, copyFlask: false };
   const version = execFileSync(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8" }).trim();
-  const system = [`/usr/bin/python${version}`, `/usr/local/bin/python${version}`].find((p) => existsSync(p));
-  if (!system) return `no Python ${version} that nobody can run besides ${python}`;
-  // Each package and its metadata (werkzeug asks for its own version), copied where nobody reads.
+  const system = [`/usr/bin/python${version}`, `/usr/local/bin/python${version}`].find((p) => existsSync(p) && runs([...AS_NOBODY, p, "-c", "0"]));
+  return system ? { python: system, copyFlask: true } : `no Python ${version} that nobody can run besides ${python}`;
+}
+
+/** Flask and its dependencies with their metadata (werkzeug asks for its own version), copied into `site`, where nobody reads. */
+function copyFlask(site: string): void {
   const where = JSON.parse(
-    execFileSync(python, ["-c", `import importlib, importlib.metadata as m, json, os
+    execFileSync(findPython(), ["-c", `import importlib, importlib.metadata as m, json, os
 names = ${JSON.stringify(FLASK_AND_DEPENDENCIES)}
 print(json.dumps([[os.path.dirname(importlib.import_module(n).__file__), str(m.distribution(n)._path)] for n in names]))`], { encoding: "utf8" }),
   ) as [string, string][];
-  const site = join(work, "site");
   mkdirSync(site);
   for (const [pkg, meta] of where) {
     cpSync(pkg, join(site, basename(pkg)), { recursive: true });
     cpSync(meta, join(site, basename(meta)), { recursive: true });
   }
-  if (!runs([...AS_NOBODY, system, "-c", "import flask"], { PYTHONPATH: site })) return `${system} cannot import the copied Flask`;
-  return { python: system, pythonPath: site };
 }
 
 /** What the app sees from inside; "ok: isolated" when nothing of the machine is in reach. */
@@ -127,9 +127,11 @@ const why = !isRoot
         : !runs([...AS_NOBODY, process.execPath, "-e", "0"])
           ? `nobody cannot run this Node (${process.execPath})`
           : undefined;
-if (why) console.warn(`unprivileged.test.ts: skipped (${why}).`);
+const plan = why === undefined ? pythonPlan() : undefined;
+const skipped = why ?? (typeof plan === "string" ? plan : undefined);
+if (skipped) console.warn(`unprivileged.test.ts: skipped (${skipped}).`);
 
-(why ? describe.skip : describe)("the grader run by an unprivileged user (nobody)", () => {
+(skipped ? describe.skip : describe)("the grader run by an unprivileged user (nobody)", () => {
   let work: string;
   let built: string;
   let python: { python: string; pythonPath?: string };
@@ -139,9 +141,10 @@ if (why) console.warn(`unprivileged.test.ts: skipped (${why}).`);
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "unprivileged-"));
     chmodSync(work, 0o755);
-    const found = pythonForNobody(work);
-    if (typeof found === "string") throw new Error(`no Python with Flask for nobody: ${found}`);
-    python = found;
+    const { python: interpreter, copyFlask: copy } = plan as { python: string; copyFlask: boolean };
+    python = { python: interpreter, ...(copy && { pythonPath: join(work, "site") }) };
+    if (python.pythonPath) copyFlask(python.pythonPath);
+    expect(runs([...AS_NOBODY, interpreter, "-c", "import flask"], python.pythonPath ? { PYTHONPATH: python.pythonPath } : {})).toBe(true);
     built = privateBuild(ROOT, ["graders", "scripts"], ".cli-test-unprivileged-");
     chmodSync(built, 0o755); // made by mkdtemp: this user's alone
     listener = createServer((socket) => socket.destroy());
