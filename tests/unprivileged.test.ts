@@ -4,8 +4,8 @@
  * paths (the zygote writes a warm child's two user-namespace ids; unprivileged, the child maps
  * its one id itself). As root, this file runs the built CLI as `nobody` (setpriv) on an app that
  * reports what it can see from inside, before and after a restart (the restart's app takes the
- * two-process path), and on the visit-counter solution. Not run as root: the whole suite is then
- * the unprivileged case already.
+ * two-process path), on one that starts threads up to its process limit, and on the visit-counter
+ * solution. Not run as root: the whole suite is then the unprivileged case already.
  *
  * `nobody` needs a Python with Flask it can read. The grader's own is used when it can; else one
  * on the system of the same version, given copies of Flask and its dependencies (with their
