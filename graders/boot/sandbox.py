@@ -267,12 +267,9 @@ def isolate(config, limits, report, keep_fds, server_fds):
         tell(reply_w, "mapped")
 
     try:
-        outcome = outcome_of(status_r, map_ids)
+        settled(pid, outcome_of(status_r, map_ids))
     finally:
         os.close(reply_w)
-    if outcome != "ok":
-        stop(pid)
-        raise SandboxError(outcome[5:] if outcome else "the isolated process ended while it was set up")
     close_fds(server_fds)
     _, status = os.waitpid(pid, 0)
     end_like(status)
@@ -294,12 +291,16 @@ def outcome_of(status_r, map_ids=None):
     return None
 
 
-def stop(pid):
+def settled(pid, outcome):
+    """Goes on when the isolated process `pid` is set up ("ok"); else stops it and raises why."""
+    if outcome == "ok":
+        return
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     os.waitpid(pid, 0)
+    raise SandboxError(outcome[5:] if outcome else "the isolated process ended while it was set up")
 
 
 def failure(exc):
@@ -322,8 +323,9 @@ def tell(fd, message):
 
 
 def write_maps(pid, config):
-    """Only the runner, still in the grader's user namespace, can map two ids: inside 0 is the
-    grader's uid (so that setting up can read what the grader can), inside 65534 is the app's."""
+    """Only a process still in the grader's user namespace (the runner, or the zygote for a warm
+    child) can map two ids: inside 0 is the grader's uid (so that setting up can read what the
+    grader can), inside 65534 is the app's."""
     outside = outside_id(config)
     with open(f"/proc/{pid}/uid_map", "w") as f:
         f.write(f"0 0 1\n{INSIDE_ID} {outside} 1\n")
@@ -397,10 +399,7 @@ def isolate_in_place(config, limits, report, keep_fds, server_fds, parent_maps):
     if pid == 0:
         return  # the app, set up and ready
     close_fds((status_w,) + tuple(server_fds))
-    outcome = outcome_of(status_r)
-    if outcome != "ok":
-        stop(pid)
-        raise SandboxError(outcome[5:] if outcome else "the isolated process ended while it was set up")
+    settled(pid, outcome_of(status_r))
     wait_and_end_like(pid, limits, report)
 
 

@@ -98,14 +98,9 @@ def warm_up():
     # student module can stand in for it; compiling it is a good part of a forked child's start.
     # Loaded once here instead (never used here): each child gets its own untouched copy with
     # the fork, which is what loading it afresh would give.
-    load = getattr(runner, "load_sandbox", None)
-    if load is not None:
-        try:
-            module = load()
-        except Exception:
-            pass
-        else:
-            runner.load_sandbox = lambda: module
+    module = load_sandbox_module()
+    if module is not None:
+        runner.load_sandbox = lambda: module
 
     # The source scan and the write watcher (runner.load_helper), loaded and run once here: a
     # child's scan then costs only its own files.
