@@ -13,10 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { EMPTY_FOLDER } from "../graders/batch/run.js";
-import { PROBE_FOLDER } from "../graders/boot/isolation.js";
+import { EMPTY_FOLDER, PROBE_FOLDER, VERIFY_FOLDER } from "../graders/boot/tempFolders.js";
 import { packageFile } from "../graders/paths.js";
-import { VERIFY_FOLDER } from "../graders/verify/mutants.js";
 import { waitFor } from "./support/tempApps.js";
 import { privateBuild } from "./support/transpile.js";
 
@@ -99,7 +97,7 @@ describe("run as processes (in jest, os.tmpdir() does not see a changed process.
 
   test("the isolation probe sweeps the probe folders of killed graders", async () => {
     const tmp = mkdtempSync(join(base, "probe-"));
-    const planted = plant(tmp, "autograde-probe-", PROBE_FOLDER);
+    const planted = plant(tmp, "autograde-probe-", PROBE_FOLDER.pattern);
     const run = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
       execFile(process.execPath, ["--input-type=module", "-e", PROBING, built], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } }, (_, stdout, stderr) => resolve({ stdout, stderr }));
     });
@@ -114,7 +112,7 @@ describe("run as processes (in jest, os.tmpdir() does not see a changed process.
 
   test("npm run verify sweeps the mutant copies of killed runs", async () => {
     const tmp = mkdtempSync(join(base, "verify-"));
-    const planted = plant(tmp, "autograde-verify-", VERIFY_FOLDER);
+    const planted = plant(tmp, "autograde-verify-", VERIFY_FOLDER.pattern);
     const run = await command("verify.js", ["visit-counter", "--only", "default-plus-one", "--format", "json", "--jobs", "1"], tmp);
     expect(run.stderr).toBe("");
     expect((JSON.parse(run.stdout) as { mutants: Array<{ id: string }> }).mutants.map((m) => m.id)).toEqual(["default-plus-one/index:visits"]);
@@ -124,7 +122,7 @@ describe("run as processes (in jest, os.tmpdir() does not see a changed process.
   test("a verify killed with SIGKILL amid its mutants leaves their folder to the next run, which removes it", async () => {
     const tmp = mkdtempSync(join(base, "killed-"));
     const args = ["visit-counter", "--only", "secret-key-removed,default-plus-one,session-global-dict,session-plain-cookie,route-path-changed", "--format", "json", "--jobs", "1"];
-    const mine = () => readdirSync(tmp).filter((n) => VERIFY_FOLDER.test(n));
+    const mine = () => readdirSync(tmp).filter((n) => VERIFY_FOLDER.pattern.test(n));
     const killed = spawn(process.execPath, [join(built, "scripts", "verify.js"), ...args], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
     let exited = false;
     const ended = new Promise((resolve) => killed.once("exit", resolve)).then(() => (exited = true));
@@ -147,7 +145,7 @@ describe("run as processes (in jest, os.tmpdir() does not see a changed process.
 
   test("npm run batch sweeps the empty submission folders of killed batches", async () => {
     const tmp = mkdtempSync(join(base, "batch-"));
-    const planted = plant(tmp, "autograde-empty-", EMPTY_FOLDER);
+    const planted = plant(tmp, "autograde-empty-", EMPTY_FOLDER.pattern);
     const cls = join(base, "class");
     mkdirSync(join(cls, "alice"), { recursive: true });
     writeFileSync(join(cls, "alice", "app.py"), readFileSync(packageFile("solutions/visit-counter/app.py")));

@@ -10,12 +10,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "@jest/globals";
 import { findPython } from "../graders/boot/python.js";
+import { VERIFY_FOLDER } from "../graders/boot/tempFolders.js";
 import { packageFile } from "../graders/paths.js";
 import type { Spec } from "../graders/spec/types.js";
 import type { Result, Verdict } from "../graders/verdict/types.js";
 import { analyse, type VerifyReport } from "../graders/verify/analyse.js";
 import { readMarks } from "../graders/verify/marks.js";
-import { makeMutants, VERIFY_FOLDER, type Mutant, type Mutants } from "../graders/verify/mutants.js";
+import { makeMutants, type Mutant, type Mutants } from "../graders/verify/mutants.js";
 import { renderVerify } from "../graders/verify/report.js";
 import { main } from "../scripts/verify/main.js";
 import { removeTempApps, tempApp } from "./support/tempApps.js";
@@ -277,7 +278,7 @@ describe("npm run verify, end to end on the bundled visit-counter spec", () => {
    */
   function mutantFoldersLeft(): string[] {
     return readdirSync(tmpdir())
-      .filter((name) => VERIFY_FOLDER.test(name))
+      .filter((name) => VERIFY_FOLDER.pattern.test(name))
       .filter((name) => {
         try {
           return readFileSync(join(tmpdir(), name, "owner"), "utf8").split(" ")[0] === String(process.pid);

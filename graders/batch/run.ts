@@ -3,9 +3,9 @@
  * `jobs` submissions at a time, write each result the moment it is known, then build the report
  * folder's documents. Every submission has a time limit, so a hang costs only its own time.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
@@ -14,7 +14,8 @@ import { startDeadline } from "../deadline.js";
 import type { BootOutcome, RunningApp } from "../boot/handshake.js";
 import { defaultMode, type AppLimits, type IsolationMode } from "../boot/isolation.js";
 import { launch } from "../boot/launch.js";
-import { markOwned, sweepOnce } from "../boot/ownedFolders.js";
+import { makeOwnedFolder } from "../boot/ownedFolders.js";
+import { EMPTY_FOLDER } from "../boot/tempFolders.js";
 import { findPython } from "../boot/python.js";
 import { warmLauncher, type Launcher, type WarmLauncher } from "../boot/warm.js";
 import { grade, type GradeOptions } from "../grade.js";
@@ -372,16 +373,11 @@ function limitProblem(seconds: number): Problem {
   };
 }
 
-/** The folder maxScoreOf grades in the temporary folder: this prefix and six characters (mkdtemp). */
-export const EMPTY_FOLDER = /^autograde-empty-[A-Za-z0-9]{6}$/;
-
 /** The points an exercise is worth, counted by the engine itself (grading an empty folder starts no app). */
 async function maxScoreOf(spec: Spec): Promise<number> {
-  const root = mkdtempSync(join(tmpdir(), "autograde-empty-")); // named as EMPTY_FOLDER
+  // Its owner file beside the empty folder graded, not in it.
+  const root = await makeOwnedFolder(EMPTY_FOLDER);
   try {
-    // Its owner file beside the empty folder graded, not in it (ownedFolders.ts: swept if the batch is killed).
-    await markOwned(root);
-    void sweepOnce(tmpdir(), EMPTY_FOLDER).catch(() => undefined);
     const empty = join(root, "submission");
     mkdirSync(empty);
     return (await grade(spec, empty, { python: process.execPath })).maxScore;

@@ -17,8 +17,9 @@ import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { packageRoot } from "../paths.js";
-import { markOwned, sweepOnce } from "./ownedFolders.js";
+import { makeOwnedFolder, markOwned, sweepOnce } from "./ownedFolders.js";
 import { copySubmission, removeTree } from "./privateCopy.js";
+import { PRIVATE_FOLDER, PROBE_FOLDER } from "./tempFolders.js";
 
 /** `auto`: isolate when the machine allows it, else run the plain process (and say so once). */
 export type IsolationMode = "auto" | "required" | "off";
@@ -122,10 +123,10 @@ export async function prepareSandbox(options: SandboxOptions): Promise<Sandbox> 
   const limits = options.limits ?? { ...DEFAULT_APP_LIMITS };
   const mode = options.mode ?? defaultMode();
   let base = process.env.TMPDIR?.replace(/\/+$/, "") || tmpdir();
-  if (join(base, "ag-XXXXXX", "sock", "app.sock").length > MAX_SOCKET_PATH) base = "/tmp";
-  await sweepOnce(base, /^ag-[A-Za-z0-9]{6}$/);
+  if (join(base, `${PRIVATE_FOLDER.prefix}XXXXXX`, "sock", "app.sock").length > MAX_SOCKET_PATH) base = "/tmp";
+  await sweepOnce(base, PRIVATE_FOLDER);
   // Its real path: the sandbox mounts the copy at the path the runner is given.
-  const folder = await fs.realpath(await fs.mkdtemp(join(base, "ag-")));
+  const folder = await fs.realpath(await fs.mkdtemp(join(base, PRIVATE_FOLDER.prefix)));
   try {
     await markOwned(folder); // a grader killed with SIGKILL leaves it to the next one's sweep
     const dir = join(folder, "app");
@@ -212,16 +213,10 @@ export async function settleIsolation(isolated: boolean, reason: string, sandbox
   return state.available ? `the app could not be isolated this time (${reason}), although isolation works on this machine` : undefined;
 }
 
-/** The probe app's folder in the temporary folder: this prefix and six characters (mkdtemp). */
-export const PROBE_FOLDER = /^autograde-probe-[A-Za-z0-9]{6}$/;
-
 /** Boots the grader's own minimal app in `auto` mode and reports how its isolation went. */
 async function probe(python: string, appReason: string): Promise<{ isolated: boolean; reason: string }> {
-  const dir = await fs.mkdtemp(join(tmpdir(), "autograde-probe-")); // named as PROBE_FOLDER
-  // Those of graders killed while probing (ownedFolders.ts), removed while the probe app boots.
-  const sweeping = sweepOnce(tmpdir(), PROBE_FOLDER).catch(() => undefined);
+  const dir = await makeOwnedFolder(PROBE_FOLDER); // removed below, or by the next grader's sweep
   try {
-    await markOwned(dir); // removed below; a grader killed with SIGKILL leaves it to the next one's sweep
     await fs.writeFile(join(dir, "app.py"), "from flask import Flask\napp = Flask(__name__)\n");
     const sandbox = await prepareSandbox({ submission: dir, mode: "auto", probe: true });
     try {
@@ -236,7 +231,6 @@ async function probe(python: string, appReason: string): Promise<{ isolated: boo
     return { isolated: false, reason: appReason }; // no probe to be had: the app's report is all there is
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
-    await sweeping;
   }
 }
 

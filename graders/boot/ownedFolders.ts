@@ -1,15 +1,13 @@
 /**
  * Temporary folders that name the grader process that made them ("PID START" in a file `owner`),
  * so that the next grader can remove those whose maker is gone: a grader killed with SIGKILL
- * cleans up nothing. Used for the apps' private folders (isolation.ts, `ag-*`), the zygote's
- * socket folder (warm.ts marks it once it listens, `autograde-warm-*`), the warm-up request's
- * (drive/warmRequest.ts, `autograder-warm-*`), the isolation probe's app (isolation.ts,
- * `autograde-probe-*`), verify's mutant copies (verify/mutants.ts, `autograde-verify-*`) and the
- * batch's empty submission (batch/run.ts, `autograde-empty-*`).
+ * cleans up nothing. Every kind the grader makes is listed in tempFolders.ts.
  */
 import { promises as fs, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { removeTree } from "./privateCopy.js";
+import type { FolderKind } from "./tempFolders.js";
 
 const OWNER = "owner";
 const swept = new Set<string>();
@@ -20,6 +18,22 @@ export async function markOwned(folder: string): Promise<void> {
   await fs.rename(join(folder, `${OWNER}.new`), join(folder, OWNER));
 }
 
+/**
+ * A new folder of `kind` in `base`, marked as this process's; the folders of its kind left by
+ * graders that are gone are swept meanwhile, off the caller's path.
+ */
+export async function makeOwnedFolder(kind: FolderKind, base = tmpdir()): Promise<string> {
+  const dir = await fs.mkdtemp(join(base, kind.prefix));
+  try {
+    await markOwned(dir);
+  } catch (err) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  void sweepOnce(base, kind).catch(() => undefined);
+  return dir;
+}
+
 /** markOwned for code that makes its folder synchronously (verify's mutant copies). */
 export function markOwnedSync(folder: string): void {
   writeFileSync(join(folder, `${OWNER}.new`), ownerLine());
@@ -27,10 +41,10 @@ export function markOwnedSync(folder: string): void {
 }
 
 /**
- * Once per process, folder and kind: removes the folders in `base` whose names match `pattern`
- * and whose owner is gone. A folder without an owner file is not ours, or is being made right now.
+ * Once per process, folder and kind: removes the folders of `kind` in `base` whose owner is gone.
+ * A folder without an owner file is not ours, or is being made right now.
  */
-export async function sweepOnce(base: string, pattern: RegExp): Promise<void> {
+export async function sweepOnce(base: string, { pattern }: FolderKind): Promise<void> {
   const key = `${base}\0${pattern.source}`;
   if (swept.has(key)) return;
   swept.add(key);

@@ -13,10 +13,15 @@ import { packageFile } from "../paths.js";
 import { mark } from "../timing.js";
 import { baseRunnerEnv, PYTHON_CWD, PYTHON_FLAGS } from "./pythonCommand.js";
 import { track } from "./reaper.js";
+import type { FolderKind } from "./tempFolders.js";
+
+/**
+ * The zygote's socket folder (a kind of tempFolders.ts), written out here rather than made there:
+ * nothing more may load before the spawn (earlyStart.test).
+ */
+export const ZYGOTE_FOLDER: FolderKind = { prefix: "autograde-warm-", pattern: /^autograde-warm-[A-Za-z0-9]{6}$/ };
 
 const ZYGOTE = packageFile("graders/boot/zygote.py");
-/** The zygote's socket folder, in the temporary folder: this prefix and six characters (mkdtemp). */
-export const ZYGOTE_FOLDER = /^autograde-warm-[A-Za-z0-9]{6}$/;
 
 /** The zygote process: its pipes, and how it ended. */
 export interface Zygote {
@@ -43,7 +48,7 @@ export interface SpawnedZygote {
  * only when the socket's folder cannot be made; a spawn that fails shows in `proc.ended`.
  */
 export function spawnZygote(python: string): SpawnedZygote {
-  const dir = mkdtempSync(join(tmpdir(), "autograde-warm-")); // mode 0700: only this user; named as ZYGOTE_FOLDER
+  const dir = mkdtempSync(join(tmpdir(), ZYGOTE_FOLDER.prefix)); // mode 0700: only this user
   const socketPath = join(dir, "z.sock");
   // node:child_process rather than execa: importing execa takes ~150 ms.
   const child = spawn(python, [...PYTHON_FLAGS, ZYGOTE, socketPath], {

@@ -5,11 +5,11 @@
  * and response parser, and Node's IPv6 pattern (the agent asks whether the host is an address),
  * ~10 ms of the first check. No HTTP server code is loaded: the answer is one fixed write.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { markOwned, sweepOnce } from "../boot/ownedFolders.js";
+import { makeOwnedFolder } from "../boot/ownedFolders.js";
+import { WARM_REQUEST_FOLDER } from "../boot/tempFolders.js";
 import { Browser, type Response } from "./browser.js";
 
 const PAGE = "<!doctype html><title>Warm-up</title><h1>Visits</h1><p>Visits: 1</p>";
@@ -18,19 +18,14 @@ const ANSWER =
   "Set-Cookie: session=eyJ2aXNpdHMiOjF9.Z2FtZQ.c2lnbmF0dXJl; HttpOnly; Path=/\r\n" +
   `Content-Length: ${Buffer.byteLength(PAGE)}\r\nConnection: close\r\n\r\n${PAGE}`;
 
-/** The warm-up's socket folder in the temporary folder: this prefix and six characters (mkdtemp). */
-export const WARM_REQUEST_FOLDER = /^autograder-warm-[A-Za-z0-9]{6}$/;
-
 /** The canned answer as the browser read it (for the test that holds the warm-up to a real request). */
 export async function warmRequest(): Promise<Response> {
-  const dir = await mkdtemp(join(tmpdir(), "autograder-warm-")); // named as WARM_REQUEST_FOLDER
+  const dir = await makeOwnedFolder(WARM_REQUEST_FOLDER); // removed below, or by the next grader's sweep
   const server = createServer((socket) => {
     socket.on("error", () => undefined);
     socket.once("data", () => socket.end(ANSWER));
   });
   try {
-    // Removed below; named as this process's for the sweep when the grader is killed before that.
-    await markOwned(dir);
     const socketPath = join(dir, "w.sock");
     await listen(server, socketPath);
     const browser = new Browser("warm-up");
@@ -38,8 +33,6 @@ export async function warmRequest(): Promise<Response> {
   } finally {
     server.close();
     await rm(dir, { recursive: true, force: true });
-    // Those of graders killed during their warm-up (ownedFolders.ts), off the first check's path.
-    void sweepOnce(tmpdir(), WARM_REQUEST_FOLDER).catch(() => undefined);
   }
 }
 

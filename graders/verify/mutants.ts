@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { GraderError } from "../errors.js";
 import { entryNames, parseEntry, resolveEntry } from "../boot/entryForm.js";
 import { markOwnedSync, sweepOnce } from "../boot/ownedFolders.js";
+import { VERIFY_FOLDER } from "../boot/tempFolders.js";
 import { packageFile } from "../paths.js";
 import type { Spec } from "../spec/types.js";
 
@@ -78,11 +79,8 @@ export interface MutantFolders {
   dispose(): void;
 }
 
-/** The mutants' folder in the temporary folder: this prefix and six characters (mkdtemp). */
-export const VERIFY_FOLDER = /^autograde-verify-[A-Za-z0-9]{6}$/;
-
 export function writeMutants(solutionDir: string, made: Mutants): MutantFolders {
-  const root = mkdtempSync(join(tmpdir(), "autograde-verify-")); // named as VERIFY_FOLDER
+  const root = mkdtempSync(join(tmpdir(), VERIFY_FOLDER.prefix));
   const remove = () => rmSync(root, { recursive: true, force: true });
   // Interrupted (Ctrl-C), the folders go too; the signal is then raised again, as the reaper does.
   const onSignal = (signal: NodeJS.Signals) => {
