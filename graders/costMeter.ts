@@ -4,7 +4,7 @@
  * phase is recorded where it happens; only the bench reads the totals (the batch writes them to
  * the file named by AUTOGRADER_COSTS_FILE). Recording is a few additions: always on.
  */
-import { readFileSync } from "node:fs";
+import { procStat } from "./procStat.js";
 
 const totals = new Map<string, { ms: number; count: number }>();
 
@@ -26,16 +26,11 @@ export function costTotals(): Record<string, { ms: number; count: number }> {
  * /proc/PID/stat), in ms; undefined off Linux or when the process is gone.
  */
 export function processCpu(pid: number | "self"): { selfMs: number; childrenMs: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // Fields 14–17 of stat(5), counted from 1 with pid and comm: here from field 3 on.
-    const tick = 1000 / CLOCK_TICKS;
-    const n = (i: number) => Number(fields[i - 3]);
-    return { selfMs: (n(14) + n(15)) * tick, childrenMs: (n(16) + n(17)) * tick };
-  } catch {
-    return undefined;
-  }
+  const field = procStat(pid);
+  if (!field) return undefined;
+  const tick = 1000 / CLOCK_TICKS;
+  const n = (i: number) => Number(field(i));
+  return { selfMs: (n(14) + n(15)) * tick, childrenMs: (n(16) + n(17)) * tick };
 }
 
 /** sysconf(_SC_CLK_TCK): 100 on every Linux Node runs on. */

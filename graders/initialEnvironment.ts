@@ -5,7 +5,8 @@
  * there. So the value's bytes in that block are overwritten too, through /proc/self/mem (Linux).
  * Child processes never get it: the grader starts each with an environment of its own.
  */
-import { closeSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import { procStat } from "./procStat.js";
 
 /** The variable's value (undefined when unset), now gone from process.env and from /proc/self/environ. */
 export function takeVariable(name: string): { value?: string; scrubbed: boolean } {
@@ -19,10 +20,10 @@ export function takeVariable(name: string): { value?: string; scrubbed: boolean 
 function scrubInitialEnvironment(name: string): boolean {
   let fd: number | undefined;
   try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const start = Number(fields[47]); // env_start, env_end: proc(5) fields 50 and 51
-    const end = Number(fields[48]);
+    const field = procStat("self");
+    if (!field) return false;
+    const start = Number(field(50)); // env_start, env_end
+    const end = Number(field(51));
     if (!(start > 0 && end > start && end - start < 1 << 24)) return false;
     fd = openSync("/proc/self/mem", "r+");
     const block = Buffer.alloc(end - start);

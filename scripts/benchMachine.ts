@@ -9,6 +9,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { procStat } from "../graders/procStat.js";
 
 /** One reading of the counters, or their difference over a span of `ms`. */
 export interface MachineCounters {
@@ -45,15 +46,10 @@ function lines(file: string): Map<string, number[]> | undefined {
   }
 }
 
-/** Fields of /proc/PID/stat after the command name, counted from 3 as in proc(5). */
+/** Fields of /proc/PID/stat as numbers, counted as in proc(5). */
 function statFields(pid: string): ((i: number) => number) | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (i) => Number(fields[i - 3]);
-  } catch {
-    return undefined;
-  }
+  const field = procStat(pid === "self" ? "self" : Number(pid));
+  return field && ((i) => Number(field(i)));
 }
 
 /** utime + stime of kthreadd and its children (ppid 2), by pid; undefined when /proc hides them. */

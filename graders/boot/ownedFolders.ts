@@ -3,9 +3,10 @@
  * so that the next grader can remove those whose maker is gone: a grader killed with SIGKILL
  * cleans up nothing. Every kind the grader makes is listed in tempFolders.ts.
  */
-import { promises as fs, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { promises as fs, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { procStat } from "../procStat.js";
 import { removeTree } from "./privateCopy.js";
 import type { FolderKind } from "./tempFolders.js";
 
@@ -74,12 +75,7 @@ function ownerLine(): string {
 
 /** The process's start time (clock ticks after boot, from /proc), so that a reused pid is not taken for it. */
 function startTime(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
-  } catch {
-    return "";
-  }
+  return procStat(pid)?.(22) ?? "";
 }
 
 function alive(pid: number, start: string): boolean {
