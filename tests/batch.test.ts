@@ -27,6 +27,7 @@ import { buildRows, gradebookCsv } from "../graders/batch/gradebook.js";
 import { createProgress } from "../graders/batch/progress.js";
 import { inShard, parseShard } from "../graders/batch/shard.js";
 import type { Manifest, SubmissionRecord } from "../graders/batch/store.js";
+import { procStat } from "../graders/procStat.js";
 import type { Result } from "../graders/verdict/types.js";
 import { chromiumTest } from "./support/chromium.js";
 import { privateBuild } from "./support/transpile.js";
@@ -70,14 +71,9 @@ function batchArgs(args: string[]): string[] {
  */
 const watched = new Map<string, string>();
 
-function procStat(pid: number): { ppid: number; state: string; start: string } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { state: fields[0]!, ppid: Number(fields[1]), start: fields[19]! };
-  } catch {
-    return undefined;
-  }
+function processStat(pid: number): { ppid: number; state: string; start: string } | undefined {
+  const field = procStat(pid);
+  return field && { state: field(3), ppid: Number(field(4)), start: field(22) };
 }
 
 function watch(root: number): () => void {
@@ -85,7 +81,7 @@ function watch(root: number): () => void {
     const children = new Map<number, number[]>();
     for (const name of readdirSync("/proc")) {
       if (!/^\d+$/.test(name)) continue;
-      const stat = procStat(Number(name));
+      const stat = processStat(Number(name));
       if (stat) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(name)]);
     }
     const roots = [root, ...[...watched.keys()].map((key) => Number(key.split(":")[0]))];
@@ -93,7 +89,7 @@ function watch(root: number): () => void {
     while (queue.length) {
       const pid = queue.pop()!;
       for (const child of children.get(pid) ?? []) {
-        const stat = procStat(child);
+        const stat = processStat(child);
         const key = `${child}:${stat?.start}`;
         if (!stat) continue;
         let cmd = "";
@@ -121,7 +117,7 @@ function watch(root: number): () => void {
 function leftovers(): string[] {
   return [...watched].filter(([key]) => {
     const [pid, start] = key.split(":");
-    const stat = procStat(Number(pid));
+    const stat = processStat(Number(pid));
     return stat !== undefined && stat.start === start && stat.state !== "Z" && stat.state !== "X";
   }).map(([key, cmd]) => `${key} ${cmd}`);
 }

@@ -17,6 +17,7 @@ import { warmLauncher } from "../graders/boot/warm.js";
 import { startWarm } from "../graders/boot/warmStart.js";
 import { spawnZygote } from "../graders/boot/zygoteProcess.js";
 import { packageFile } from "../graders/paths.js";
+import { procStat } from "../graders/procStat.js";
 import { get, isAlive, removeTempApps, tempApp, waitFor } from "./support/tempApps.js";
 import { privateBuild } from "./support/transpile.js";
 
@@ -135,8 +136,7 @@ describe("the command's entry", () => {
         if (owner !== undefined) writeFileSync(join(base, name, "owner"), owner);
         return join(base, name);
       };
-      const stat = readFileSync("/proc/self/stat", "utf8");
-      const myStart = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+      const myStart = procStat("self")!(22);
       // This process's pid with another start time: a grader that is gone, its pid reused.
       const stale = folder("autograde-warm-Stale1", `${process.pid} 1\n`);
       const live = folder("autograde-warm-Live01", `${process.pid} ${myStart}\n`);

@@ -28,6 +28,7 @@ import { warmLauncher, type WarmLauncher } from "../graders/boot/warm.js";
 import { findPython } from "../graders/boot/python.js";
 import { grade } from "../graders/grade.js";
 import { packageFile } from "../graders/paths.js";
+import { procStat } from "../graders/procStat.js";
 import type { Check, Limits, Spec } from "../graders/spec/types.js";
 import type { Result, Verdict } from "../graders/verdict/types.js";
 import { main } from "../scripts/cli/main.js";
@@ -529,8 +530,7 @@ describe("the grader's side", () => {
 
   test("private folders left by a grader killed with SIGKILL are removed by the next one", async () => {
     const base = mkdtempSync(join(root, "sweep-"));
-    const stat = readProc(process.pid, "stat");
-    const myStart = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const myStart = procStat("self")!(22);
     const folders = { dead: "ag-Dead00", reused: "ag-Reuse0", mine: "ag-Mine00", unowned: "ag-NoOwnr", writing: "ag-Write0", cut: "ag-Cut000" };
     for (const name of Object.values(folders)) cpSync(join(CORPUS, "memory-hog"), join(base, name, "app"), { recursive: true });
     writeFileSync(join(base, folders.dead, "owner"), "999999999 1\n"); // no such process

@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { EMPTY_FOLDER, PROBE_FOLDER, VERIFY_FOLDER } from "../graders/boot/tempFolders.js";
 import { packageFile } from "../graders/paths.js";
+import { procStat } from "../graders/procStat.js";
 import { waitFor } from "./support/tempApps.js";
 import { privateBuild } from "./support/transpile.js";
 
@@ -28,8 +29,7 @@ interface Planted {
 
 /** The three folders of one kind in `base`, each holding a file as a real one would. */
 function plant(base: string, prefix: string, pattern: RegExp): Planted {
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  const myStart = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  const myStart = procStat("self")!(22);
   const folder = (name: string, owner?: string) => {
     expect(name).toMatch(pattern); // the names the run itself would make, not merely alike
     mkdirSync(join(base, name, "1"), { recursive: true });

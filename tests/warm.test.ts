@@ -19,6 +19,7 @@ import { launch } from "../graders/boot/launch.js";
 import { findPython } from "../graders/boot/python.js";
 import { WarmServer, warmLauncher } from "../graders/boot/warm.js";
 import { packageFile } from "../graders/paths.js";
+import { procStat } from "../graders/procStat.js";
 import { loadSpec } from "../graders/spec/load.js";
 import type { Spec } from "../graders/spec/types.js";
 import type { Result } from "../graders/verdict/types.js";
@@ -54,12 +55,8 @@ function zygoteChildren(): number[] {
     .filter((n) => /^\d+$/.test(n))
     .map(Number)
     .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === warm.pid;
-      } catch {
-        return false;
-      }
+      const field = procStat(pid);
+      return field !== undefined && Number(field(4)) === warm.pid;
     });
 }
 

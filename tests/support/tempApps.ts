@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { procStat } from "../../graders/procStat.js";
 
 const made: string[] = [];
 
@@ -49,12 +50,11 @@ interface ProcInfo {
 }
 
 function proc(pid: number): ProcInfo | undefined {
+  const field = procStat(pid);
+  if (!field) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-    const after = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
-    return { pid, state: after[0], ppid: Number(after[1]), pgrp: Number(after[2]), cmdline };
+    return { pid, state: field(3), ppid: Number(field(4)), pgrp: Number(field(5)), cmdline };
   } catch {
     return undefined;
   }
