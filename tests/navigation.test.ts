@@ -237,7 +237,7 @@ describe("the loader", () => {
 
   test("expect and capture work on follow and submit, not on other actions; typos get a suggestion", () => {
     expect(load("      - request: GET /\n      - follow: { link: Home }\n        expect: { status: 200 }\n        capture: { n: { number: true } }\n")).not.toThrow();
-    expect(load("      - restart: true\n        expect: { status: 200 }\n")).toThrow(/only works on a request, follow or submit step/);
+    expect(load("      - restart: true\n        expect: { status: 200 }\n")).toThrow(/only works on a request, follow, submit or guessKeys step/);
     expect(load("      - request: GET /\n      - folow: { link: Home }\n")).toThrow(/did you mean "follow"/);
     expect(load("      - request: GET /\n      - submit: { feilds: [] }\n")).toThrow(/did you mean "fields"/);
     expect(load("      - request: GET /\n      - submit: { fields: [{ lable: A, value: x }] }\n")).toThrow(/nav\.yaml:8:30: unknown key "lable" in a field to fill \(did you mean "label"\?\)/);

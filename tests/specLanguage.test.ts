@@ -461,6 +461,94 @@ describe("bytes secret keys (11.7): the Flask docs' key b'_5#y2L\"F4Q8z\\n\\xec]
   });
 });
 
+describe("guessKeys: one request per guessed key, one for all the keys an app with Flask's own session refuses alike", () => {
+  const KEYS = `[dev, secret, changeme, "b'bytes key'"]`;
+  const yaml = (steps = "") => `
+    id: guess
+    title: Guessable keys
+    checks:
+      - id: guess
+        title: The key is not a guessable one
+        steps:
+          - browser: alice
+            request: GET /login
+          ${steps}
+          - browser: attacker
+            guessKeys: { keys: ${KEYS}, from: alice, request: GET / }
+            expect: { text: { contains: nobody } }
+  `;
+  const login = (setup: string) => `
+    from flask import Flask, session
+    from flask.sessions import SecureCookieSessionInterface
+    app = Flask(__name__)
+    ${setup}
+
+    @app.route("/login")
+    def login():
+        session["user"] = "alice"
+        return "logged in"
+
+    @app.route("/")
+    def home():
+        return f"user: {session.get('user', 'nobody')}"
+  `;
+  const forged = (v: Verdict) => v.exchanges.filter((e) => e.browser === "attacker").map((e) => e.via);
+  const signedWith = (key: string) => `signed with the guessed key "${key}"`;
+
+  test("an unguessable key: one wrong key is sent for all of them, and the steps list says why the others were not", async () => {
+    const v = (await verdicts(yaml(), login(`app.secret_key = "a long key nobody guesses, 9f2c"`))).guess!;
+    expect(v.status).toBe("pass");
+    expect(forged(v)).toEqual([signedWith("dev")]);
+    expect(v.actions?.map((a) => a.text)).toEqual([expect.stringMatching(/^not sent with "secret", "changeme", "b'bytes key'": they do not sign this app's session either/)]);
+  });
+
+  test("the app's own key, even last in the list, is tried first, and the failure names it", async () => {
+    for (const key of [`"changeme"`, `b'bytes key'`]) {
+      const v = (await verdicts(yaml(), login(`app.secret_key = ${key}`))).guess!;
+      const named = key.startsWith("b") ? "b'bytes key'" : "changeme";
+      expect(v.status).toBe("fail");
+      expect(forged(v)).toEqual([signedWith(named)]);
+      expect(v.message).toBe(`Step 2 of 2 (attacker: GET / with a session cookie signed with each of 4 guessed keys, holding what alice's session holds): ${signedWith(named)}: expected the page to show "nobody".`);
+    }
+  });
+
+  test("a guessable fallback key, or a session interface of the app's own: every key is sent (no answer stands for another)", async () => {
+    const fallback = (await verdicts(yaml(), login(`app.secret_key = "a long key nobody guesses, 9f2c"\n    app.config["SECRET_KEY_FALLBACKS"] = ["changeme"]`))).guess!;
+    expect(fallback.status).toBe("fail");
+    expect(forged(fallback)).toEqual(["dev", "secret", "changeme"].map(signedWith));
+    const own = (await verdicts(yaml(), login(`app.secret_key = "a long key nobody guesses, 9f2c"\n    class Own(SecureCookieSessionInterface):\n        pass\n    app.session_interface = Own()`))).guess!;
+    expect(own.status).toBe("pass");
+    expect(forged(own)).toEqual(["dev", "secret", "changeme", "b'bytes key'"].map(signedWith));
+    expect(own.actions ?? []).toEqual([]);
+  });
+
+  test("a session put in the jar by hand says nothing of the app's key: every key is sent", async () => {
+    const byHand = `- browser: alice
+            forgeSession: { key: dev, data: { user: alice } }`;
+    const v = (await verdicts(yaml(byHand), login(`app.secret_key = "a long key nobody guesses, 9f2c"`))).guess!;
+    expect(v.status).toBe("pass");
+    expect(v.exchanges.filter((e) => e.browser === "alice")).toHaveLength(1);
+    expect(forged(v)).toHaveLength(4);
+  });
+
+  test("keys that cannot be read, a key listed twice, a capture or a request that does not parse are spec errors", () => {
+    const with_ = (guesses: string, extra = "") => `
+      id: x
+      title: x
+      checks:
+        - id: c
+          title: c
+          steps:
+            - guessKeys: ${guesses}${extra}
+    `;
+    expect(specError(with_(`{ keys: [b'\\x4'], request: GET / }`))).toBe(`7:29 "\\x" must be followed by two hexadecimal digits, as in \\xec`);
+    expect(specError(with_(`{ keys: [dev, secret, "b'dev'"], request: GET / }`))).toBe(`7:42 the key "b'dev'" is listed twice`);
+    expect(specError(with_(`{ keys: [], request: GET / }`))).toMatch(/^7:28 /);
+    expect(specError(with_(`{ keys: [dev], request: GET dashboard }`))).toMatch(/^7:44 request "GET dashboard" must look like "GET \/path"/);
+    expect(specError(with_(`{ keys: [dev], request: GET / }`, `\n              capture: { n: { number: true } }`))).toBe(`8:9 "capture" only works on a request, follow or submit step`);
+  });
+});
+
 describe("custom checks in TypeScript with supertest (11.9): a `script` step", () => {
   // The instructor's check: supertest requests bound to the app, the harness's jars and decoder.
   const check = `

@@ -139,9 +139,9 @@ describe("loadSpec", () => {
     ["two actions in a step", withSteps(`      - request: GET /\n        restart: true\n`),
       `8:9 a step does one thing, but this one has both "request" and "restart": split it into two steps`],
     ["no action in a step", withSteps(`      - browser: alice\n`),
-      `7:9 a step needs one action: request, dropCookie, setCookie, tamperSession, forgeSession, restart, script, follow, submit`],
+      `7:9 a step needs one action: request, dropCookie, setCookie, tamperSession, forgeSession, guessKeys, restart, script, follow, submit`],
     ["expect on a non-request step", withSteps(`      - dropCookie: session\n        expect: { status: 200 }\n`),
-      `8:9 "expect" only works on a request, follow or submit step`],
+      `8:9 "expect" only works on a request, follow, submit or guessKeys step`],
     ["capture used before it is made", withSteps(
       `      - request: GET /\n        expect: { text: { number: { capture: n, plus: 1 } } }\n      - request: GET /\n        capture: { n: { number: true } }\n`),
       `8:46 capture "n" is used before step 2 makes it: a step can only use captures of earlier steps`],

@@ -334,6 +334,7 @@ function viewFrom(e: ChannelEvent): AnsweringView {
     function: nameText(field(e.function ?? "").slice(0, 200)),
     location: locationOf(e),
     ...(Array.isArray(e.writes) && { writes: writesFrom(e.writes) }),
+    ...(e.session === "flask" && { flaskSession: true }),
   };
 }
 

@@ -206,6 +206,7 @@ def report_routes_and_endpoints(app, root):
     import inspect
 
     from flask import request, request_finished
+    from flask.sessions import SecureCookieSessionInterface
 
     routes = [
         {"rule": rule.rule, "endpoint": rule.endpoint, "methods": sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})}
@@ -230,14 +231,21 @@ def report_routes_and_endpoints(app, root):
         views[endpoint] = (wrapped, facts)
         return facts
 
+    def flask_session():
+        # Flask's own signed cookie and one key: a cookie signed with any other key is refused the
+        # same way, whatever that key (a guessKeys step then sends one wrong key for all of them).
+        plain = type(app.session_interface) is SecureCookieSessionInterface
+        return {"session": "flask"} if plain and not app.config.get("SECRET_KEY_FALLBACKS") else {}
+
     def on_finished(sender, response, **extra):
         try:  # never let the report break the student's response
             endpoint = request.endpoint
             facts = view_facts(endpoint)
+            session = flask_session()
         except Exception:
             return
         send("endpoint", request=request.headers.get("X-Autograder-Request", ""), endpoint=str(endpoint),
-             **facts, **state_writes(request.environ))
+             **facts, **session, **state_writes(request.environ))
 
     request_finished.connect(on_finished, app, weak=False)
 

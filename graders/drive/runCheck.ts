@@ -10,7 +10,7 @@ import { stateConcern, stateWriteFinding, type RequestWrites } from "../verdict/
 import type { AppException, Exchange, JarEntry, SourceLocation, StepAction } from "../verdict/types.js";
 import type { RunningApp } from "../boot/handshake.js";
 import { Browser, NoResponse, type JarCookie } from "./browser.js";
-import { decodeSession, signSession, tamperSession } from "./sessionCookie.js";
+import { decodeSession, signSession, tamperSession, verifySession } from "./sessionCookie.js";
 import { describeKey, secretKeyOf } from "../spec/bytesKey.js";
 import { basename } from "node:path";
 import { plainData, plainText } from "../verdict/studentText.js";
@@ -82,7 +82,8 @@ interface CheckRecord {
   sent: { id: string; app: RunningApp; what: string }[];
 }
 
-const ANSWERED = new Set<Action["kind"]>(["request", "follow", "submit"]);
+/** Steps told by their exchanges (a guessKeys step by one per key it sent). */
+const ANSWERED = new Set<Action["kind"]>(["request", "follow", "submit", "guessKeys"]);
 
 interface StepFailure {
   message: string;
@@ -134,6 +135,8 @@ async function runStep(
       await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, secret.key));
       return undefined;
     }
+    case "guessKeys":
+      return guessKeys(me, a, number, browser, control, record, context);
     case "script": {
       // Loaded only for a spec that has custom checks: supertest alone takes ~70 ms to import,
       // which every other grading would pay on its start.
@@ -155,6 +158,60 @@ async function runStep(
       return problem ? { message: words.restartFailed(problem) } : undefined;
     }
   }
+}
+
+/**
+ * The request once per guessed key, each time with `from`'s session (and `data`) signed with
+ * that key. Keys that sign `from`'s session go first: the app signs with that key, so the
+ * forgery will be believed. Of the others, the first answer stands for the rest when the app
+ * gave it with Flask's own session and one key (runner.py reports it per request): Flask
+ * refuses every wrong signature alike, so they are not sent one by one.
+ */
+async function guessKeys(
+  me: Browser,
+  a: Extract<Action, { kind: "guessKeys" }>,
+  step: number,
+  browser: (name: string) => Browser,
+  control: AppControl,
+  record: CheckRecord,
+  context: CheckContext,
+): Promise<StepFailure | undefined> {
+  let data: Record<string, unknown> = {};
+  let issued: string | undefined; // `from`'s session cookie, when the app itself set it
+  if (a.from) {
+    const source = await browser(a.from).cookie(control.sessionCookie);
+    const decoded = source ? decodeSession(source) : null;
+    if (!source || !decoded) return { message: noSessionToUse(a.from, control.sessionCookie) };
+    data = decoded.data;
+    if (setByApp(record.exchanges, control.sessionCookie, source)) issued = source;
+  }
+  const guesses = a.keys.map((key) => {
+    const secret = secretKeyOf({ key });
+    // The loader refused a key that cannot be read; reaching here is a grader bug.
+    if ("problem" in secret) throw new Error(`guessKeys: ${secret.problem}`);
+    return { key, secret: secret.key, signsApp: issued !== undefined && verifySession(issued, secret.key) };
+  });
+  const ordered = [...guesses.filter((g) => g.signsApp), ...guesses.filter((g) => !g.signsApp)];
+  for (const [i, guess] of ordered.entries()) {
+    await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, guess.secret));
+    const via = words.withGuessedKey(guess.key);
+    const failure = await request(me, { kind: "request", request: a.request, expect: a.expect }, step, control, record, context, via);
+    if (failure) return { ...failure, message: `${via}: ${failure.message}` };
+    const rest = ordered.slice(i + 1);
+    if (guess.signsApp || issued === undefined || rest.length === 0) continue;
+    const sent = record.sent.at(-1)!;
+    if (!(await sent.app.viewFor(sent.id, 200))?.flaskSession) continue;
+    const text = words.keysRefusedAlike(guess.key, rest.map((g) => g.key));
+    record.actions.push({ step, browser: me.name, text, jar: jarRecord(await me.cookies()) });
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Whether some answer of this check set the cookie `name` to `value` (a value put in by hand was not signed by the app). */
+function setByApp(exchanges: readonly Exchange[], name: string, value: string): boolean {
+  const set = `${name}=${value}`;
+  return exchanges.some((e) => e.response?.setCookies.some((c) => c === set || c.startsWith(`${set};`)));
 }
 
 async function request(
@@ -332,6 +389,8 @@ export function describeAction(a: Action): string {
     }
     case "forgeSession":
       return words.forgeSession(describeKey(a), a.from);
+    case "guessKeys":
+      return words.guessKeys(describeRequest(a.request), a.keys, a.from);
     case "restart":
       return words.RESTART;
     case "script":

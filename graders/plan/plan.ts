@@ -27,6 +27,7 @@ export type Action =
   | { kind: "setCookie"; name: string; value: string; path: string }
   | { kind: "tamperSession"; set?: Record<string, unknown>; replace?: Record<string, unknown> }
   | { kind: "forgeSession"; key?: string; keyHex?: string; from?: string; data?: Record<string, unknown> }
+  | { kind: "guessKeys"; keys: string[]; from?: string; data?: Record<string, unknown>; request: PlannedRequest; expect?: Expectations }
   | { kind: "restart" }
   | { kind: "script"; file: string }
   | Navigation;
@@ -108,26 +109,15 @@ function planStep(step: Step): PlannedStep {
 }
 
 function actionOf(step: Step): Action {
-  if (step.request !== undefined) {
-    const r: Request = typeof step.request === "string" ? (parseShorthand(step.request) as Request) : step.request;
-    return {
-      kind: "request",
-      request: {
-        method: (r.method ?? "GET").toUpperCase(),
-        path: r.path,
-        query: r.query,
-        form: r.form,
-        headers: r.headers,
-        followRedirects: r.followRedirects ?? false,
-      },
-      expect: step.expect,
-      capture: step.capture,
-    };
-  }
+  if (step.request !== undefined) return { kind: "request", request: plannedRequest(step.request), expect: step.expect, capture: step.capture };
   if (step.dropCookie !== undefined) return { kind: "dropCookie", name: step.dropCookie };
   if (step.setCookie) return { kind: "setCookie", name: step.setCookie.name, value: step.setCookie.value, path: step.setCookie.path ?? "/" };
   if (step.tamperSession) return { kind: "tamperSession", set: step.tamperSession.set, replace: step.tamperSession.replace };
   if (step.forgeSession) return { kind: "forgeSession", ...step.forgeSession };
+  if (step.guessKeys) {
+    const { keys, from, data, request } = step.guessKeys;
+    return { kind: "guessKeys", keys, from, data, request: plannedRequest(request), expect: step.expect };
+  }
   if (step.restart) return { kind: "restart" };
   if (step.script !== undefined) return { kind: "script", file: step.script };
   if (step.follow) {
@@ -140,6 +130,18 @@ function actionOf(step: Step): Action {
   }
   // The loader's rules reject such a step; reaching here is a grader bug.
   throw new Error(`a step without an action: ${JSON.stringify(step)}`);
+}
+
+function plannedRequest(request: Request | string): PlannedRequest {
+  const r: Request = typeof request === "string" ? (parseShorthand(request) as Request) : request;
+  return {
+    method: (r.method ?? "GET").toUpperCase(),
+    path: r.path,
+    query: r.query,
+    form: r.form,
+    headers: r.headers,
+    followRedirects: r.followRedirects ?? false,
+  };
 }
 
 /** `"POST /login"` → method and path. */

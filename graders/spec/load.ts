@@ -124,7 +124,7 @@ function validator(): ValidateFunction {
 /** What each definition of the schema is called in a message. Others fall back to their key. */
 const NOUNS: Record<string, string> = {
   Spec: "the spec", Limits: "limits", Check: "a check", Step: "a step", Request: "a request",
-  CookieToSet: "setCookie", SessionTamper: "tamperSession", SessionForgery: "forgeSession",
+  CookieToSet: "setCookie", SessionTamper: "tamperSession", SessionForgery: "forgeSession", KeyGuesses: "guessKeys",
   Expectations: "expect", ExpectationsBase: "expect", Alternative: "an anyOf alternative", TextExpectation: "text",
   CaptureRef: "a capture reference", TextMatchRule: "a text rule", SetCookieExpectation: "a setCookies entry",
   JarExpectation: "a jar entry", SessionExpectation: "session", CapturedExpectation: "a captured entry",

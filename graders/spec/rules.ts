@@ -4,14 +4,14 @@
  * validation, so the data has the shape of `Spec`; each problem is a SpecError pointing at the
  * offending node. The first problem found (in file order) is thrown.
  */
-import type { AnyValue, Capture, CaptureRef, Expectations, FieldFill, Request, SetupStep, Spec, Step, StructureExpectation, TextMatch, TextPattern } from "./types.js";
+import type { AnyValue, Capture, CaptureRef, Expectations, FieldFill, KeyGuesses, Request, SetupStep, Spec, Step, StructureExpectation, TextMatch, TextPattern } from "./types.js";
 import type { Path, SpecSource } from "./position.js";
 import { secretKeyOf } from "./bytesKey.js";
 import { selectorProblem } from "./selector.js";
 import { parseTemplate, templateCaptures } from "./template.js";
 
 /** Every action a step can do; a step does exactly one. */
-const ACTIONS = ["request", "dropCookie", "setCookie", "tamperSession", "forgeSession", "restart", "script", "follow", "submit"] as const satisfies readonly (keyof Step)[];
+const ACTIONS = ["request", "dropCookie", "setCookie", "tamperSession", "forgeSession", "guessKeys", "restart", "script", "follow", "submit"] as const satisfies readonly (keyof Step)[];
 
 /** A Record so that the compiler notices when types.ts adds or removes a method. */
 const METHODS: Record<NonNullable<Request["method"]>, true> = {
@@ -105,13 +105,11 @@ function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
       throw src.error([...here, b], `a step does one thing, but this one has both "${a}" and "${b}": split it into two steps`, "key");
     }
     if (!ANSWERED.includes(actions[0]!)) {
-      for (const key of ["expect", "capture"] as const) {
-        if (step[key] !== undefined) throw src.error([...here, key], `"${key}" only works on a request, follow or submit step`, "key");
-      }
+      if (step.expect !== undefined && actions[0] !== "guessKeys") throw src.error([...here, "expect"], `"expect" only works on a request, follow, submit or guessKeys step`, "key");
+      if (step.capture !== undefined) throw src.error([...here, "capture"], `"capture" only works on a request, follow or submit step`, "key");
     }
-    if (typeof step.request === "string" && !SHORTHAND.test(step.request)) {
-      throw src.error([...here, "request"], `request "${step.request}" must look like "GET /path": a method (${Object.keys(METHODS).join(", ")}), one space, and a path starting with "/"`);
-    }
+    checkRequest(step.request, [...here, "request"], src);
+    if (step.guessKeys) checkKeyGuesses(step.guessKeys, [...here, "guessKeys"], src);
     if (step.script !== undefined && !/\.(ts|mts|js|mjs)$/.test(step.script)) {
       throw src.error([...here, "script"], `script "${step.script}" must be a TypeScript or JavaScript file (.ts, .mts, .js or .mjs)`);
     }
@@ -124,9 +122,6 @@ function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
       }
       const secret = secretKeyOf(forgery);
       if ("problem" in secret) throw src.error([...here, "forgeSession", given[0]!], secret.problem);
-    }
-    if (typeof step.request === "object" && !step.request.path.startsWith("/")) {
-      throw src.error([...here, "request", "path"], `the path "${step.request.path}" must start with "/"`);
     }
     const later = laterCaptures(steps, s);
     const use = (name: string, where: Path): void => {
@@ -154,8 +149,33 @@ function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
   });
 }
 
+/** A request as written: a shorthand that parses, or a path from the site's root. */
+function checkRequest(request: Request | string | undefined, at: Path, src: SpecSource): void {
+  if (typeof request === "string" && !SHORTHAND.test(request)) {
+    throw src.error(at, `request "${request}" must look like "GET /path": a method (${Object.keys(METHODS).join(", ")}), one space, and a path starting with "/"`);
+  }
+  if (typeof request === "object" && !request.path.startsWith("/")) {
+    throw src.error([...at, "path"], `the path "${request.path}" must start with "/"`);
+  }
+}
+
+/** Every guessed key readable, none twice (a repeated key would be sent twice for nothing). */
+function checkKeyGuesses(guesses: KeyGuesses, at: Path, src: SpecSource): void {
+  const seen = new Set<string>();
+  guesses.keys.forEach((key, k) => {
+    const secret = secretKeyOf({ key });
+    if ("problem" in secret) throw src.error([...at, "keys", k], secret.problem);
+    const id = Buffer.from(secret.key).toString("hex"); // Flask signs with a text key's UTF-8 bytes
+    if (seen.has(id)) throw src.error([...at, "keys", k], `the key "${key}" is listed twice`);
+    seen.add(id);
+  });
+  checkRequest(guesses.request, [...at, "request"], src);
+}
+
 /** Actions that send a request and get a response to check and capture from. */
 const ANSWERED: readonly string[] = ["request", "follow", "submit"] satisfies (typeof ACTIONS)[number][];
+/** Actions after which the browser has a page open. */
+const LOADS_PAGE = [...ANSWERED, "guessKeys"] as readonly (typeof ACTIONS)[number][];
 
 const LOCATORS = ["label", "type", "placeholder", "position", "name"] as const satisfies readonly (keyof FieldFill)[];
 
@@ -165,7 +185,7 @@ function checkNavigation(steps: Step[], s: number, here: Path, use: Use, src: Sp
   const action = step.follow ? "follow" : step.submit ? "submit" : undefined;
   if (!action) return;
   const browser = step.browser ?? "browser";
-  const loaded = steps.slice(0, s).some((earlier) => (earlier.browser ?? "browser") === browser && ANSWERED.some((a) => earlier[a as keyof Step] !== undefined));
+  const loaded = steps.slice(0, s).some((earlier) => (earlier.browser ?? "browser") === browser && LOADS_PAGE.some((a) => earlier[a] !== undefined));
   if (!loaded) {
     const who = browser === "browser" ? "the browser" : `the browser "${browser}"`;
     throw src.error([...here, action], `"${action}" acts on the page ${who} has open, but no earlier step of this check loads one: add a request step first (e.g. "GET /")`, "key");

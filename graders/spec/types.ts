@@ -187,8 +187,8 @@ export interface Check {
 
 /**
  * One step: exactly one action (`request`, `dropCookie`, `setCookie`, `tamperSession`,
- * `forgeSession`, `restart`, `script`, `follow` or `submit`), done by a browser, and for a
- * request (or a followed link, a submitted form) what must come back.
+ * `forgeSession`, `guessKeys`, `restart`, `script`, `follow` or `submit`), done by a browser,
+ * and for a request (or a followed link, a submitted form, each guessed key) what must come back.
  */
 export interface Step {
   /**
@@ -210,6 +210,12 @@ export interface Step {
   tamperSession?: SessionTamper;
   /** Make a session cookie signed with a guessed secret key. */
   forgeSession?: SessionForgery;
+  /**
+   * Send a request with a session cookie signed with each of these guessed keys in turn; every
+   * answer must meet `expect`. Shorter than a forgeSession and a request per key, and faster:
+   * see KeyGuesses.
+   */
+  guessKeys?: KeyGuesses;
   /** Stop the app and start it again; browsers keep their cookies. */
   restart?: boolean;
   /**
@@ -233,7 +239,7 @@ export interface Step {
    */
   submit?: FormSubmission;
   // --- end of navigation ---
-  /** What the response must look like (request, follow and submit steps). */
+  /** What the response must look like (request, follow and submit steps; each answer of a guessKeys step). */
   expect?: Expectations;
   /**
    * Remember values from the response under a name, to compare in later steps of this check
@@ -370,6 +376,31 @@ export interface SessionForgery {
   from?: string;
   /** Session data to sign (merged over the data taken with `from`). */
   data?: { [key: string]: JsonValue };
+}
+
+/**
+ * A request sent once per guessed key, each time with a session cookie signed with that key.
+ *
+ * The grader sends the keys that sign `from`'s session first (the app signs with that key, so
+ * it will believe the forgery). For the others, when the app answered the first of them with
+ * Flask's own session (no `session_interface` of its own, no `SECRET_KEY_FALLBACKS`), that one
+ * answer stands for all: Flask refuses a cookie with a wrong signature the same way whatever
+ * the key, so the rest are not sent one by one (the steps list says so). Otherwise, and without
+ * `from`, every key is sent.
+ */
+export interface KeyGuesses {
+  /**
+   * The guessed secret keys, e.g. `[dev, secret, changeme]`. A Python bytes literal is a bytes
+   * key, as in forgeSession's `key`.
+   * @minItems 1
+   */
+  keys: string[];
+  /** Take the session data from this browser's current session cookie. */
+  from?: string;
+  /** Session data to sign (merged over the data taken with `from`). */
+  data?: { [key: string]: JsonValue };
+  /** The request to send with each forged cookie, e.g. `"GET /dashboard"`. */
+  request: Request | string;
 }
 
 /** Any JSON value. */

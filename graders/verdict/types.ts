@@ -79,6 +79,8 @@ export interface AnsweringView {
   location?: SourceLocation;
   /** The student's lines that wrote the session or a cookie while it answered (runner's stateWrites.py). */
   writes?: StateWrite[];
+  /** The app answered with Flask's own session cookie and a single secret key (no fallbacks). */
+  flaskSession?: boolean;
 }
 
 /** The entry file's findings, from the runner's source scan before any student code ran (graders/boot/sourceScan.py, read by sourceFindings.ts). */

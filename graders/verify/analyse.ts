@@ -148,7 +148,7 @@ function visits(check: PlannedCheck, mutant: Mutant): boolean {
   if (check.id === mutant.where) return true;
   // A followed link or a submitted form goes wherever the app's page points: it may visit any route.
   if (check.steps.some((s) => s.action.kind === "follow" || s.action.kind === "submit")) return true;
-  const paths = check.steps.flatMap((s) => (s.action.kind === "request" ? [s.action.request] : []));
+  const paths = check.steps.flatMap((s) => (s.action.kind === "request" || s.action.kind === "guessKeys" ? [s.action.request] : []));
   if (mutant.routes === null) return paths.length > 0;
   return paths.some((r) => mutant.routes!.some((route) => matches(route, r.method, r.path)));
 }

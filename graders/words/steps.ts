@@ -39,6 +39,12 @@ export const tamperSession = (changes: readonly string[]): string =>
   `edit the session cookie by hand${changes.length ? ` (${changes.join(", ")})` : ""}, keeping its old signature`;
 export const forgeSession = (key: string, from: string | undefined): string =>
   `sign a session cookie with the guessed key "${key}"${from ? `, holding what ${from}'s session holds` : ""}`;
+export const guessKeys = (request: string, keys: readonly string[], from: string | undefined): string =>
+  `${request} with a session cookie signed with each of ${keys.length} guessed keys${from ? `, holding what ${from}'s session holds` : ""}`;
+/** The `via` of one request of a guessKeys step. */
+export const withGuessedKey = (key: string): string => `signed with the guessed key "${key}"`;
+export const keysRefusedAlike = (sent: string, rest: readonly string[]): string =>
+  `not sent with ${rest.map((k) => `"${k}"`).join(", ")}: they do not sign this app's session either, and the app uses Flask's own session with one secret key, which refuses any wrong signature the way it refused "${sent}"`;
 export const RESTART = "restart the app (the browsers keep their cookies)";
 export const runScript = (file: string): string => `run the custom check ${file}`;
 export const followLinkText = (text: string): string => `follow the link "${text}"`;
