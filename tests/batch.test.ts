@@ -383,6 +383,12 @@ describe("nothing lost, nothing repeated", () => {
     expect(saved).toBeGreaterThanOrEqual(3);
     expect(saved).toBeLessThan(students.length);
     expect(existsSync(join(out, "gradebook.csv"))).toBe(false);
+    // Each graded student's feedback was written as their grading ended, not kept for the end
+    // (with one job, only the last one's may still have been on its way), whole, as in the
+    // uninterrupted run.
+    const feedback = (dir: string) => (existsSync(join(dir, "feedback")) ? readdirSync(join(dir, "feedback")) : []);
+    expect(feedback(out).length).toBeGreaterThanOrEqual(saved - 1);
+    for (const name of feedback(out)) expect(readFileSync(join(out, "feedback", name), "utf8")).toBe(readFileSync(join(reference, "feedback", name), "utf8"));
     // The zygote, its children and whatever they started went with the grader.
     expect(await noLeftovers()).toEqual([]);
 
@@ -391,6 +397,8 @@ describe("nothing lost, nothing repeated", () => {
     expect(again.stdout).toContain(`${saved} kept from the earlier run`);
     expect(Object.keys(gradebookRows(out))).toEqual(students);
     expect(readFileSync(join(out, "gradebook.csv"), "utf8")).toBe(readFileSync(join(reference, "gradebook.csv"), "utf8"));
+    expect(feedback(out)).toEqual(feedback(reference));
+    for (const name of feedback(out)) expect(readFileSync(join(out, "feedback", name), "utf8")).toBe(readFileSync(join(reference, "feedback", name), "utf8"));
 
     // A run over a finished report needs --resume; with it, a changed submission is graded again, and only it.
     const refused = await batch(args(out));

@@ -16,26 +16,38 @@ import { safeName, writeAtomic, type Manifest, type SubmissionRecord } from "./s
 
 export const FILES = { gradebook: "gradebook.csv", results: "results.json", feedback: "feedback", report: "report.html", trace: TRACE_DIR } as const;
 
-export function writeOutputs(out: string, manifest: Manifest, records: ReadonlyMap<string, SubmissionRecord>, options: { reveal?: boolean } = {}): StudentRow[] {
+/**
+ * `written`: students whose own files this run wrote already (writeStudentFiles, as each one's
+ * last submission was graded): they are not written again.
+ */
+export function writeOutputs(
+  out: string,
+  manifest: Manifest,
+  records: ReadonlyMap<string, SubmissionRecord>,
+  options: { reveal?: boolean } = {},
+  written: ReadonlySet<string> = new Set(),
+): StudentRow[] {
   const rows = buildRows(manifest, records);
   writeAtomic(join(out, FILES.gradebook), gradebookCsv(manifest, rows));
   writeAtomic(join(out, FILES.results), `${JSON.stringify(resultsJson(rows, options), null, 2)}\n`);
-
-  // Each student with a graded app gets a trace of what the grader's browsers saw, linked from their feedback.
-  const traced = rows.filter(hasTrace);
-  const traceDir = join(out, FILES.trace);
-  for (const row of traced) writeAtomic(join(traceDir, traceFileName(row.student)), traceHtml(summarize(row.results), options.reveal));
-  removeOthers(traceDir, new Set(traced.map((r) => traceFileName(r.student))));
-
-  const feedbackDir = join(out, FILES.feedback);
-  for (const row of rows) {
-    const trace = traced.includes(row) ? `../${traceLink(row.student)}` : undefined;
-    writeAtomic(join(feedbackDir, `${safeName(row.student)}.md`), feedbackMarkdown(row, { ...options, trace }));
-  }
-  removeOthers(feedbackDir, new Set(rows.map((r) => `${safeName(r.student)}.md`)));
-
+  for (const row of rows) if (!written.has(row.student)) writeStudentFiles(out, row, options);
+  removeOthers(join(out, FILES.trace), new Set(rows.filter(hasTrace).map((r) => traceFileName(r.student))));
+  removeOthers(join(out, FILES.feedback), new Set(rows.map((r) => `${safeName(r.student)}.md`)));
   writeAtomic(join(out, FILES.report), reportHtml(manifest, rows));
   return rows;
+}
+
+/**
+ * One student's own files: the trace of what the grader's browsers saw (when their app answered
+ * at least once), and the feedback, which links to it. They depend on that student's records
+ * alone, so a batch writes them as soon as the student's last submission is graded, while the
+ * others are still running, rather than all at the end.
+ */
+export function writeStudentFiles(out: string, row: StudentRow, options: { reveal?: boolean } = {}): void {
+  const traced = hasTrace(row);
+  if (traced) writeAtomic(join(out, FILES.trace, traceFileName(row.student)), traceHtml(summarize(row.results), options.reveal));
+  const trace = traced ? `../${traceLink(row.student)}` : undefined;
+  writeAtomic(join(out, FILES.feedback, `${safeName(row.student)}.md`), feedbackMarkdown(row, { ...options, trace }));
 }
 
 /** Files of students no longer in this report (a changed class folder) must not linger. */

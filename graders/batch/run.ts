@@ -27,8 +27,8 @@ import { timeLimitNotSettled } from "../verdict/fault.js";
 import { didNotWindDown, notGradedAtLimit, usedUpTimeLimit, USED_UP_TIME_LIMIT_HINT } from "../words/faults.js";
 import type { Problem, Result, Verdict } from "../verdict/types.js";
 import { discoverClass, type ClassPlan, type Submission } from "./discover.js";
-import type { StudentRow } from "./gradebook.js";
-import { writeOutputs } from "./outputs.js";
+import { buildRows, type StudentRow } from "./gradebook.js";
+import { writeOutputs, writeStudentFiles } from "./outputs.js";
 import { formatShard, inShard, type Shard } from "./shard.js";
 import {
   fingerprint,
@@ -222,6 +222,17 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
   const reused = records.size;
   options.progress?.begin({ total: todo.length + reused, reused, jobs });
 
+  // A student's own files (feedback, trace) as soon as their last submission is graded, while the
+  // rest of the class runs: at the end, only the class's files are left to write.
+  const written = new Set<string>();
+  const byStudent = new Map(manifest.students.map((s) => [s.student, s]));
+  const writeFilesOnceGraded = (student: string) => {
+    const entry = byStudent.get(student)!;
+    if (!entry.submissions.every((sub) => records.has(recordKey(student, sub.exercise)))) return;
+    writeStudentFiles(out, buildRows({ ...manifest, students: [entry] }, records)[0]!, { reveal: options.reveal });
+    written.add(student);
+  };
+
   const stragglers = new Set<Promise<unknown>>();
   const gradeOptions: GradeOptions = { python, isolation: options.isolation, limits: options.limits, onNote: options.onNote, losses: warm?.losses };
 
@@ -236,6 +247,7 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
         writeRecord(out, record);
         records.set(recordKey(sub.student, sub.exercise), record);
         options.progress?.done(record);
+        writeFilesOnceGraded(sub.student);
       }
     };
     await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, todo.length)) }, worker));
@@ -247,7 +259,7 @@ async function gradeClass(options: BatchOptions, out: string, plan: ClassPlan, p
   }
   options.progress?.end();
 
-  const rows = writeOutputs(out, manifest, records, { reveal: options.reveal });
+  const rows = writeOutputs(out, manifest, records, { reveal: options.reveal }, written);
   return {
     manifest,
     rows,
