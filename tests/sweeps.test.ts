@@ -8,11 +8,12 @@
  * path: only the first may go, and the run leaves none of its own.
  */
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { ABANDONED_MS } from "../graders/boot/ownedFolders.js";
 import { EMPTY_FOLDER, PROBE_FOLDER, VERIFY_FOLDER } from "../graders/boot/tempFolders.js";
 import { packageFile } from "../graders/paths.js";
 import { procStat } from "../graders/procStat.js";
@@ -27,7 +28,15 @@ interface Planted {
   unmarked: string;
 }
 
-/** The three folders of one kind in `base`, each holding a file as a real one would. */
+/** Two hours ago: past ABANDONED_MS, for a folder no grader marked. */
+const LONG_AGO = new Date(Date.now() - 2 * ABANDONED_MS);
+
+/**
+ * The folders of one kind in `base`: the three above, each holding a file as a real one would
+ * (the unmarked one old, which its content alone must save), and three a grader killed between
+ * making and marking leaves: empty, or with a cut `owner.new`, long ago (to be swept), and
+ * empty just now (being made: to be kept).
+ */
 function plant(base: string, prefix: string, pattern: RegExp): Planted {
   const myStart = procStat("self")!(22);
   const folder = (name: string, owner?: string) => {
@@ -37,19 +46,30 @@ function plant(base: string, prefix: string, pattern: RegExp): Planted {
     if (owner !== undefined) writeFileSync(join(base, name, "owner"), owner);
     return join(base, name);
   };
+  const empty = (name: string, when: Date, cut?: string) => {
+    expect(name).toMatch(pattern);
+    mkdirSync(join(base, name));
+    if (cut !== undefined) writeFileSync(join(base, name, "owner.new"), cut);
+    utimesSync(join(base, name), when, when);
+  };
+  empty(`${prefix}Empty1`, LONG_AGO);
+  empty(`${prefix}Cut001`, LONG_AGO, `${process.pid} `);
+  empty(`${prefix}Fresh1`, new Date());
+  const unmarked = folder(`${prefix}Being1`);
+  utimesSync(unmarked, LONG_AGO, LONG_AGO);
   return {
     stale: folder(`${prefix}Stale1`, `${process.pid} 1\n`),
     live: folder(`${prefix}Live01`, `${process.pid} ${myStart}\n`),
-    unmarked: folder(`${prefix}Being1`),
+    unmarked,
   };
 }
 
-/** Only the stale folder went, and the run left no folder of this kind behind. */
+/** Only the stale folder and the long-abandoned empty ones went, and the run left no folder of this kind behind. */
 function expectSwept(base: string, prefix: string, planted: Planted): void {
   expect(existsSync(planted.stale)).toBe(false);
   expect(existsSync(planted.live)).toBe(true);
   expect(existsSync(planted.unmarked)).toBe(true);
-  expect(readdirSync(base).filter((n) => n.startsWith(prefix)).sort()).toEqual([`${prefix}Being1`, `${prefix}Live01`]);
+  expect(readdirSync(base).filter((n) => n.startsWith(prefix)).sort()).toEqual([`${prefix}Being1`, `${prefix}Fresh1`, `${prefix}Live01`]);
 }
 
 describe("run as processes (in jest, os.tmpdir() does not see a changed process.env.TMPDIR)", () => {

@@ -43,7 +43,9 @@ export function markOwnedSync(folder: string): void {
 
 /**
  * Once per process, folder and kind: removes the folders of `kind` in `base` whose owner is gone.
- * A folder without an owner file is not ours, or is being made right now.
+ * A folder without an owner file is not ours, or is being made right now, or was left by a grader
+ * killed between making it and marking it: that one is empty (but for a cut `owner.new`), and
+ * goes once it has stayed so for ABANDONED_MS.
  */
 export async function sweepOnce(base: string, { pattern }: FolderKind): Promise<void> {
   const key = `${base}\0${pattern.source}`;
@@ -60,12 +62,34 @@ export async function sweepOnce(base: string, { pattern }: FolderKind): Promise<
     try {
       owner = await fs.readFile(join(base, name, OWNER), "utf8");
     } catch {
+      await removeIfAbandoned(join(base, name));
       continue;
     }
     // Only a whole line is an owner. An empty or cut one is a file being written (in place, by
     // a grader of before the rename above): the sweep of a live grader's folder, mid-grading.
     const whole = /^(\d+) (\d*)\n$/.exec(owner);
     if (whole && !alive(Number(whole[1]), whole[2]!)) await removeTree(join(base, name));
+  }
+}
+
+/** How long an unmarked, empty folder of ours waits before a sweep takes it for abandoned. */
+export const ABANDONED_MS = 60 * 60 * 1000;
+
+/**
+ * Removes `dir` when it is this user's, holds nothing but perhaps `owner.new`, and has not changed
+ * for ABANDONED_MS. A grader marks its folder right after making it: one unmarked for an hour was
+ * cut short. Anything more in it, and it is left alone (another program's, by chance of name).
+ */
+async function removeIfAbandoned(dir: string): Promise<void> {
+  try {
+    const stat = await fs.lstat(dir);
+    if (!stat.isDirectory() || stat.uid !== process.getuid?.() || Date.now() - stat.mtimeMs < ABANDONED_MS) return;
+    const entries = await fs.readdir(dir);
+    if (entries.some((e) => e !== `${OWNER}.new`)) return;
+    if (entries.length) await fs.unlink(join(dir, `${OWNER}.new`));
+    await fs.rmdir(dir); // fails, leaving it, if something was put in meanwhile
+  } catch {
+    // gone already, or not ours to remove
   }
 }
 
