@@ -10,7 +10,8 @@
  *
  * Case "class": a class of 200 submissions of visit-counter (copies of the solution and of every
  * known-wrong fixture, generated into a temporary folder) graded by `npm run batch` as users run
- * it (its default --jobs, isolation as this machine allows). Reports submissions per second, the
+ * it (its default --jobs, isolation as this machine allows), three times, each after a floor of
+ * its own; the median run is reported, each run's ratio listed. Reports submissions per second, the
  * time per submission against the same cold floor (target: 200 in <= 8 s on 2 cores, <= 0.15x the
  * floor per submission), the grades, and what bounds it: CPU time of the grader's Node, of the
  * zygote and of the apps, time spent copying submissions, forking and isolating apps (the batch's
@@ -56,6 +57,8 @@ const { values } = parseArgs({
   },
 });
 const runs = Math.max(3, Number(values.runs));
+/** Runs of the class of `--students` (the median is reported). */
+const CLASS_RUNS = 3;
 const run = promisify(execFile);
 
 /** `n` student folders: every other one the solution, the rest the fixtures in turn. */
@@ -95,13 +98,20 @@ async function classCase(): Promise<void> {
     const cls = join(work, "class");
     const correct = makeClass(cls, n);
     const students = [...correct.keys()];
-    const floorBefore = floorMs(python, 7);
-
     // The machine without the batch, just before it: the other work its counters will include.
     const quiet = await background(2_000);
-    // The batch as users run it: warm zygote, default --jobs, isolation as on this machine.
-    const main = await timedBatch(work, cls, "main");
-    checkGradebook(join(main.out, "gradebook.csv"), correct);
+    // The batch as users run it (warm zygote, default --jobs, isolation as on this machine),
+    // CLASS_RUNS times, each right after a floor of its own: this VM's speed moves by a fifth
+    // from one minute to the next, so one run says little. The median run is reported.
+    const rounds: { run: BatchRun; floor: number }[] = [];
+    for (let r = 0; r < CLASS_RUNS; r++) {
+      const floorNow = floorMs(python, 5);
+      const one = await timedBatch(work, cls, `main-${r}`);
+      checkGradebook(join(one.out, "gradebook.csv"), correct);
+      rounds.push({ run: one, floor: floorNow });
+    }
+    rounds.sort((a, b) => a.run.ms - b.run.ms);
+    const { run: main, floor: floorBefore } = rounds[Math.floor(rounds.length / 2)]!;
     const batchMs = main.ms;
 
     // The same class, one cold CLI process per submission, `cores` at a time, on a subset.
@@ -132,7 +142,8 @@ async function classCase(): Promise<void> {
     const perSubmission = batchMs / n; // wall time per submission, `jobs` graded at a time
     console.log(`\nclass: ${n} submissions of visit-counter (${[...correct.values()].filter(Boolean).length} correct copies, the rest wrong), --jobs ${jobs} (the batch's default: twice the ${cores} cores):`);
     console.log(`  python -c "import flask"            median ${floor.toFixed(0)} ms  (the cold floor, this run; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")})`);
-    console.log(`  npm run batch (warm zygote)          ${(batchMs / 1000).toFixed(1)} s  = ${((n * 1000) / batchMs).toFixed(1)} submissions/s  (target <= 8 s: ${batchMs <= 8_000 ? "met" : "NOT met"})`);
+    console.log(`  npm run batch (warm zygote)          ${(batchMs / 1000).toFixed(1)} s  = ${((n * 1000) / batchMs).toFixed(1)} submissions/s, the median of ${rounds.length} runs (target <= 8 s: ${batchMs <= 8_000 ? "met" : "NOT met"})`);
+    console.log(`    each run, against the floor just before it: ${rounds.map(({ run, floor: f }) => `${(run.ms / 1000).toFixed(1)} s (${(run.ms / n / f).toFixed(2)}x)`).join(", ")}`);
     console.log(`    per submission: ${perSubmission.toFixed(0)} ms of wall time = ${(perSubmission / floor).toFixed(2)} x the floor (target <= 0.15)`);
     console.log(`  one cold CLI per submission          ${(cliAllMs / 1000).toFixed(1)} s for ${n}  (measured on ${subset}, ${cores} at a time: ${(cliMs / 1000).toFixed(1)} s, extrapolated)`);
     console.log(`  npm run batch --cold                 ${((cold.ms * n) / subset / 1000).toFixed(1)} s for ${n}  (measured on ${subset}: ${(cold.ms / 1000).toFixed(1)} s, extrapolated)`);
