@@ -192,15 +192,17 @@ async function guessKeys(
     return { key, secret: secret.key, signsApp: issued !== undefined && verifySession(issued, secret.key) };
   });
   const ordered = [...guesses.filter((g) => g.signsApp), ...guesses.filter((g) => !g.signsApp)];
+  let alike: boolean | undefined; // does the first refused key's answer stand for the rest? Asked once.
   for (const [i, guess] of ordered.entries()) {
     await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, guess.secret));
     const via = words.withGuessedKey(guess.key);
     const failure = await request(me, { kind: "request", request: a.request, expect: a.expect }, step, control, record, context, via);
     if (failure) return { ...failure, message: `${via}: ${failure.message}` };
     const rest = ordered.slice(i + 1);
-    if (guess.signsApp || issued === undefined || rest.length === 0) continue;
+    if (guess.signsApp || issued === undefined || rest.length === 0 || alike === false) continue;
     const sent = record.sent.at(-1)!;
-    if (!(await sent.app.viewFor(sent.id, 200))?.flaskSession) continue;
+    alike = (await sent.app.viewFor(sent.id, 200))?.flaskSession === true;
+    if (!alike) continue;
     const text = words.keysRefusedAlike(guess.key, rest.map((g) => g.key));
     record.actions.push({ step, browser: me.name, text, jar: jarRecord(await me.cookies()) });
     return undefined;
