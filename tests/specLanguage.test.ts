@@ -36,6 +36,12 @@ function specError(yaml: string): string {
   throw new Error("the spec loaded");
 }
 
+/** A spec of one check with these steps (YAML, one string a step, at the steps' indentation), for the loader's complaints. */
+function oneCheck(...steps: string[]): string {
+  const lines = steps.join("\n").split("\n").map((line) => `      ${line}`);
+  return ["id: x", "title: x", "checks:", "  - id: c", "    title: c", "    steps:", ...lines].join("\n");
+}
+
 const statuses = (v: Record<string, Verdict>) => Object.fromEntries(Object.entries(v).map(([id, c]) => [id, c.status]));
 
 describe("structured session values (11.5): lists and mappings, deep equality, contains, length", () => {
@@ -222,16 +228,7 @@ describe("text filled from captures (11.6): { f: \"Total Visits: {first + 1}\" }
   });
 
   test("a broken template or an unknown capture is a spec error at its place", () => {
-    const with_ = (f: string) => `
-      id: x
-      title: x
-      checks:
-        - id: c
-          title: c
-          steps:
-            - { request: GET /, capture: { first: { number: true } } }
-            - { request: GET /, expect: { text: { contains: { f: "${f}" } } } }
-    `;
+    const with_ = (f: string) => oneCheck(`- { request: GET /, capture: { first: { number: true } } }`, `- { request: GET /, expect: { text: { contains: { f: "${f}" } } } }`);
     expect(specError(with_("Total: {first"))).toBe(`8:60 "f" text: "{" (at character 8) is never closed: write "{{" for a literal brace`);
     expect(specError(with_("a } b"))).toBe(`8:60 "f" text: a single "}" (at character 3): write "}}" for a literal brace`);
     expect(specError(with_("{first * 2}"))).toBe(`8:60 "f" text: "{first * 2}" is not a capture: write {name}, {name + 1} or {name - 1}, and "{{" for a literal brace`);
@@ -378,15 +375,7 @@ describe("HTML, raw body and JSON (11.4)", () => {
   });
 
   test("an invalid selector, or exists: false with more to check, is a spec error", () => {
-    const with_ = (html: string) => `
-      id: x
-      title: x
-      checks:
-        - id: c
-          title: c
-          steps:
-            - { request: GET /, expect: { html: [${html}] } }
-    `;
+    const with_ = (html: string) => oneCheck(`- { request: GET /, expect: { html: [${html}] } }`);
     expect(specError(with_(`{ selector: "div[" }`))).toMatch(/^7:56 "div\[" is not a CSS selector the grader understands: /);
     expect(specError(with_(`{ selector: p, exists: false, text: x }`))).toBe(`7:74 "exists: false" says there is no such element, so "text" cannot be checked: remove one of them`);
   });
@@ -445,16 +434,7 @@ describe("bytes secret keys (11.7): the Flask docs' key b'_5#y2L\"F4Q8z\\n\\xec]
   });
 
   test("a key that cannot be read, or two keys, is a spec error", () => {
-    const with_ = (forgery: string) => `
-      id: x
-      title: x
-      checks:
-        - id: c
-          title: c
-          steps:
-            - forgeSession: ${forgery}
-            - request: GET /
-    `;
+    const with_ = (forgery: string) => oneCheck(`- forgeSession: ${forgery}`, `- request: GET /`);
     expect(specError(with_(`{ keyHex: 5f3 }`))).toBe(`7:33 "keyHex" must be pairs of hexadecimal digits (0-9, a-f), e.g. 5f3523`);
     expect(specError(with_(`{ key: dev, keyHex: "00" }`))).toBe(`7:35 forgeSession needs exactly one of "key" and "keyHex"`);
     expect(specError(with_(`{ data: { a: 1 } }`))).toBe(`7:23 forgeSession needs exactly one of "key" and "keyHex"`);
@@ -532,20 +512,12 @@ describe("guessKeys: one request per guessed key, one for all the keys an app wi
   });
 
   test("keys that cannot be read, a key listed twice, a capture or a request that does not parse are spec errors", () => {
-    const with_ = (guesses: string, extra = "") => `
-      id: x
-      title: x
-      checks:
-        - id: c
-          title: c
-          steps:
-            - guessKeys: ${guesses}${extra}
-    `;
+    const with_ = (guesses: string, extra = "") => oneCheck(`- guessKeys: ${guesses}${extra}`);
     expect(specError(with_(`{ keys: [b'\\x4'], request: GET / }`))).toBe(`7:29 "\\x" must be followed by two hexadecimal digits, as in \\xec`);
     expect(specError(with_(`{ keys: [dev, secret, "b'dev'"], request: GET / }`))).toBe(`7:42 the key "b'dev'" is listed twice`);
     expect(specError(with_(`{ keys: [], request: GET / }`))).toMatch(/^7:28 /);
     expect(specError(with_(`{ keys: [dev], request: GET dashboard }`))).toMatch(/^7:44 request "GET dashboard" must look like "GET \/path"/);
-    expect(specError(with_(`{ keys: [dev], request: GET / }`, `\n              capture: { n: { number: true } }`))).toBe(`8:9 "capture" only works on a request, follow or submit step`);
+    expect(specError(with_(`{ keys: [dev], request: GET / }`, `\n  capture: { n: { number: true } }`))).toBe(`8:9 "capture" only works on a request, follow or submit step`);
   });
 });
 
