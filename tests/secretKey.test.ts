@@ -62,9 +62,9 @@ describe("the scan's finding about the key", () => {
     expect(way(`\n@app.route("/")\ndef index():\n    return "hi"\n`)).toEqual({ way: "never-set" });
   });
 
-  test("a key that should work, or settings from elsewhere: the source does not tell", () => {
-    expect(way(`app.secret_key = "fine"\n`)).toEqual({ way: "unknown" });
-    expect(way(`try:\n    app.secret_key = "fine"\nexcept Exception:\n    pass\n`)).toEqual({ way: "unknown" });
+  test("a key that should work, or settings from elsewhere: the source does not tell (but where a key is set, its line)", () => {
+    expect(way(`app.secret_key = "fine"\n`)).toEqual({ way: "unknown", line: 4 });
+    expect(way(`try:\n    app.secret_key = "fine"\nexcept Exception:\n    pass\n`)).toEqual({ way: "unknown", line: 5 });
     expect(way(`app.config.from_object("config")\n`)).toEqual({ way: "unknown" });
   });
 

@@ -489,6 +489,8 @@ describe("guessKeys: one request per guessed key, one for all the keys an app wi
       expect(v.status).toBe("fail");
       expect(forged(v)).toEqual([signedWith(named)]);
       expect(v.message).toBe(`Step 2 of 2 (attacker: GET / with a session cookie signed with each of 4 guessed keys, holding what alice's session holds): ${signedWith(named)}: expected the page to show "nobody".`);
+      // What to change is the key, not the view that believed it.
+      expect(v.location).toEqual({ file: "app.py", line: 4, label: "where the secret key is set" });
     }
   });
 

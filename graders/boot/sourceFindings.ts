@@ -58,8 +58,9 @@ function keyFrom(value: unknown): KeyFinding | undefined {
   const line = lineNumber(k.line);
   switch (k.way) {
     case "never-set":
-    case "unknown":
       return { way: k.way };
+    case "unknown":
+      return { way: k.way, ...(line && { line }) };
     case "misspelt":
       return line && typeof k.written === "string" ? { way: "misspelt", line, written: text(k.written)! } : undefined;
     case "in-request":

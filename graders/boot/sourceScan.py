@@ -313,7 +313,7 @@ def key_finding(tree, text):
             return {"way": "env", "line": line, **env}
         if is_empty(value):
             return {"way": "empty", "line": line}
-        return {"way": "unknown"}
+        return {"way": "unknown", "line": line}  # set where it should work: the line says where
     if misspelt:
         return {"way": "misspelt", "line": misspelt[0][0], "written": misspelt[0][1]}
     for line, _, context in settings:

@@ -197,7 +197,7 @@ async function guessKeys(
     await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, guess.secret));
     const via = words.withGuessedKey(guess.key);
     const failure = await request(me, { kind: "request", request: a.request, expect: a.expect }, step, control, record, context, via);
-    if (failure) return { ...failure, message: `${via}: ${failure.message}` };
+    if (failure) return { ...failure, message: `${via}: ${failure.message}`, location: keyLine(control.current()) ?? failure.location };
     const rest = ordered.slice(i + 1);
     if (guess.signsApp || issued === undefined || rest.length === 0 || alike === false) continue;
     const sent = record.sent.at(-1)!;
@@ -208,6 +208,12 @@ async function guessKeys(
     return undefined;
   }
   return undefined;
+}
+
+/** Where the student's file sets the secret key, when the source scan saw it set at the top level: what to change when a guessed key was believed. */
+function keyLine(app: RunningApp): SourceLocation | undefined {
+  const key = app.scan?.key;
+  return key?.way === "unknown" && key.line !== undefined ? { file: app.scan!.file, line: key.line, label: words.SECRET_KEY_LABEL } : undefined;
 }
 
 /** Whether some answer of this check set the cookie `name` to `value` (a value put in by hand was not signed by the app). */

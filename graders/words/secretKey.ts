@@ -21,8 +21,8 @@ export type KeyFinding =
   | { way: "empty"; line: number }
   /** Nothing in the file sets it. */
   | { way: "never-set" }
-  /** The file sets it in a way that should work: the source does not tell. */
-  | { way: "unknown" };
+  /** The file sets it in a way that should work (at the top level, on `line`, when known): the source does not tell. */
+  | { way: "unknown"; line?: number };
 
 /** The hint for the missing-key error, naming what the source shows; undefined when it shows nothing telling. */
 export function secretKeyFinding(file: string, f: KeyFinding): string | undefined {

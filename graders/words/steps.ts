@@ -28,6 +28,8 @@ export function noSessionToUse(browser: string, cookie: string): string {
   return `the browser "${browser}" has no Flask session cookie ("${cookie}") to work with: the app did not store anything in the session`;
 }
 
+/** The line that sets the secret key, as a location's label. */
+export const SECRET_KEY_LABEL = "where the secret key is set";
 /** The view that answered a request, as a location's label. */
 export const answeringViewLabel = (name: string): string => `the view ${name}`;
 
