@@ -32,9 +32,13 @@ async function expectNothingLeft(): Promise<void> {
 }
 
 const asRoot = process.getuid?.() === 0;
-const base = mkdtempSync(join(tmpdir(), "plain-mode-"));
-chmodSync(base, 0o711); // like /tmp: an unprivileged app can pass through to its private folder
-process.env.TMPDIR = base;
+// Made only as root: otherwise every test is skipped, and jest then runs no hook either (the
+// afterAll below would not remove it).
+const base = asRoot ? mkdtempSync(join(tmpdir(), "plain-mode-")) : join(tmpdir(), "plain-mode-not-root");
+if (asRoot) {
+  chmodSync(base, 0o711); // like /tmp: an unprivileged app can pass through to its private folder
+  process.env.TMPDIR = base;
+}
 const installed = findPython();
 // A Python every user can read (here: pyenv in /root, through a mount namespace; see the helper).
 const python = asRoot ? readablePython(installed, base) : installed;
@@ -42,11 +46,13 @@ const python = asRoot ? readablePython(installed, base) : installed;
 const autograder = join(base, "autograder");
 const source = join(autograder, "source");
 const results = join(autograder, "results");
-mkdirSync(join(source, "specs"), { recursive: true });
-mkdirSync(results, { mode: 0o755 });
-writeFileSync(join(source, "hidden-checks.yaml"), "visit-counter:\n  checks: []\n");
-writeFileSync(join(source, "specs", "visit-counter.yaml"), "id: visit-counter\n");
-chmodSync(source, 0o700); // what the exported run_autograder does before grading
+if (asRoot) {
+  mkdirSync(join(source, "specs"), { recursive: true });
+  mkdirSync(results, { mode: 0o755 });
+  writeFileSync(join(source, "hidden-checks.yaml"), "visit-counter:\n  checks: []\n");
+  writeFileSync(join(source, "specs", "visit-counter.yaml"), "id: visit-counter\n");
+  chmodSync(source, 0o700); // what the exported run_autograder does before grading
+}
 
 const hello = { status: 200, text: { contains: "hello" } };
 const SPEC: Spec = {
