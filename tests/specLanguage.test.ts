@@ -498,6 +498,8 @@ describe("guessKeys: one request per guessed key, one for all the keys an app wi
     const fallback = (await verdicts(yaml(), login(`app.secret_key = "a long key nobody guesses, 9f2c"\n    app.config["SECRET_KEY_FALLBACKS"] = ["changeme"]`))).guess!;
     expect(fallback.status).toBe("fail");
     expect(forged(fallback)).toEqual(["dev", "secret", "changeme"].map(signedWith));
+    // Not the key that signs its sessions: the view that believed it, not the secret key's line.
+    expect(fallback.location?.label).toBe("the view home");
     const own = (await verdicts(yaml(), login(`app.secret_key = "a long key nobody guesses, 9f2c"\n    class Own(SecureCookieSessionInterface):\n        pass\n    app.session_interface = Own()`))).guess!;
     expect(own.status).toBe("pass");
     expect(forged(own)).toEqual(["dev", "secret", "changeme", "b'bytes key'"].map(signedWith));

@@ -197,7 +197,9 @@ async function guessKeys(
     await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, guess.secret));
     const via = words.withGuessedKey(guess.key);
     const failure = await request(me, { kind: "request", request: a.request, expect: a.expect }, step, control, record, context, via);
-    if (failure) return { ...failure, message: `${via}: ${failure.message}`, location: keyLine(control.current()) ?? failure.location };
+    // A key that signs the app's own session was believed: the line to change is the key's.
+    const where = guess.signsApp && !failure?.noResponse ? keyLine(control.current()) : undefined;
+    if (failure) return { ...failure, message: `${via}: ${failure.message}`, location: where ?? failure.location };
     const rest = ordered.slice(i + 1);
     if (guess.signsApp || issued === undefined || rest.length === 0 || alike === false) continue;
     const sent = record.sent.at(-1)!;
