@@ -104,10 +104,8 @@ function checkSteps(steps: Step[], at: Path, src: SpecSource): void {
       const [a, b] = actions;
       throw src.error([...here, b], `a step does one thing, but this one has both "${a}" and "${b}": split it into two steps`, "key");
     }
-    if (!ANSWERED.includes(actions[0]!)) {
-      if (step.expect !== undefined && actions[0] !== "guessKeys") throw src.error([...here, "expect"], `"expect" only works on a request, follow, submit or guessKeys step`, "key");
-      if (step.capture !== undefined) throw src.error([...here, "capture"], `"capture" only works on a request, follow or submit step`, "key");
-    }
+    if (step.expect !== undefined && !CHECKED.includes(actions[0]!)) throw src.error([...here, "expect"], `"expect" only works on a request, follow, submit or guessKeys step`, "key");
+    if (step.capture !== undefined && !ANSWERED.includes(actions[0]!)) throw src.error([...here, "capture"], `"capture" only works on a request, follow or submit step`, "key");
     checkRequest(step.request, [...here, "request"], src);
     if (step.guessKeys) checkKeyGuesses(step.guessKeys, [...here, "guessKeys"], src);
     if (step.script !== undefined && !/\.(ts|mts|js|mjs)$/.test(step.script)) {
@@ -172,10 +170,10 @@ function checkKeyGuesses(guesses: KeyGuesses, at: Path, src: SpecSource): void {
   checkRequest(guesses.request, [...at, "request"], src);
 }
 
-/** Actions that send a request and get a response to check and capture from. */
+/** Actions that send a request and get a response to capture from. */
 const ANSWERED: readonly string[] = ["request", "follow", "submit"] satisfies (typeof ACTIONS)[number][];
-/** Actions after which the browser has a page open. */
-const LOADS_PAGE = [...ANSWERED, "guessKeys"] as readonly (typeof ACTIONS)[number][];
+/** Actions whose answers `expect` checks (a guessKeys step has one per key sent), after which the browser has a page open. */
+const CHECKED = [...ANSWERED, "guessKeys"] as readonly (typeof ACTIONS)[number][];
 
 const LOCATORS = ["label", "type", "placeholder", "position", "name"] as const satisfies readonly (keyof FieldFill)[];
 
@@ -185,7 +183,7 @@ function checkNavigation(steps: Step[], s: number, here: Path, use: Use, src: Sp
   const action = step.follow ? "follow" : step.submit ? "submit" : undefined;
   if (!action) return;
   const browser = step.browser ?? "browser";
-  const loaded = steps.slice(0, s).some((earlier) => (earlier.browser ?? "browser") === browser && LOADS_PAGE.some((a) => earlier[a] !== undefined));
+  const loaded = steps.slice(0, s).some((earlier) => (earlier.browser ?? "browser") === browser && CHECKED.some((a) => earlier[a] !== undefined));
   if (!loaded) {
     const who = browser === "browser" ? "the browser" : `the browser "${browser}"`;
     throw src.error([...here, action], `"${action}" acts on the page ${who} has open, but no earlier step of this check loads one: add a request step first (e.g. "GET /")`, "key");
