@@ -122,17 +122,9 @@ async function runStep(
       return undefined;
     }
     case "forgeSession": {
-      let data: Record<string, unknown> = {};
-      if (a.from) {
-        const source = await browser(a.from).cookie(control.sessionCookie);
-        const decoded = source ? decodeSession(source) : null;
-        if (!decoded) return { message: noSessionToUse(a.from, control.sessionCookie) };
-        data = decoded.data;
-      }
-      const secret = secretKeyOf(a);
-      // The loader refused a key that cannot be read; reaching here is a grader bug.
-      if ("problem" in secret) throw new Error(`forgeSession: ${secret.problem}`);
-      await me.setCookie(control.sessionCookie, signSession({ ...data, ...a.data }, secret.key));
+      const source = await sessionToForge(browser, a.from, control.sessionCookie);
+      if ("message" in source) return source;
+      await me.setCookie(control.sessionCookie, signSession({ ...source.data, ...a.data }, readKey(a)));
       return undefined;
     }
     case "guessKeys":
@@ -176,20 +168,14 @@ async function guessKeys(
   record: CheckRecord,
   context: CheckContext,
 ): Promise<StepFailure | undefined> {
-  let data: Record<string, unknown> = {};
-  let issued: string | undefined; // `from`'s session cookie, when the app itself set it
-  if (a.from) {
-    const source = await browser(a.from).cookie(control.sessionCookie);
-    const decoded = source ? decodeSession(source) : null;
-    if (!source || !decoded) return { message: noSessionToUse(a.from, control.sessionCookie) };
-    data = decoded.data;
-    if (setByApp(record.exchanges, control.sessionCookie, source)) issued = source;
-  }
+  const source = await sessionToForge(browser, a.from, control.sessionCookie);
+  if ("message" in source) return source;
+  const data = source.data;
+  // `from`'s session cookie, when the app itself set it: the keys that verify it are the app's.
+  const issued = source.value !== undefined && setByApp(record.exchanges, control.sessionCookie, source.value) ? source.value : undefined;
   const guesses = a.keys.map((key) => {
-    const secret = secretKeyOf({ key });
-    // The loader refused a key that cannot be read; reaching here is a grader bug.
-    if ("problem" in secret) throw new Error(`guessKeys: ${secret.problem}`);
-    return { key, secret: secret.key, signsApp: issued !== undefined && verifySession(issued, secret.key) };
+    const secret = readKey({ key });
+    return { key, secret, signsApp: issued !== undefined && verifySession(issued, secret) };
   });
   const ordered = [...guesses.filter((g) => g.signsApp), ...guesses.filter((g) => !g.signsApp)];
   let alike: boolean | undefined; // does the first refused key's answer stand for the rest? Asked once.
@@ -216,6 +202,22 @@ async function guessKeys(
 function keyLine(app: RunningApp): SourceLocation | undefined {
   const key = app.scan?.key;
   return key?.way === "unknown" && key.line !== undefined ? { file: app.scan!.file, line: key.line, label: words.SECRET_KEY_LABEL } : undefined;
+}
+
+/** What a forgery signs: `from`'s session cookie and its data (none without `from`); a failure when that browser has no session. */
+async function sessionToForge(browser: (name: string) => Browser, from: string | undefined, cookie: string): Promise<{ value?: string; data: Record<string, unknown> } | StepFailure> {
+  if (!from) return { data: {} };
+  const value = await browser(from).cookie(cookie);
+  const decoded = value ? decodeSession(value) : null;
+  if (!value || !decoded) return { message: noSessionToUse(from, cookie) };
+  return { value, data: decoded.data };
+}
+
+/** A guessed key's bytes or text. The loader refused a key that cannot be read: reaching the throw is a grader bug. */
+function readKey(forgery: { key?: string; keyHex?: string }): string | Buffer {
+  const secret = secretKeyOf(forgery);
+  if ("problem" in secret) throw new Error(`a guessed key the loader should have refused: ${secret.problem}`);
+  return secret.key;
 }
 
 /** Whether some answer of this check set the cookie `name` to `value` (a value put in by hand was not signed by the app). */
