@@ -8,8 +8,9 @@
  * - a SIGKILLed grader takes the zygote, its children and their children with it;
  * - when the zygote is unavailable or dies, apps boot cold.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
@@ -254,6 +255,51 @@ describe("each child is on its own", () => {
     expect("problem" in outcome && outcome.problem.kind).toBe("boot-timeout");
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await waitFor(() => zygoteChildren().every((p) => before.has(p)), 3000)).toBe(true);
+  });
+});
+
+describe("what a child is spared", () => {
+  // The app counts who asks the package metadata for a version: werkzeug asks for its own each
+  // time it makes a server (for the Server header), unless the runner tells it the version read
+  // before the app's code ran (once per process: in the zygote for a warm child).
+  const counting = `
+    import importlib.metadata, json
+    from flask import Flask
+    asked = []
+    real = importlib.metadata.version
+    def counting(name):
+        asked.append(name)
+        return real(name)
+    importlib.metadata.version = counting
+    app = Flask(__name__)
+
+    @app.get("/")
+    def index():
+        return json.dumps({"asked": asked, "own": importlib.metadata.version is counting, "flask": importlib.metadata.version("flask")})
+  `;
+  const serverHeader = (url: string) =>
+    new Promise<{ server: string; body: string }>((resolve, reject) => {
+      httpGet(url, { agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ server: String(res.headers.server ?? ""), body: Buffer.concat(chunks).toString("utf8") }));
+      }).on("error", reject);
+    });
+  const installed = (name: string) => execFileSync(python, ["-c", `import importlib.metadata as m; print(m.version("${name}"))`], { encoding: "utf8" }).trim();
+
+  test.each([
+    ["warm", (dir: string) => warm.launch({ python, dir, entry: "app.py", bootSeconds: 10 })],
+    ["cold", (dir: string) => launch({ python, dir, entry: "app.py", bootSeconds: 10 })],
+  ] as const)("%s: werkzeug's version for the Server header is not read again from the metadata; the app's own lookup is its own", async (_, boot) => {
+    const outcome = await boot(tempApp(counting));
+    if ("problem" in outcome) throw new Error(outcome.problem.message);
+    try {
+      const { server, body } = await serverHeader(`${outcome.app.target.baseUrl}/`);
+      expect(server).toContain(`Werkzeug/${installed("werkzeug")}`);
+      expect(JSON.parse(body)).toEqual({ asked: ["flask"], own: true, flask: installed("flask") });
+    } finally {
+      await outcome.app.stop();
+    }
   });
 });
 

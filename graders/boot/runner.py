@@ -437,6 +437,7 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None, guard=None):
     from werkzeug.serving import make_server
 
     scan_source(entry, root)
+    version_known = known_werkzeug_version()
     if setup_steps is not None:
         setup_steps.run(setup, root, lambda: find_app(import_entry(entry, root), attribute), send, use_channel, describe)
     module = import_entry(entry, root)
@@ -448,13 +449,14 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None, guard=None):
 
     kept_alive = load_helper("keptAlive.py")
     handler = kept_alive.KeptAliveHandler if kept_alive is not None else None  # None: werkzeug's own
-    if listener is not None:
-        path = listen[len("unix:"):]
-        server = make_server("unix://" + path, 0, app, threaded=True, fd=listener.fileno(), request_handler=handler)
-        address = {"socket": path}
-    else:
-        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
-        address = {"port": server.server_port}
+    with version_known:
+        if listener is not None:
+            path = listen[len("unix:"):]
+            server = make_server("unix://" + path, 0, app, threaded=True, fd=listener.fileno(), request_handler=handler)
+            address = {"socket": path}
+        else:
+            server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
+            address = {"port": server.server_port}
 
     # Over the process or the memory limit a request's thread cannot start: rather than drop the
     # connection, answer it in the server's own thread (one request at a time).
@@ -471,6 +473,50 @@ def serve(entry, listen, sandbox=None, attribute=None, setup=None, guard=None):
         send("note", kind=note)
     send("ready", **address)
     server.serve_forever()
+
+
+WERKZEUG_VERSION = None
+
+
+def werkzeug_version():
+    """Werkzeug's version, read from its installed metadata once per process: the zygote reads it
+    before it forks, so that no child reads it again."""
+    global WERKZEUG_VERSION
+    if WERKZEUG_VERSION is None:
+        import importlib.metadata
+
+        WERKZEUG_VERSION = importlib.metadata.version("werkzeug")
+    return WERKZEUG_VERSION
+
+
+class known_werkzeug_version:
+    """For werkzeug's making of the app's server: every server it makes reads werkzeug's version
+    for its Server header from the package metadata (a scan of sys.path and an email-style
+    parse, ~2 ms of each boot). Made before the student's code runs (the version is read then,
+    once per process: in the zygote for a warm child), entered around make_server, where it tells
+    werkzeug that version; anything else asked is asked as usual, and on leaving the app's own
+    lookup (whatever its code put there) is back."""
+
+    def __init__(self):
+        try:
+            self.known = werkzeug_version()
+        except Exception:
+            self.known = None  # no metadata (a vendored werkzeug): werkzeug's own call decides
+
+    def __enter__(self):
+        import importlib.metadata
+
+        self.lookup = original = importlib.metadata.version
+        known = self.known
+        if known is not None:
+            importlib.metadata.version = lambda name: known if name == "werkzeug" else original(name)
+        return self
+
+    def __exit__(self, *_):
+        import importlib.metadata
+
+        importlib.metadata.version = self.lookup
+        return False
 
 
 _PARSER = None

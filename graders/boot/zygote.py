@@ -93,6 +93,12 @@ def warm_up():
         client.post("/", data={"a": "b"})
     server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
     server.server_close()
+    read_version = getattr(runner, "werkzeug_version", None)
+    if read_version is not None:
+        try:
+            read_version()  # children tell werkzeug this instead of reading the metadata again
+        except Exception:
+            pass
 
     # runner.serve() loads the isolation module (sandbox.py) afresh for every app, so that no
     # student module can stand in for it; compiling it is a good part of a forked child's start.
