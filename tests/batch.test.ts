@@ -30,19 +30,17 @@ import type { Manifest, SubmissionRecord } from "../graders/batch/store.js";
 import { procStat } from "../graders/procStat.js";
 import type { Result } from "../graders/verdict/types.js";
 import { chromiumTest } from "./support/chromium.js";
-import { privateBuild } from "./support/transpile.js";
+import { privateBuildAround } from "./support/transpile.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-let built: string;
+const built = privateBuildAround(ROOT, ".cli-test-batch-");
 let work: string;
 
 beforeAll(() => {
-  built = privateBuild(ROOT, ["graders", "scripts"], ".cli-test-batch-");
   work = mkdtempSync(join(tmpdir(), "batch-test-"));
-}, 60_000);
+});
 
 afterAll(() => {
-  if (built) rmSync(built, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -59,7 +57,7 @@ function ok(run: Run): Run {
 }
 
 function batchArgs(args: string[]): string[] {
-  return [join(built, "scripts", "batch.js"), ...args];
+  return [join(built(), "scripts", "batch.js"), ...args];
 }
 
 /**

@@ -19,7 +19,7 @@ import { spawnZygote } from "../graders/boot/zygoteProcess.js";
 import { packageFile } from "../graders/paths.js";
 import { procStat } from "../graders/procStat.js";
 import { get, isAlive, removeTempApps, tempApp, waitFor } from "./support/tempApps.js";
-import { privateBuild } from "./support/transpile.js";
+import { privateBuildAround } from "./support/transpile.js";
 
 const ROOT = packageFile(".");
 const run = promisify(execFile);
@@ -114,16 +114,10 @@ describe("the warm launcher adopts the zygote spawned first", () => {
 });
 
 describe("the command's entry", () => {
-  let built: string;
-  beforeAll(() => {
-    built = privateBuild(ROOT, ["graders", "scripts"], ".cli-test-early-");
-  }, 120_000);
-  afterAll(() => {
-    if (built) rmSync(built, { recursive: true, force: true });
-  });
+  const built = privateBuildAround(ROOT, ".cli-test-early-");
 
   const entry = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    run(process.execPath, [join(built, "scripts", "grade.js"), ...args], { cwd: ROOT, env: { ...process.env, AUTOGRADER_TIMING: "1", ...env } }).catch(
+    run(process.execPath, [join(built(), "scripts", "grade.js"), ...args], { cwd: ROOT, env: { ...process.env, AUTOGRADER_TIMING: "1", ...env } }).catch(
       (err: { code: number; stdout: string; stderr: string }) => err,
     );
 

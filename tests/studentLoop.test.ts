@@ -22,19 +22,17 @@ import { parse } from "yaml";
 import { EXERCISE_RECORD, userFolder } from "../graders/targets.js";
 import { checkRun } from "../scripts/check.js";
 import { exportAssignment } from "../scripts/export.js";
-import { privateBuild } from "./support/transpile.js";
+import { privateBuildAround } from "./support/transpile.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-let build: string;
+const build = privateBuildAround(root, ".loop-test-");
 let work: string;
 
 beforeAll(() => {
-  build = privateBuild(root, ["graders", "scripts"], ".loop-test-");
   work = mkdtempSync(join(tmpdir(), "student-loop-"));
-}, 60_000);
+});
 
 afterAll(() => {
-  if (build) rmSync(build, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -61,7 +59,7 @@ interface Ran {
 
 function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, cwd = root): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(build, script), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(build(), script), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d));

@@ -18,7 +18,7 @@ import { EMPTY_FOLDER, PROBE_FOLDER, VERIFY_FOLDER } from "../graders/boot/tempF
 import { packageFile } from "../graders/paths.js";
 import { procStat } from "../graders/procStat.js";
 import { waitFor } from "./support/tempApps.js";
-import { privateBuild } from "./support/transpile.js";
+import { privateBuildAround } from "./support/transpile.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -73,14 +73,8 @@ function expectSwept(base: string, prefix: string, planted: Planted): void {
 }
 
 describe("run as processes (in jest, os.tmpdir() does not see a changed process.env.TMPDIR)", () => {
-  let built: string;
+  const built = privateBuildAround(ROOT, ".cli-test-sweeps-");
   let base: string;
-  beforeAll(() => {
-    built = privateBuild(ROOT, ["graders", "scripts"], ".cli-test-sweeps-");
-  }, 120_000);
-  afterAll(() => {
-    if (built) rmSync(built, { recursive: true, force: true });
-  });
   beforeAll(() => {
     base = mkdtempSync(join(tmpdir(), "sweep-cli-"));
   });
@@ -91,7 +85,7 @@ describe("run as processes (in jest, os.tmpdir() does not see a changed process.
   /** Runs a command of the private build with TMPDIR set to `tmp`; resolves with its exit status and output. */
   const command = (script: string, args: string[], tmp: string) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [join(built, "scripts", script), ...args], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } }, (error, stdout, stderr) =>
+      execFile(process.execPath, [join(built(), "scripts", script), ...args], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } }, (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
@@ -119,7 +113,7 @@ describe("run as processes (in jest, os.tmpdir() does not see a changed process.
     const tmp = mkdtempSync(join(base, "probe-"));
     const planted = plant(tmp, "autograde-probe-", PROBE_FOLDER.pattern);
     const run = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ["--input-type=module", "-e", PROBING, built], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } }, (_, stdout, stderr) => resolve({ stdout, stderr }));
+      execFile(process.execPath, ["--input-type=module", "-e", PROBING, built()], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } }, (_, stdout, stderr) => resolve({ stdout, stderr }));
     });
     expect(run.stderr).toBe("");
     const said = JSON.parse(run.stdout) as { fault: string | null; available: boolean | null };
@@ -143,7 +137,7 @@ describe("run as processes (in jest, os.tmpdir() does not see a changed process.
     const tmp = mkdtempSync(join(base, "killed-"));
     const args = ["visit-counter", "--only", "secret-key-removed,default-plus-one,session-global-dict,session-plain-cookie,route-path-changed", "--format", "json", "--jobs", "1"];
     const mine = () => readdirSync(tmp).filter((n) => VERIFY_FOLDER.pattern.test(n));
-    const killed = spawn(process.execPath, [join(built, "scripts", "verify.js"), ...args], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
+    const killed = spawn(process.execPath, [join(built(), "scripts", "verify.js"), ...args], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
     let exited = false;
     const ended = new Promise((resolve) => killed.once("exit", resolve)).then(() => (exited = true));
     const marked = () => mine().some((n) => existsSync(join(tmp, n, "owner")));

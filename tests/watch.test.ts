@@ -14,19 +14,17 @@ import { fileURLToPath } from "node:url";
 import { describeChanges } from "../graders/report/changes.js";
 import type { CheckStatus, Result, Verdict } from "../graders/verdict/types.js";
 import { descendantsOf, isAlive, waitFor } from "./support/tempApps.js";
-import { privateBuild } from "./support/transpile.js";
+import { privateBuildAround } from "./support/transpile.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-let build: string;
+const build = privateBuildAround(root, ".watch-test-");
 let work: string;
 
 beforeAll(() => {
-  build = privateBuild(root, ["graders", "scripts"], ".watch-test-");
   work = mkdtempSync(join(tmpdir(), "autograde-watch-"));
-}, 60_000);
+});
 
 afterAll(() => {
-  if (build) rmSync(build, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -50,7 +48,7 @@ describe("--watch", () => {
         - request: GET /
           expect: { text: { number: 3 } }
 `;
-    const child = spawn(process.execPath, [join(build, "scripts", "grade.js"), folder, "--watch"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(build(), "scripts", "grade.js"), folder, "--watch"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d));

@@ -5,8 +5,9 @@
  * that the compiled files find the package's dependencies and package.json as dist/ itself would.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { afterAll, beforeAll } from "@jest/globals";
 import ts from "typescript";
 
 /** Transpiles every .ts file below `folders` of `root` into a new folder below root/dist; returns it. */
@@ -27,6 +28,25 @@ export function privateBuild(root: string, folders: readonly string[] = ["grader
     writeFileSync(target, outputText);
   }
   return out;
+}
+
+/**
+ * privateBuild of graders/ and scripts/ for the enclosing describe block (or the whole file when
+ * called at its top): made before its tests, removed after them. Returns the build's folder, to
+ * be called from the tests and hooks (it is made only once the block runs).
+ */
+export function privateBuildAround(root: string, prefix: string): () => string {
+  let built: string | undefined;
+  beforeAll(() => {
+    built = privateBuild(root, ["graders", "scripts"], prefix);
+  }, 120_000);
+  afterAll(() => {
+    if (built) rmSync(built, { recursive: true, force: true });
+  });
+  return () => {
+    if (!built) throw new Error("the private build is made in beforeAll: call this from a test or a later hook");
+    return built;
+  };
 }
 
 /**
