@@ -4,6 +4,7 @@
  * adopts the process spawned there. What must hold all the same: the zygote gets its own clean
  * environment and never the grader's working folder, its socket folder goes when it is closed, a
  * surplus zygote is stopped, a missing Python is reported as before and `--help` starts no Python.
+ * The batch command starts its zygote the same way (not for --help, --cold or a merge).
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
@@ -173,5 +174,68 @@ describe("the command's entry", () => {
     const { stderr } = await entry(["solutions/visit-counter", "--format", "json"]);
     const marks = stderr.split("\n").filter((l) => l.includes("timing:")).map((l) => l.replace(/^.*ms\)\s+/, ""));
     expect(marks.slice(0, 3)).toEqual(["hidden checks taken out of the environment", "zygote spawned", "modules of the command loaded"]);
+  }, 60_000);
+});
+
+describe("the batch command's entry", () => {
+  const built = privateBuildAround(ROOT, ".cli-test-early-batch-");
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "early-batch-"));
+    mkdirSync(join(work, "class", "student-1"), { recursive: true });
+    writeFileSync(join(work, "class", "student-1", "app.py"), readFileSync(packageFile("solutions/visit-counter/app.py")));
+  });
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const batch = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    // A timeout: an entry that forgets to close its zygote never exits (the zygote holds it open).
+    run(process.execPath, [join(built(), "scripts", "batch.js"), ...args], { cwd: ROOT, timeout: 30_000, env: { ...process.env, AUTOGRADER_TIMING: "1", ...env } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+  const marks = (stderr: string) => stderr.split("\n").filter((l) => l.includes("timing:")).map((l) => l.replace(/^.*ms\)\s+/, ""));
+
+  test("a class is graded through the zygote spawned before the command's modules load, and none is left", async () => {
+    const out = join(work, "out");
+    const result = await batch([join(work, "class"), "--exercise", "visit-counter", "--out", out]);
+    expect(result.code).toBe(0);
+    expect(marks(result.stderr).slice(0, 2)).toEqual(["zygote spawned", "modules of the command loaded"]);
+    expect(result.stderr).not.toContain("started cold");
+    expect(readFileSync(join(out, "gradebook.csv"), "utf8")).toMatch(/^student-1,10,10,100\.0,graded,/m);
+  }, 60_000);
+
+  test.each([["--help"], ["--cold"], ["merge"]])("%s starts no Python", async (flag) => {
+    const out = join(work, `out-${flag.replace(/-/g, "")}`);
+    const args = flag === "--help" ? ["--help"] : flag === "--cold" ? [join(work, "class"), "--exercise", "visit-counter", "--out", out, "--cold"] : ["merge", join(work, "out"), "--out", out];
+    const { stderr } = await batch(args);
+    expect(marks(stderr)).toContain("modules of the command loaded");
+    expect(stderr).not.toContain("zygote spawned");
+  }, 60_000);
+
+  test("a usage error stops the zygote it spawned: neither its process nor its folder is left", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "early-batch-tmp-"));
+    try {
+      const result = await batch([join(work, "class")], { TMPDIR: tmp }); // no --out
+      expect(result.code).toBe(2);
+      expect(marks(result.stderr)).toContain("zygote spawned");
+      // The zygote's command line names its socket, in its folder below TMPDIR.
+      const zygotes = () =>
+        readdirSync("/proc")
+          .filter((n) => /^\d+$/.test(n))
+          .filter((pid) => {
+            try {
+              return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(tmp);
+            } catch {
+              return false;
+            }
+          });
+      expect(await waitFor(() => zygotes().length === 0, 3000)).toBe(true);
+      // Closed, not only killed with its parent: its folder went with it.
+      expect(readdirSync(tmp).filter((n) => n.startsWith("autograde-warm-"))).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }, 60_000);
 });

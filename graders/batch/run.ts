@@ -62,6 +62,8 @@ export interface BatchOptions {
   timeLimitSeconds?: number;
   /** `warm` (default): fork from a zygote, cold as the fallback; `cold`: a fresh Python per app. */
   launcher?: "warm" | "cold";
+  /** The warm launcher to use (one the command's entry started early, see scripts/batch.ts); a new one otherwise. Closed by the run. */
+  warm?: WarmLauncher;
   python?: string;
   /** Isolation of each app and limits over the spec's, as for `autograde` (see GradeOptions). */
   isolation?: IsolationMode;
@@ -123,7 +125,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   } catch {
     // grade() reports it on every submission, as "could not grade"
   }
-  const warm = options.launcher === "cold" ? undefined : warmLauncher();
+  const warm = options.launcher === "cold" ? undefined : (options.warm ?? warmLauncher());
   if (warm && python) void warm.prestart(python);
   const cpuAtStart = process.cpuUsage();
   try {

@@ -9,6 +9,7 @@ import { EXIT, reportCommandError } from "../cli/commandError.js";
 import { packageRoot } from "../../graders/paths.js";
 import type { StudentRow } from "../../graders/batch/gradebook.js";
 import type { AppLimits, IsolationMode } from "../../graders/boot/isolation.js";
+import type { WarmLauncher } from "../../graders/boot/warm.js";
 import { parseSandboxFlags, SANDBOX_FLAG_OPTIONS } from "../cli/sandboxFlags.js";
 import { parseShard } from "../../graders/batch/shard.js";
 import { actionsSafe, nameText } from "../../graders/verdict/studentText.js";
@@ -51,15 +52,20 @@ Exit status: 0 every submission graded, 1 some could not be graded (see the stat
 `;
 
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export interface MainOptions {
+  /** A warm launcher the command's entry started before loading this module (scripts/batch.ts): used for the run, and closed by it. */
+  warm?: WarmLauncher;
+}
+
+export async function main(argv: readonly string[], io: Io, options: MainOptions = {}): Promise<number> {
   try {
-    return await run(argv, io);
+    return await run(argv, io, options);
   } catch (error) {
     return reportCommandError(error, io.stderr, { command: "batch", help: "npm run batch -- --help" }).status;
   }
 }
 
-async function run(argv: readonly string[], io: Io): Promise<number> {
+async function run(argv: readonly string[], io: Io, options: MainOptions): Promise<number> {
   const parsed = parseFlags(argv, {
     out: { type: "string" },
     exercise: { type: "string", multiple: true },
@@ -122,6 +128,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     shard,
     timeLimitSeconds: timeLimit,
     launcher: values.cold ? "cold" : "warm",
+    warm: options.warm,
     isolation,
     limits,
     hidden,
