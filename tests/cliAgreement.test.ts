@@ -9,27 +9,22 @@
  *
  * Needs Python with Flask, like grading itself.
  */
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { checkOutcome, gradeExercise, planSubmission } from "../graders/report/jest.js";
 import type { JsonReport } from "../graders/report/json.js";
-import { privateTscBuild } from "./support/transpile.js";
+import { sharedTscBuild } from "./support/transpile.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
 let outDir: string;
 
 beforeAll(async () => {
-  outDir = await privateTscBuild(root, ".cli-test-", "scripts/grade.js");
+  outDir = await sharedTscBuild(root, "scripts/grade.js");
 }, 120_000);
-
-afterAll(() => {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
 
 const cases: { name: string; submission: string; exercise?: string }[] = [
   // Every check passes.

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { installArgs, offlineInstall } from "./support/offlineInstall.js";
 import { dedent } from "./support/tempApps.js";
 import { cleanEnv, output, sh } from "./support/studentShell.js";
-import { privateTscBuild } from "./support/transpile.js";
+import { sharedTscBuild } from "./support/transpile.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -116,7 +116,7 @@ function write(dir: string, files: Record<string, string>): void {
 const exportCommand = (args: string[]) => sh(process.execPath, [join(build, "scripts", "export.js"), ...args], work);
 
 beforeAll(async () => {
-  build = await privateTscBuild(root, ".export-refs-test-", "scripts/export.js");
+  build = await sharedTscBuild(root, "scripts/export.js");
 
   work = mkdtempSync(join(tmpdir(), "autograde-export-refs-"));
   specs = join(work, "specs");
@@ -129,7 +129,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => {
-  if (build) rmSync(build, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

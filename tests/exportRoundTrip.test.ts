@@ -19,7 +19,7 @@ import type { GradescopeResults } from "../graders/report/gradescope.js";
 import { forbiddenLines, MARKER, scanExport, specsWithHiddenChecks } from "./support/exportScan.js";
 import { installArgs, offlineInstall } from "./support/offlineInstall.js";
 import { cleanEnv, output, sh } from "./support/studentShell.js";
-import { privateTscBuild } from "./support/transpile.js";
+import { sharedTscBuild } from "./support/transpile.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const EXERCISE = "visit-counter";
@@ -32,8 +32,8 @@ let hiddenText: string;
 
 
 beforeAll(async () => {
-  // A private build: dist/ may be stale, and rebuilding it in place would race.
-  build = await privateTscBuild(root, ".export-test-", "scripts/export.js");
+  // A build of its own: dist/ may be stale, and rebuilding it in place would race.
+  build = await sharedTscBuild(root, "scripts/export.js");
 
   work = mkdtempSync(join(tmpdir(), "autograde-roundtrip-"));
   specs = join(work, "specs");
@@ -45,7 +45,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => {
-  if (build) rmSync(build, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

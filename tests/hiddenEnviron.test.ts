@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { packageFile } from "../graders/paths.js";
 import { descendantsOf } from "./support/tempApps.js";
-import { privateTscBuild } from "./support/transpile.js";
+import { sharedTscBuild } from "./support/transpile.js";
 
 const ROOT = packageFile(".");
 const MARKER = `hidden-marker-${Date.now().toString(36)}`;
@@ -20,12 +20,11 @@ const root = mkdtempSync(join(tmpdir(), "hidden-environ-"));
 let built: string;
 
 beforeAll(async () => {
-  built = await privateTscBuild(ROOT, ".cli-test-hidden-", "scripts/grade.js");
+  built = await sharedTscBuild(ROOT, "scripts/grade.js");
 }, 180_000);
 
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
-  if (built) rmSync(built, { recursive: true, force: true });
 });
 
 const specs = join(root, "specs");
