@@ -173,7 +173,9 @@ describe("the command's entry", () => {
   test("a run spawns the zygote before it loads the command's modules", async () => {
     const { stderr } = await entry(["solutions/visit-counter", "--format", "json"]);
     const marks = stderr.split("\n").filter((l) => l.includes("timing:")).map((l) => l.replace(/^.*ms\)\s+/, ""));
-    expect(marks.slice(0, 3)).toEqual(["hidden checks taken out of the environment", "zygote spawned", "modules of the command loaded"]);
+    // In this order (the zygote may be ready before the modules are loaded on a busy machine).
+    expect(marks.slice(0, 2)).toEqual(["hidden checks taken out of the environment", "zygote spawned"]);
+    expect(marks.indexOf("modules of the command loaded")).toBeGreaterThan(1);
   }, 60_000);
 });
 
@@ -201,7 +203,10 @@ describe("the batch command's entry", () => {
     const out = join(work, "out");
     const result = await batch([join(work, "class"), "--exercise", "visit-counter", "--out", out]);
     expect(result.code).toBe(0);
-    expect(marks(result.stderr).slice(0, 2)).toEqual(["zygote spawned", "modules of the command loaded"]);
+    // In this order; the zygote may be ready before the modules are loaded on a busy machine.
+    const order = marks(result.stderr);
+    expect(order[0]).toBe("zygote spawned");
+    expect(order.indexOf("modules of the command loaded")).toBeGreaterThan(0);
     expect(result.stderr).not.toContain("started cold");
     expect(readFileSync(join(out, "gradebook.csv"), "utf8")).toMatch(/^student-1,10,10,100\.0,graded,/m);
   }, 60_000);
