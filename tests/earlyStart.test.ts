@@ -19,7 +19,7 @@ import { startWarm } from "../graders/boot/warmStart.js";
 import { spawnZygote } from "../graders/boot/zygoteProcess.js";
 import { packageFile } from "../graders/paths.js";
 import { procStat } from "../graders/procStat.js";
-import { get, isAlive, removeTempApps, tempApp, waitFor } from "./support/tempApps.js";
+import { get, isAlive, processesLeft, removeTempApps, tempApp, waitFor } from "./support/tempApps.js";
 import { privateBuildAround } from "./support/transpile.js";
 
 const ROOT = packageFile(".");
@@ -28,6 +28,9 @@ const python = findPython();
 const APP = "from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef index():\n    return 'up'\n";
 
 afterAll(() => removeTempApps());
+
+/** The AUTOGRADER_TIMING marks a command wrote to stderr, in order, without their times. */
+const timingMarks = (stderr: string) => stderr.split("\n").filter((l) => l.includes("timing:")).map((l) => l.replace(/^.*ms\)\s+/, ""));
 
 /** The grader's own modules `file` loads, itself included, following every import that is not type-only. */
 function staticGraph(file: string, seen = new Set<string>()): Set<string> {
@@ -172,7 +175,7 @@ describe("the command's entry", () => {
 
   test("a run spawns the zygote before it loads the command's modules", async () => {
     const { stderr } = await entry(["solutions/visit-counter", "--format", "json"]);
-    const marks = stderr.split("\n").filter((l) => l.includes("timing:")).map((l) => l.replace(/^.*ms\)\s+/, ""));
+    const marks = timingMarks(stderr);
     // In this order (the zygote may be ready before the modules are loaded on a busy machine).
     expect(marks.slice(0, 2)).toEqual(["hidden checks taken out of the environment", "zygote spawned"]);
     expect(marks.indexOf("modules of the command loaded")).toBeGreaterThan(1);
@@ -197,14 +200,13 @@ describe("the batch command's entry", () => {
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (err: { code: number; stdout: string; stderr: string }) => err,
     );
-  const marks = (stderr: string) => stderr.split("\n").filter((l) => l.includes("timing:")).map((l) => l.replace(/^.*ms\)\s+/, ""));
 
   test("a class is graded through the zygote spawned before the command's modules load, and none is left", async () => {
     const out = join(work, "out");
     const result = await batch([join(work, "class"), "--exercise", "visit-counter", "--out", out]);
     expect(result.code).toBe(0);
     // In this order; the zygote may be ready before the modules are loaded on a busy machine.
-    const order = marks(result.stderr);
+    const order = timingMarks(result.stderr);
     expect(order[0]).toBe("zygote spawned");
     expect(order.indexOf("modules of the command loaded")).toBeGreaterThan(0);
     expect(result.stderr).not.toContain("started cold");
@@ -215,7 +217,7 @@ describe("the batch command's entry", () => {
     const out = join(work, `out-${flag.replace(/-/g, "")}`);
     const args = flag === "--help" ? ["--help"] : flag === "--cold" ? [join(work, "class"), "--exercise", "visit-counter", "--out", out, "--cold"] : ["merge", join(work, "out"), "--out", out];
     const { stderr } = await batch(args);
-    expect(marks(stderr)).toContain("modules of the command loaded");
+    expect(timingMarks(stderr)).toContain("modules of the command loaded");
     expect(stderr).not.toContain("zygote spawned");
   }, 60_000);
 
@@ -224,19 +226,9 @@ describe("the batch command's entry", () => {
     try {
       const result = await batch([join(work, "class")], { TMPDIR: tmp }); // no --out
       expect(result.code).toBe(2);
-      expect(marks(result.stderr)).toContain("zygote spawned");
+      expect(timingMarks(result.stderr)).toContain("zygote spawned");
       // The zygote's command line names its socket, in its folder below TMPDIR.
-      const zygotes = () =>
-        readdirSync("/proc")
-          .filter((n) => /^\d+$/.test(n))
-          .filter((pid) => {
-            try {
-              return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(tmp);
-            } catch {
-              return false;
-            }
-          });
-      expect(await waitFor(() => zygotes().length === 0, 3000)).toBe(true);
+      expect(await processesLeft([tmp], 3000)).toEqual([]);
       // Closed, not only killed with its parent: its folder went with it.
       expect(readdirSync(tmp).filter((n) => n.startsWith("autograde-warm-"))).toEqual([]);
     } finally {

@@ -32,7 +32,8 @@ let hiddenText: string;
 
 
 beforeAll(async () => {
-  // A build of its own: dist/ may be stale, and rebuilding it in place would race.
+  // Built from the sources, apart from dist/ (which may be stale, and rebuilding it in place
+  // would race); shared with the other test files that ship the package (support/transpile.ts).
   build = await sharedTscBuild(root, "scripts/export.js");
 
   work = mkdtempSync(join(tmpdir(), "autograde-roundtrip-"));

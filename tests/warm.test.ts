@@ -10,7 +10,6 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { get as httpGet } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
@@ -277,14 +276,6 @@ describe("what a child is spared", () => {
     def index():
         return json.dumps({"asked": asked, "own": importlib.metadata.version is counting, "flask": importlib.metadata.version("flask")})
   `;
-  const serverHeader = (url: string) =>
-    new Promise<{ server: string; body: string }>((resolve, reject) => {
-      httpGet(url, { agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ server: String(res.headers.server ?? ""), body: Buffer.concat(chunks).toString("utf8") }));
-      }).on("error", reject);
-    });
   const installed = (name: string) => execFileSync(python, ["-c", `import importlib.metadata as m; print(m.version("${name}"))`], { encoding: "utf8" }).trim();
 
   test.each([
@@ -294,8 +285,8 @@ describe("what a child is spared", () => {
     const outcome = await boot(tempApp(counting));
     if ("problem" in outcome) throw new Error(outcome.problem.message);
     try {
-      const { server, body } = await serverHeader(`${outcome.app.target.baseUrl}/`);
-      expect(server).toContain(`Werkzeug/${installed("werkzeug")}`);
+      const { headers, body } = await get(`${outcome.app.target.baseUrl}/`);
+      expect(headers.server).toContain(`Werkzeug/${installed("werkzeug")}`);
       expect(JSON.parse(body)).toEqual({ asked: ["flask"], own: true, flask: installed("flask") });
     } finally {
       await outcome.app.stop();

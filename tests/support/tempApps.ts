@@ -4,7 +4,7 @@
  * look at /proc to prove that no process of an app is left behind.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
+import { request, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { procStat } from "../../graders/procStat.js";
@@ -117,12 +117,12 @@ export async function waitFor(condition: () => boolean, timeoutMs: number): Prom
 }
 
 /** A plain GET without keep-alive, so no socket outlives the test. */
-export function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+export function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
       res.on("error", reject);
     });
     req.setTimeout(10_000, () => req.destroy(new Error(`no answer from ${url}`)));
