@@ -23,7 +23,7 @@ import { procStat } from "../graders/procStat.js";
 import { loadSpec } from "../graders/spec/load.js";
 import type { Spec } from "../graders/spec/types.js";
 import type { Result } from "../graders/verdict/types.js";
-import { dedent, get, groupMembers, isAlive, removeTempApps, tempApp, waitFor } from "./support/tempApps.js";
+import { dedent, get, getWithHeaders, groupMembers, isAlive, removeTempApps, tempApp, waitFor } from "./support/tempApps.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const python = findPython();
@@ -285,7 +285,7 @@ describe("what a child is spared", () => {
     const outcome = await boot(tempApp(counting));
     if ("problem" in outcome) throw new Error(outcome.problem.message);
     try {
-      const { headers, body } = await get(`${outcome.app.target.baseUrl}/`);
+      const { headers, body } = await getWithHeaders(`${outcome.app.target.baseUrl}/`);
       expect(headers.server).toContain(`Werkzeug/${installed("werkzeug")}`);
       expect(JSON.parse(body)).toEqual({ asked: ["flask"], own: true, flask: installed("flask") });
     } finally {

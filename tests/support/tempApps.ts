@@ -117,7 +117,13 @@ export async function waitFor(condition: () => boolean, timeoutMs: number): Prom
 }
 
 /** A plain GET without keep-alive, so no socket outlives the test. */
-export function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
+export async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const { status, body } = await getWithHeaders(url, headers);
+  return { status, body };
+}
+
+/** get(), with the response's headers too. */
+export function getWithHeaders(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
