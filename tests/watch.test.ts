@@ -3,7 +3,8 @@
  * on a copy of the visit-counter starter: it grades, then the test saves the reference solution
  * over app.py and the command grades again by itself and says which checks now pass; Ctrl-C
  * (SIGINT) then stops it, and no process it started (the warm server, an app) is left.
- * Plus the pure part: the words for what changed between two runs. Needs Python with Flask.
+ * Plus the loop itself around a stand-in run (a save at any moment after the run starts is graded)
+ * and the pure part: the words for what changed between two runs. Needs Python with Flask.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { spawn } from "node:child_process";
@@ -12,6 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeChanges } from "../graders/report/changes.js";
+import type { Io, RunContext } from "../scripts/cli/main.js";
+import { watch } from "../scripts/cli/watch.js";
 import type { CheckStatus, Result, Verdict } from "../graders/verdict/types.js";
 import { descendantsOf, isAlive, waitFor } from "./support/tempApps.js";
 import { privateBuildAround } from "./support/transpile.js";
@@ -56,11 +59,14 @@ describe("--watch", () => {
     const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
     try {
       // Deadlines, not timings: how long a run takes is `npm run bench`'s business.
-      expect(await waitFor(() => /watching .*visit-counter: save a file/.test(stderr), 60_000)).toBe(true);
+      // On a miss, the whole of stderr is what the failure shows.
+      await waitFor(() => /watching .*visit-counter: save a file/.test(stderr), 60_000);
+      expect(stderr).toMatch(/watching .*visit-counter: save a file/);
       expect(stdout).toMatch(/it still has blanks to fill in[\s\S]*Score: 0\/11/);
 
       writeFileSync(join(folder, "app.py"), readFileSync(join(root, "solutions", "visit-counter", "app.py"), "utf8"));
-      expect(await waitFor(() => stderr.includes("first-visit now passes"), 60_000)).toBe(true);
+      await waitFor(() => stderr.includes("first-visit now passes"), 60_000);
+      expect(stderr).toContain("first-visit now passes");
       expect(stderr).toContain("── app.py changed: grading again ──");
       expect(stderr).toContain("Since the last run (score 0 → 11 of 11):");
       expect(stderr).toContain("third-visit now passes");
@@ -79,6 +85,58 @@ describe("--watch", () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     }
   }, 180_000);
+});
+
+describe("watching starts before the first run reads a file", () => {
+  /**
+   * The real `watch` loop and real file events, around a stand-in for one run that does what
+   * main.ts's run does with the context (targets first, then reading the files) and records what
+   * it read. A save at the moment in `save` must be graded by a second run.
+   */
+  async function runsAfter(save: "during the first run" | "as watching is announced"): Promise<string[]> {
+    const folder = mkdtempSync(join(work, "folder-"));
+    const app = join(folder, "app.py");
+    writeFileSync(app, "first = 1\n");
+    const read: string[] = [];
+    const stop = new AbortController();
+    let stderr = "";
+    const io: Io = {
+      env: {},
+      stdout: { write: () => true },
+      stderr: {
+        write: (text: string) => {
+          stderr += text;
+          if (save === "as watching is announced" && text.startsWith("autograde: watching ")) writeFileSync(app, "second = 2\n");
+          return true;
+        },
+      },
+    };
+    const gradeOnce = async (context: RunContext): Promise<number> => {
+      context.targets = [{ exercise: "visit-counter", dir: folder }];
+      context.onTargets?.(context.targets);
+      read.push(readFileSync(app, "utf8"));
+      if (save === "during the first run" && read.length === 1) {
+        writeFileSync(app, "second = 2\n");
+        await new Promise((r) => setTimeout(r, 200)); // the rest of the run, long after the save settled
+      }
+      context.results = [];
+      return 0;
+    };
+    const watching = watch(io, gradeOnce, { stop: stop.signal });
+    await waitFor(() => read.length >= 2, 10_000);
+    stop.abort();
+    expect(await watching).toBe(0);
+    expect(stderr).toMatch(/autograde: watching .*folder-/);
+    return read;
+  }
+
+  test("a save made while the first run grades is graded next", async () => {
+    expect(await runsAfter("during the first run")).toEqual(["first = 1\n", "second = 2\n"]);
+  });
+
+  test("a save made the moment the command says it is watching is graded", async () => {
+    expect(await runsAfter("as watching is announced")).toEqual(["first = 1\n", "second = 2\n"]);
+  });
 });
 
 describe("what changed since the last run", () => {

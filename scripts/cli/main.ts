@@ -71,6 +71,8 @@ export interface RunContext {
   prestarted?: WarmLauncher;
   /** Set by a run: the folders it graded, and their results. */
   targets?: Target[];
+  /** Called by a run once it knows its folders, before it reads any of their files. */
+  onTargets?: (targets: readonly Target[]) => void;
   results?: Result[];
   /** The reporters have been handed the results (and have published theirs). */
   reported?: boolean;
@@ -119,6 +121,7 @@ async function run(argv: readonly string[], io: Io, context: RunContext): Promis
   // environment of its own, never this process's (see the hidden checks below).
   // (Imported before the pipeline: concurrent dynamic imports of shared modules trip jest's ESM loader.)
   context.targets = discovery.targets;
+  context.onTargets?.(discovery.targets);
   mark("targets found");
   const warm = context.warm ?? (discovery.targets.length > 0 ? (context.prestarted ?? (await startWarm())) : undefined);
   if (context.watching) context.warm = warm;

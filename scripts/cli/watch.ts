@@ -17,12 +17,43 @@ const SETTLE_MS = 50;
 /** ESC [2J clears the screen, ESC [3J its scrollback, ESC [H moves to the top. */
 const CLEAR = "\u001b[2J\u001b[3J\u001b[H";
 
+export interface WatchOptions {
+  /** Stops watching as Ctrl-C does (for callers that are not a terminal: the tests). */
+  stop?: AbortSignal;
+}
+
 /** Runs `gradeOnce` now and after every change, until SIGINT/SIGTERM; returns the last exit status. */
-export async function watch(io: Io, gradeOnce: (context: RunContext, io: Io) => Promise<number>): Promise<number> {
+export async function watch(
+  io: Io,
+  gradeOnce: (context: RunContext, io: Io) => Promise<number>,
+  options: WatchOptions = {},
+): Promise<number> {
   // Each run gets the environment as it was at the start: a run removes the hidden checks from
   // the process's environment, and every run must add them again.
   const env = { ...io.env };
-  const context: RunContext = { watching: true };
+  const say = (text: string) => void io.stderr.write(`${text}\n`);
+  const watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let pending: string | undefined;
+  let stopped = false;
+  /** When the first save of the burst being graded was seen. */
+  let savedAt: number | undefined;
+  let status = 0;
+  let previous: Result[] | undefined;
+  let finish = (_status: number) => {};
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+
+  // Watching starts as soon as the first run knows its folders, before it reads a file: a save
+  // made while that run grades (or the moment it ends) is graded next, never missed.
+  const context: RunContext = {
+    watching: true,
+    onTargets: (targets) => {
+      if (watchers.length > 0) return;
+      for (const folder of new Set(targets.map((t) => t.dir))) startWatching(folder);
+    },
+  };
+
   const once = async (): Promise<number> => {
     const runIo: Io = { ...io, env: { ...env } };
     context.results = undefined;
@@ -33,70 +64,70 @@ export async function watch(io: Io, gradeOnce: (context: RunContext, io: Io) => 
     }
   };
 
-  let status = await once();
-  if (!context.targets || context.targets.length === 0) return status;
-  let previous: Result[] | undefined = context.results;
-  const folders = [...new Set(context.targets.map((t) => t.dir))];
-  const say = (text: string) => void io.stderr.write(`${text}\n`);
-  say(`autograde: watching ${folders.map(nameText).join(", ")}: save a file to grade again; Ctrl-C to stop.`);
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+    clearTimeout(timer);
+    for (const w of watchers) w.close();
+    await context.warm?.close();
+    finish(status);
+  };
 
-  return new Promise<number>((done) => {
-    const watchers: FSWatcher[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    let running = false;
-    let pending: string | undefined;
-    let stopped = false;
-    /** When the first save of the burst being graded was seen. */
-    let savedAt: number | undefined;
+  const onSignal = () => void stop();
 
-    const stop = async () => {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
-      for (const w of watchers) w.close();
-      await context.warm?.close();
-      done(status);
-    };
-    process.once("SIGINT", () => void stop());
-    process.once("SIGTERM", () => void stop());
-
-    const regrade = async (changed: string) => {
-      if (running) {
-        pending = changed;
-        return;
-      }
-      running = true;
-      const since = savedAt ?? performance.now();
-      savedAt = undefined;
-      if (io.stdout.isTTY) io.stdout.write(CLEAR);
-      else say(`\n── ${nameText(changed)} changed: grading again ──`);
-      status = await once();
-      if (context.results) {
-        if (previous) say(describeChanges(previous, context.results).join("\n"));
-        previous = context.results;
-      }
-      say(`autograde: graded ${Math.round(performance.now() - since)} ms after the save; watching: save a file to grade again; Ctrl-C to stop.`);
-      running = false;
-      if (pending !== undefined && !stopped) {
-        const next = pending;
-        pending = undefined;
-        void regrade(next);
-      }
-    };
-
-    for (const folder of folders) {
-      // Recursive: templates/ and static/ are part of the submission too.
-      const watcher = watchFolder(folder, { recursive: true }, (_event, name) => {
-        const file = name ? String(name) : "";
-        if (stopped || ignored(file)) return;
-        savedAt ??= performance.now();
-        clearTimeout(timer);
-        timer = setTimeout(() => void regrade(file || basename(folder)), SETTLE_MS);
-      });
-      watcher.on("error", (error) => say(`autograde: note: stopped watching ${nameText(folder)}: ${(error as Error).message}`));
-      watchers.push(watcher);
+  const regrade = async (changed: string) => {
+    if (running) {
+      pending = changed;
+      return;
     }
-  });
+    running = true;
+    const since = savedAt ?? performance.now();
+    savedAt = undefined;
+    if (io.stdout.isTTY) io.stdout.write(CLEAR);
+    else say(`\n── ${nameText(changed)} changed: grading again ──`);
+    status = await once();
+    if (context.results) {
+      if (previous) say(describeChanges(previous, context.results).join("\n"));
+      previous = context.results;
+    }
+    say(`autograde: graded ${Math.round(performance.now() - since)} ms after the save; watching: save a file to grade again; Ctrl-C to stop.`);
+    settled();
+  };
+
+  /** After a run: the save that came during it, if any, is graded now. */
+  const settled = () => {
+    running = false;
+    if (pending !== undefined && !stopped) {
+      const next = pending;
+      pending = undefined;
+      void regrade(next);
+    }
+  };
+
+  function startWatching(folder: string): void {
+    // Recursive: templates/ and static/ are part of the submission too.
+    const watcher = watchFolder(folder, { recursive: true }, (_event, name) => {
+      const file = name ? String(name) : "";
+      if (stopped || ignored(file)) return;
+      savedAt ??= performance.now();
+      clearTimeout(timer);
+      timer = setTimeout(() => void regrade(file || basename(folder)), SETTLE_MS);
+    });
+    watcher.on("error", (error) => say(`autograde: note: stopped watching ${nameText(folder)}: ${(error as Error).message}`));
+    watchers.push(watcher);
+  }
+
+  running = true;
+  status = await once();
+  if (watchers.length === 0) return status;
+  previous = context.results;
+  const folders = [...new Set(context.targets?.map((t) => t.dir))];
+  say(`autograde: watching ${folders.map(nameText).join(", ")}: save a file to grade again; Ctrl-C to stop.`);
+  process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
+  options.stop?.addEventListener("abort", onSignal, { once: true });
+  settled();
+  return finished;
 }
 
 /** Files that are not the student's work: Python's caches, editors' swap and backup files. */
