@@ -137,6 +137,22 @@ describe("watching starts before the first run reads a file", () => {
   test("a save made the moment the command says it is watching is graded", async () => {
     expect(await runsAfter("as watching is announced")).toEqual(["first = 1\n", "second = 2\n"]);
   });
+
+  test("a folder that cannot be watched: one run, and a note that says why (no silent wait)", async () => {
+    const folder = join(work, "removed-before-watching");
+    let stderr = "";
+    const io: Io = { env: {}, stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) } };
+    let runs = 0;
+    const status = await watch(io, async (context) => {
+      runs++;
+      context.targets = [{ exercise: "visit-counter", dir: folder }];
+      context.onTargets?.(context.targets);
+      return 0;
+    });
+    expect({ status, runs }).toEqual({ status: 0, runs: 1 });
+    expect(stderr).toMatch(/autograde: note: not watching .*removed-before-watching: it is not a folder \(any more\)\./);
+    expect(stderr).not.toContain("autograde: watching");
+  });
 });
 
 describe("what changed since the last run", () => {

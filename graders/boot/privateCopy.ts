@@ -13,8 +13,8 @@
  * on meanwhile: one student's folder of 60,000 files must not stall the apps of the others.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, opendirSync, promises as fs, readlinkSync, statSync, symlinkSync, type Dir } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, opendirSync, promises as fs, readlinkSync, statSync, symlinkSync, type Dir } from "node:fs";
+import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { addCost } from "../costMeter.js";
 import type { Problem } from "../verdict/types.js";
@@ -32,6 +32,13 @@ export const COPY_BOUNDS = {
 
 /** Folders that are never an app's business and can be big: not copied. */
 const NOT_COPIED = new Set([".git", "__pycache__", "node_modules"]);
+/** The file that marks a virtual environment (the grader uses its own Python): its folder is not copied. */
+const VENV_MARKER = "pyvenv.cfg";
+
+/** Whether a folder below a submission is copied for its app (`autograde --watch` watches only those). */
+export function isCopiedFolder(path: string): boolean {
+  return !NOT_COPIED.has(basename(path)) && !existsSync(join(path, VENV_MARKER));
+}
 /** The longest the loop is held by file operations before it takes a turn, in ms. */
 const SLICE_MS = 4;
 /** Files larger than this are copied by the thread pool (one copy could take longer than a slice). */
@@ -130,7 +137,7 @@ async function listCopied(top: string, turn: () => Promise<void>): Promise<Entry
     let venv = false;
     for await (const d of listing(join(top, rel), turn)) {
       const path = rel ? join(rel, d.name) : d.name;
-      if (d.name === "pyvenv.cfg") venv = true;
+      if (d.name === VENV_MARKER) venv = true;
       if (d.folder) {
         if (NOT_COPIED.has(d.name)) continue;
         if (depth + 1 > COPY_BOUNDS.depth) throw new SubmissionTooBig(words.tooDeep(COPY_BOUNDS.depth));

@@ -5,12 +5,11 @@
  * stops: the warm server and any app are stopped with it (graders/boot/reaper.ts kills what is
  * left when the process is interrupted).
  */
-import { watch as watchFolder, type FSWatcher } from "node:fs";
-import { basename } from "node:path";
 import { describeChanges } from "../../graders/report/changes.js";
 import type { Result } from "../../graders/verdict/types.js";
 import { explain, type Io, type RunContext } from "./main.js";
 import { nameText } from "../../graders/verdict/studentText.js";
+import { watchSubmission, type FolderWatch } from "./folderWatch.js";
 
 /** Saves come in bursts (an editor writes, renames, touches): one run per burst. */
 const SETTLE_MS = 50;
@@ -32,7 +31,8 @@ export async function watch(
   // the process's environment, and every run must add them again.
   const env = { ...io.env };
   const say = (text: string) => void io.stderr.write(`${text}\n`);
-  const watchers: FSWatcher[] = [];
+  const watches: FolderWatch[] = [];
+  let watchStarted = false;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let pending: string | undefined;
@@ -49,7 +49,8 @@ export async function watch(
   const context: RunContext = {
     watching: true,
     onTargets: (targets) => {
-      if (watchers.length > 0) return;
+      if (watchStarted) return;
+      watchStarted = true;
       for (const folder of new Set(targets.map((t) => t.dir))) startWatching(folder);
     },
   };
@@ -69,7 +70,7 @@ export async function watch(
     stopped = true;
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     clearTimeout(timer);
-    for (const w of watchers) w.close();
+    for (const w of watches) w.close();
     await context.warm?.close();
     finish(status);
   };
@@ -106,39 +107,27 @@ export async function watch(
   };
 
   function startWatching(folder: string): void {
-    // Recursive: templates/ and static/ are part of the submission too.
-    const watcher = watchFolder(folder, { recursive: true }, (_event, name) => {
-      const file = name ? String(name) : "";
-      if (stopped || ignored(file)) return;
-      savedAt ??= performance.now();
-      clearTimeout(timer);
-      timer = setTimeout(() => void regrade(file || basename(folder)), SETTLE_MS);
+    const watched = watchSubmission(folder, {
+      change(file) {
+        if (stopped) return;
+        savedAt ??= performance.now();
+        clearTimeout(timer);
+        timer = setTimeout(() => void regrade(file), SETTLE_MS);
+      },
+      note: (where, reason) => say(`autograde: note: not watching ${nameText(where)}: ${reason}.`),
     });
-    watcher.on("error", (error) => say(`autograde: note: stopped watching ${nameText(folder)}: ${(error as Error).message}`));
-    watchers.push(watcher);
+    if (watched.folders().length > 0) watches.push(watched);
   }
 
   running = true;
   status = await once();
-  if (watchers.length === 0) return status;
+  // No folder to watch (none found, or none could be watched: a note has said why): one run.
+  if (watches.length === 0) return status;
   previous = context.results;
-  const folders = [...new Set(context.targets?.map((t) => t.dir))];
+  const folders = watches.map((w) => w.folders()[0]!);
   say(`autograde: watching ${folders.map(nameText).join(", ")}: save a file to grade again; Ctrl-C to stop.`);
   process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
   options.stop?.addEventListener("abort", onSignal, { once: true });
   settled();
   return finished;
-}
-
-/** Files that are not the student's work: Python's caches, editors' swap and backup files. */
-function ignored(file: string): boolean {
-  const parts = file.split(/[\\/]/);
-  const name = parts.at(-1) ?? "";
-  return (
-    parts.some((p) => p === "__pycache__" || p === ".git" || p === "node_modules") ||
-    name.startsWith(".") ||
-    name.endsWith("~") ||
-    /\.(pyc|swp|swx|tmp)$/.test(name) ||
-    /^\d+$/.test(name) // vim's write test file (4913)
-  );
 }
