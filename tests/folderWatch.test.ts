@@ -68,9 +68,14 @@ describe("what --watch watches", () => {
       writeFileSync(join(root, "__pycache__", "app.cpython-311.pyc"), "");
       writeFileSync(join(root, "app.py~"), "");
       writeFileSync(join(root, ".app.py.swp"), "");
+      // An editor's safe write: a temporary file, the old one moved aside, the new one moved in.
+      writeFileSync(join(root, "app.py___jb_tmp___"), "x = 2\n");
+      renameSync(join(root, "app.py"), join(root, "app.py___jb_old___"));
+      renameSync(join(root, "app.py___jb_tmp___"), join(root, "app.py"));
+      rmSync(join(root, "app.py___jb_old___"));
       writeFileSync(join(root, "templates", "index.html"), "<p>saved</p>");
       await waitFor(() => changes.includes("templates/index.html"), 10_000);
-      expect([...new Set(changes)]).toEqual(["templates/index.html"]);
+      expect([...new Set(changes)]).toEqual(["app.py", "templates/index.html"]);
     } finally {
       watch.close();
     }

@@ -125,13 +125,14 @@ function isWatchedFolder(path: string): boolean {
   return !basename(path).startsWith(".") && isCopiedFolder(path);
 }
 
-/** Files that are not the student's work: Python's caches, editors' swap and backup files. */
+/** Files that are not the student's work: Python's caches, editors' swap, backup and temporary files. */
 function ignoredName(name: string): boolean {
   return (
     name === "__pycache__" ||
     name.startsWith(".") ||
     name.endsWith("~") ||
     /\.(pyc|swp|swx|tmp)$/.test(name) ||
+    /___jb_(tmp|old)___$/.test(name) || // JetBrains' safe write
     /^\d+$/.test(name) // vim's write test file (4913)
   );
 }
