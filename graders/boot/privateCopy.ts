@@ -39,6 +39,7 @@ const VENV_MARKER = "pyvenv.cfg";
 export function isCopiedFolder(path: string): boolean {
   return !NOT_COPIED.has(basename(path)) && !existsSync(join(path, VENV_MARKER));
 }
+
 /** The longest the loop is held by file operations before it takes a turn, in ms. */
 const SLICE_MS = 4;
 /** Files larger than this are copied by the thread pool (one copy could take longer than a slice). */
