@@ -13,7 +13,9 @@ import { isCopiedFolder } from "../../graders/boot/privateCopy.js";
 export const MAX_WATCHED_FOLDERS = 200;
 
 export interface FolderWatch {
-  /** The folders watched now, the submission's own first. */
+  /** The submission's folder, as given. */
+  readonly root: string;
+  /** The folders watched now. */
   folders(): string[];
   close(): void;
 }
@@ -93,6 +95,7 @@ export function watchSubmission(root: string, on: FolderWatchEvents): FolderWatc
 
   add(root);
   return {
+    root,
     folders: () => [...watchers.keys()],
     close() {
       for (const watcher of watchers.values()) watcher.close();
@@ -125,10 +128,9 @@ function isWatchedFolder(path: string): boolean {
   return !basename(path).startsWith(".") && isCopiedFolder(path);
 }
 
-/** Files that are not the student's work: Python's caches, editors' swap, backup and temporary files. */
+/** Files that are not the student's work: Python's compiled files, editors' swap, backup and temporary files (folders: isWatchedFolder). */
 function ignoredName(name: string): boolean {
   return (
-    name === "__pycache__" ||
     name.startsWith(".") ||
     name.endsWith("~") ||
     /\.(pyc|swp|swx|tmp)$/.test(name) ||

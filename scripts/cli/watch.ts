@@ -32,7 +32,6 @@ export async function watch(
   const env = { ...io.env };
   const say = (text: string) => void io.stderr.write(`${text}\n`);
   const watches: FolderWatch[] = [];
-  let watchStarted = false;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let pending: string | undefined;
@@ -49,8 +48,8 @@ export async function watch(
   const context: RunContext = {
     watching: true,
     onTargets: (targets) => {
-      if (watchStarted) return;
-      watchStarted = true;
+      // Later runs find the same folders; and if the first could watch none, there is no later run.
+      if (watches.length > 0) return;
       for (const folder of new Set(targets.map((t) => t.dir))) startWatching(folder);
     },
   };
@@ -124,8 +123,7 @@ export async function watch(
   // No folder to watch (none found, or none could be watched: a note has said why): one run.
   if (watches.length === 0) return status;
   previous = context.results;
-  const folders = watches.map((w) => w.folders()[0]!);
-  say(`autograde: watching ${folders.map(nameText).join(", ")}: save a file to grade again; Ctrl-C to stop.`);
+  say(`autograde: watching ${watches.map((w) => nameText(w.root)).join(", ")}: save a file to grade again; Ctrl-C to stop.`);
   process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
   options.stop?.addEventListener("abort", onSignal, { once: true });
   settled();
