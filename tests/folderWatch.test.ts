@@ -4,34 +4,16 @@
  * editor's folder; folders made or removed while it watches; a bounded number of folders; and
  * what it says when the system will not let it watch.
  */
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterAll, describe, expect, test } from "@jest/globals";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_WATCHED_FOLDERS, watchSubmission, whyNotWatched, type FolderWatch } from "../scripts/cli/folderWatch.js";
-import { waitFor } from "./support/tempApps.js";
+import { removeTempApps, tempFolder, waitFor } from "./support/tempApps.js";
 
-let work: string;
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), "autograde-folder-watch-"));
-});
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(removeTempApps);
 
-/** A submission folder with the given files (a path ending in "/" is a folder). */
-function submission(name: string, files: string[]): string {
-  const root = join(work, name);
-  for (const file of files) {
-    const path = join(root, file);
-    if (file.endsWith("/")) mkdirSync(path, { recursive: true });
-    else {
-      mkdirSync(join(path, ".."), { recursive: true });
-      writeFileSync(path, "x = 1\n");
-    }
-  }
-  return root;
-}
+/** A fresh submission folder holding these files. */
+const submission = (...files: string[]): string => tempFolder(Object.fromEntries(files.map((file) => [file, "x = 1\n"])), "autograde-folder-watch-");
 
 function watching(root: string): { watch: FolderWatch; changes: string[]; notes: string[] } {
   const changes: string[] = [];
@@ -44,12 +26,12 @@ const below = (root: string, watch: FolderWatch) => watch.folders().map((f) => f
 
 describe("what --watch watches", () => {
   test("the submission and its graded folders; not a virtual environment, a cache, node_modules or a dot-folder", () => {
-    const root = submission("tree", [
+    const root = submission(
       "app.py", "templates/index.html", "static/css/site.css",
       ".venv/pyvenv.cfg", ".venv/lib/python3.11/site-packages/flask/app.py",
       "venv/pyvenv.cfg", "venv/lib/x.py", "env/pyvenv.cfg",
-      "node_modules/a/index.js", "__pycache__/app.cpython-311.pyc", ".git/objects/", ".vscode/settings.json",
-    ]);
+      "node_modules/a/index.js", "__pycache__/app.cpython-311.pyc", ".git/HEAD", ".vscode/settings.json",
+    );
     const { watch, notes } = watching(root);
     try {
       expect(below(root, watch)).toEqual(["", "/static", "/static/css", "/templates"]);
@@ -60,7 +42,7 @@ describe("what --watch watches", () => {
   });
 
   test("a save is one change named from the submission; saves in what is not watched are not changes", async () => {
-    const root = submission("saves", ["app.py", "templates/index.html", "venv/pyvenv.cfg", "venv/lib/x.py", "__pycache__/"]);
+    const root = submission("app.py", "templates/index.html", "venv/pyvenv.cfg", "venv/lib/x.py", "__pycache__/app.cpython-311.pyc");
     const { watch, changes } = watching(root);
     try {
       // One inotify queue for every watcher: events come in the order of the writes.
@@ -82,7 +64,7 @@ describe("what --watch watches", () => {
   });
 
   test("a folder made while watching is watched (its saves are changes); a removed or moved-away one is let go", async () => {
-    const root = submission("grows", ["app.py", "templates/", "static/"]);
+    const root = submission("app.py", "templates/base.html", "static/site.css");
     const { watch, changes } = watching(root);
     try {
       mkdirSync(join(root, "templates", "partials"));
@@ -97,7 +79,7 @@ describe("what --watch watches", () => {
       expect(changes.at(-1)).toBe("templates");
 
       // Moved out of the submission, a folder still exists: only the submission's event says it left.
-      renameSync(join(root, "static"), join(work, "static-moved-away"));
+      renameSync(join(root, "static"), join(tempFolder({}, "autograde-folder-watch-"), "static"));
       await waitFor(() => changes.at(-1) === "static", 10_000);
       expect(below(root, watch)).toEqual([""]);
     } finally {
@@ -106,7 +88,7 @@ describe("what --watch watches", () => {
   });
 
   test(`at most ${MAX_WATCHED_FOLDERS} folders, and a note says the rest is not watched`, () => {
-    const root = submission("many", ["app.py", ...Array.from({ length: MAX_WATCHED_FOLDERS + 5 }, (_, i) => `pages/p${i}/`)]);
+    const root = submission("app.py", ...Array.from({ length: MAX_WATCHED_FOLDERS + 5 }, (_, i) => `pages/p${i}/index.html`));
     const { watch, notes } = watching(root);
     try {
       expect(watch.folders()).toHaveLength(MAX_WATCHED_FOLDERS);
@@ -118,9 +100,10 @@ describe("what --watch watches", () => {
   });
 
   test("a folder that cannot be watched is said, with the reason in words", () => {
-    const { watch, notes } = watching(join(work, "no-such-folder"));
+    const missing = join(submission(), "no-such-folder");
+    const { watch, notes } = watching(missing);
     expect(watch.folders()).toEqual([]);
-    expect(notes).toEqual([`${join(work, "no-such-folder")}: it is not a folder (any more)`]);
+    expect(notes).toEqual([`${missing}: it is not a folder (any more)`]);
     const errno = (code: string) => Object.assign(new Error(`${code}: oops`), { code });
     expect(whyNotWatched(errno("ENOSPC"))).toMatch(/limit of watched files .*max_user_watches/);
     expect(whyNotWatched(errno("EMFILE"))).toMatch(/max_user_instances/);
